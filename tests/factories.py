@@ -1,0 +1,63 @@
+"""Small ``make_*`` helpers: each makes one valid, published record unless told otherwise."""
+
+import itertools
+
+from timeline.models import Initiative, Institution, Milestone, Policy, Theme, Year
+
+_counter = itertools.count(1)
+
+
+def _next():
+    return next(_counter)
+
+
+def make_theme(**fields):
+    n = _next()
+    fields.setdefault("slug", f"theme-{n}")
+    fields.setdefault("name_en", f"Theme {n}")
+    fields.setdefault("name_ko", f"주제 {n}")
+    return Theme.objects.create(**fields)
+
+
+def make_year(year=2012, **fields):
+    fields.setdefault("is_published", True)
+    return Year.objects.get_or_create(year=year, defaults=fields)[0]
+
+
+def _make_subject(model, type_field, type_value, themes=(), **fields):
+    n = _next()
+    fields.setdefault("slug", f"{model.KIND}-{n}")
+    fields.setdefault("name_en", f"{model.KIND.title()} {n}")
+    fields.setdefault("name_ko", f"주체 {n}")
+    fields.setdefault("is_published", True)
+    fields.setdefault(type_field, type_value)
+    subject = model.objects.create(**fields)
+    if themes:
+        subject.themes.set(themes)
+    return subject
+
+
+def make_initiative(**fields):
+    return _make_subject(Initiative, "initiative_type", Initiative.Type.FORUM, **fields)
+
+
+def make_policy(**fields):
+    return _make_subject(Policy, "policy_type", Policy.Type.ORDINANCE, **fields)
+
+
+def make_institution(**fields):
+    return _make_subject(Institution, "institution_type", Institution.Type.CITY_OFFICE, **fields)
+
+
+def make_milestone(year=2012, subject=None, **fields):
+    n = _next()
+    if subject is None:
+        subject = make_initiative()
+    fields[subject.KIND] = subject
+    fields.setdefault("year", year if isinstance(year, Year) else make_year(year))
+    fields.setdefault("slug", f"milestone-{n}")
+    fields.setdefault("title_en", f"Milestone {n}")
+    fields.setdefault("title_ko", f"이정표 {n}")
+    fields.setdefault("order", n)
+    fields.setdefault("is_published", True)
+    return Milestone.objects.create(**fields)

@@ -1,0 +1,30 @@
+"""Which text fields have Korean and English columns (``*_ko``, ``*_en``)."""
+
+from modeltranslation.translator import TranslationOptions, register
+
+from .models import Initiative, Institution, Milestone, Policy, Theme, Year
+
+
+class BilingualOptions(TranslationOptions):
+    # Store '' (not NULL) for a missing translation, so filters and CSV see one empty value.
+    empty_values = ""
+
+
+@register(Theme)
+class ThemeTranslation(BilingualOptions):
+    fields = ("name", "description")
+
+
+@register(Year)
+class YearTranslation(BilingualOptions):
+    fields = ("headline", "summary")
+
+
+@register([Initiative, Policy, Institution])
+class SubjectTranslation(BilingualOptions):
+    fields = ("name", "summary", "description")
+
+
+@register(Milestone)
+class MilestoneTranslation(BilingualOptions):
+    fields = ("title", "summary", "note")
