@@ -104,6 +104,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if os.environ.get("DJANGO_TEST_DB_NAME"):
+    # Lets parallel test runs on one PostgreSQL server keep out of each other's way.
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["DJANGO_TEST_DB_NAME"]}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------
