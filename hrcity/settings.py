@@ -195,10 +195,14 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     },
 }
-if not DEBUG and not TESTING:
+
+# Production serves HTTPS only; DJANGO_HTTPS=0 is for trying the production stack on a
+# laptop (`make serve`), where no TLS proxy sits in front.
+HTTPS = not (DEBUG or TESTING) and env_bool("DJANGO_HTTPS", default=True)
+if HTTPS:
     # TLS ends at the proxy or load balancer, which sets X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+    SECURE_SSL_REDIRECT = True
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
