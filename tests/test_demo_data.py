@@ -1,0 +1,50 @@
+import io
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from timeline.models import Initiative, Milestone, Policy
+
+from .factories import make_milestone
+
+pytestmark = pytest.mark.django_db
+
+
+def generate(*args):
+    call_command("generate_demo_data", *args, stdout=io.StringIO())
+
+
+def snapshot():
+    return list(
+        Milestone.objects.order_by("slug").values_list(
+            "slug", "title_en", "year", "initiative__slug", "policy__slug"
+        )
+    )
+
+
+def test_makes_the_requested_number_of_marked_public_milestones():
+    generate("--milestones", "300")
+    assert Milestone.objects.published().count() == 300
+    assert not Milestone.objects.exclude(slug__startswith="demo-").exists()
+    assert not Milestone.objects.exclude(title_en__startswith="[Demo]").exists()
+    assert Initiative.objects.exists() and Policy.objects.exists()
+    assert Initiative.objects.filter(themes__isnull=False).exists()
+
+
+def test_same_arguments_give_the_same_records():
+    generate("--milestones", "120", "--seed", "7")
+    first = snapshot()
+    generate("--milestones", "120", "--seed", "7")
+    assert snapshot() == first
+
+
+def test_refuses_to_mix_with_real_records_unless_forced():
+    real = make_milestone(slug="real-record")
+    with pytest.raises(CommandError, match="real records"):
+        generate("--milestones", "10")
+    assert list(Milestone.objects.all()) == [real]
+
+    generate("--milestones", "10", "--force")
+    assert Milestone.objects.count() == 11
+    assert Milestone.objects.filter(slug="real-record").exists()
