@@ -1,0 +1,64 @@
+"""Make a fresh local checkout usable: the Gwangju data and an admin account.
+
+Run by `make run`. It only ever acts on the local SQLite default with DEBUG on, so a
+production database never receives a known account or demo-style data load.
+"""
+
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from timeline.models import Milestone, Theme, Year
+
+FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "gwangju.json"
+ADMIN_USERNAME = "admin"
+
+
+class Command(BaseCommand):
+    help = "Load the Gwangju data into an empty local database and create a local admin account."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", default="8000", help="Port the server will listen on.")
+
+    def handle(self, *args, port, **options):
+        engine = settings.DATABASES["default"]["ENGINE"]
+        if not settings.DEBUG or not engine.endswith("sqlite3"):
+            raise CommandError(
+                "bootstrap_local only runs on the local SQLite default with DJANGO_DEBUG=1. "
+                "In production, load data with `loaddata` and create staff with `createsuperuser`."
+            )
+
+        if Milestone.objects.exists() or Year.objects.exists() or Theme.objects.exists():
+            self.stdout.write(
+                "The database already holds records; the Gwangju data was not reloaded."
+            )
+        else:
+            call_command("loaddata", str(FIXTURE), verbosity=0)
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Loaded the Gwangju timeline: {Milestone.objects.count()} milestones "
+                    f"in {Year.objects.count()} years."
+                )
+            )
+
+        base = f"http://127.0.0.1:{port}"
+        User = get_user_model()
+        if User.objects.filter(is_superuser=True).exists():
+            self.stdout.write(
+                f"Admin: {base}/admin/ with your existing account "
+                f"(forgot the password? python manage.py changepassword {ADMIN_USERNAME})."
+            )
+        else:
+            password = secrets.token_urlsafe(12)
+            User.objects.create_superuser(ADMIN_USERNAME, password=password)
+            self.stdout.write(
+                self.style.WARNING(
+                    f"Created a local admin account (shown only this once):\n"
+                    f"  {base}/admin/  user: {ADMIN_USERNAME}  password: {password}"
+                )
+            )
+        self.stdout.write(f"Public site: {base}/ko/ (한국어) and {base}/en/ (English)")
