@@ -153,6 +153,10 @@ USE_TZ = True
 MODELTRANSLATION_DEFAULT_LANGUAGE = "ko"
 MODELTRANSLATION_LANGUAGES = ("ko", "en")
 MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("ko", "en"), "ko": ("en",), "en": ("ko",)}
+# The admin's Korean/English tabs need jQuery UI; modeltranslation defaults to a CDN copy,
+# which a strict CSP blocks. Serve the vendored file (static path) and Django's own jQuery.
+JQUERY_UI_URL = "timeline/vendor/jquery-ui/jquery-ui.min.js"
+JQUERY_URL = "admin/js/vendor/jquery/jquery.min.js"
 
 # --- Static files -----------------------------------------------------------
 

@@ -1,0 +1,337 @@
+"""The staff door: the Django admin for every model of the record.
+
+Translated fields get Korean/English tabs (modeltranslation's tabbed admin, with jQuery UI
+served from our own static files). Shared pieces live in admin_publishing.py (publish rule,
+actions, "view on site") and admin_filters.py (changelist filters).
+"""
+
+from django.contrib import admin
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
+from django.db import models
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
+
+from .admin_filters import MilestoneKindFilter, MilestoneThemeFilter, missing_korean_filter
+from .admin_publishing import (
+    PublishableAdmin,
+    PublishFlagMixin,
+    ViewOnSiteMixin,
+    with_public_flag,
+)
+from .models import (
+    SUBJECT_FIELDS,
+    Initiative,
+    Institution,
+    Milestone,
+    MilestoneSource,
+    Policy,
+    Theme,
+    Year,
+)
+
+admin.site.site_header = _("Gwangju Human Rights City records")
+admin.site.site_title = _("Gwangju Human Rights City records")
+admin.site.index_title = _("Records")
+
+# Staff type "gwangju.go.kr"; public sites are on HTTPS.
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
+DATE_FORMATS = {
+    Milestone.Precision.YEAR: "%Y",
+    Milestone.Precision.MONTH: "%Y-%m",
+    Milestone.Precision.DAY: "%Y-%m-%d",
+}
+
+
+def admin_change_url(obj):
+    opts = obj._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+
+
+@admin.display(description=_("subject"))
+def subject_link(milestone):
+    subject = milestone.subject
+    if subject is None:
+        return None
+    return format_html('<a href="{}">{}</a>', admin_change_url(subject), subject)
+
+
+class MilestoneCountAdmin:
+    """Adds a ``milestone_total`` column: how many milestones (public or not) point here.
+
+    The count is a subquery, so it stays right whatever joins the changelist's filters add.
+    """
+
+    milestone_fk = ""  # Milestone's field pointing at this model
+    milestone_target = "pk"  # the field of this model that the foreign key holds
+
+    def get_queryset(self, request):
+        counts = (
+            Milestone.objects.filter(**{self.milestone_fk: OuterRef(self.milestone_target)})
+            .order_by()
+            .values(self.milestone_fk)
+            .annotate(total=Count("pk"))
+            .values("total")
+        )
+        return super().get_queryset(request).annotate(milestone_total=Coalesce(Subquery(counts), 0))
+
+    @admin.display(description=_("milestones"), ordering="milestone_total")
+    def milestone_total(self, obj):
+        url = reverse("admin:timeline_milestone_changelist")
+        # The same parameter the milestone list's own filters use, so they show it as chosen.
+        target = Milestone._meta.get_field(self.milestone_fk).target_field.name
+        param = f"{self.milestone_fk}__{target}__exact"
+        query = urlencode({param: getattr(obj, self.milestone_target)})
+        return format_html('<a href="{}?{}">{}</a>', url, query, obj.milestone_total)
+
+
+class TimelineAdmin(PublishableAdmin, TabbedTranslationAdmin):
+    """Every model admin of the record: publishing, Korean/English tabs, the admin's CSS."""
+
+    class Media:
+        css = {"all": ("timeline/admin/admin.css",)}
+
+
+# --- Inlines ----------------------------------------------------------------
+
+
+class MilestoneSourceInline(admin.TabularInline):
+    model = MilestoneSource
+    fields = ("order", "label", "url")
+    extra = 1
+    formfield_overrides = HTTPS_URLS
+
+
+class MilestoneInline(ViewOnSiteMixin, admin.TabularInline):
+    """Milestones listed on the page of the year or subject they belong to."""
+
+    model = Milestone
+    extra = 0
+    can_delete = False  # deleting a milestone is done on its own page, where it is visible
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return with_public_flag(super().get_queryset(request))
+
+
+class SubjectMilestoneInline(PublishFlagMixin, MilestoneInline, TranslationTabularInline):
+    """A subject's milestones on its page. The subject is implied, so the form shows none."""
+
+    fields = ("year", "order", "title", "slug", "is_published")
+    prepopulated_fields = {"slug": ("title_en",)}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "year" and isinstance(field.widget, RelatedFieldWidgetWrapper):
+            # Editing or deleting a year from a row of another record's page is a trap.
+            field.widget = field.widget.widget
+        return field
+
+
+class InitiativeMilestoneInline(SubjectMilestoneInline):
+    fk_name = "initiative"
+
+
+class PolicyMilestoneInline(SubjectMilestoneInline):
+    fk_name = "policy"
+
+
+class InstitutionMilestoneInline(SubjectMilestoneInline):
+    fk_name = "institution"
+
+
+class YearMilestoneInline(MilestoneInline):
+    """A year's milestones, to review and reorder them; new ones need a subject, so add them
+    from the milestone form or a subject's page."""
+
+    fields = ("order", "title", subject_link, "is_published")
+    readonly_fields = ("title", subject_link, "is_published")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_subjects()
+
+
+# --- Themes and years ---------------------------------------------------------
+
+
+@admin.register(Theme)
+class ThemeAdmin(TimelineAdmin):
+    list_display = ("name", "slug", "order", "is_published")
+    list_editable = ("order",)
+    list_filter = ("is_published", missing_korean_filter("name"))
+    search_fields = ("name_ko", "name_en", "slug")
+    prepopulated_fields = {"slug": ("name_en",)}
+    fields = ("name", "slug", "description", "order", "is_published")
+
+
+@admin.register(Year)
+class YearAdmin(MilestoneCountAdmin, TimelineAdmin):
+    milestone_fk = "year"
+    milestone_target = "year"
+    list_display = ("year", "headline", "milestone_total", "is_published")
+    list_filter = ("is_published", missing_korean_filter("headline"))
+    search_fields = ("year", "headline_ko", "headline_en")
+    fields = ("year", "headline", "summary", "is_published")
+    inlines = (YearMilestoneInline,)
+
+
+# --- Subjects -----------------------------------------------------------------
+
+
+def subject_fieldsets(*kind_fields):
+    return (
+        (None, {"fields": ("name", "slug", *kind_fields)}),
+        (_("Description"), {"fields": ("summary", "description", "themes", "website")}),
+        (_("Publishing"), {"fields": ("is_published",)}),
+    )
+
+
+class SubjectAdmin(MilestoneCountAdmin, TimelineAdmin):
+    """What the three subject admins share; each names its type field and milestone inline."""
+
+    search_fields = ("name_ko", "name_en", "slug")
+    prepopulated_fields = {"slug": ("name_en",)}
+    filter_horizontal = ("themes",)
+    formfield_overrides = HTTPS_URLS
+
+    def __init__(self, model, admin_site):
+        self.milestone_fk = model.KIND
+        super().__init__(model, admin_site)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("themes")
+
+    def get_inlines(self, request, obj):
+        # A subject being added has no id yet for new milestones to point at.
+        return self.inlines if obj is not None else ()
+
+    @admin.display(description=_("themes"))
+    def theme_list(self, obj):
+        return ", ".join(str(theme) for theme in obj.themes.all())
+
+
+@admin.register(Initiative)
+class InitiativeAdmin(SubjectAdmin):
+    list_display = (
+        "name",
+        "slug",
+        "initiative_type",
+        "theme_list",
+        "milestone_total",
+        "is_published",
+    )
+    list_filter = ("is_published", "initiative_type", "themes", missing_korean_filter("name"))
+    fieldsets = subject_fieldsets("initiative_type")
+    inlines = (InitiativeMilestoneInline,)
+
+
+@admin.register(Policy)
+class PolicyAdmin(SubjectAdmin):
+    list_display = (
+        "name",
+        "slug",
+        "policy_type",
+        "period_display",
+        "theme_list",
+        "milestone_total",
+        "is_published",
+    )
+    list_filter = ("is_published", "policy_type", "themes", missing_korean_filter("name"))
+    fieldsets = subject_fieldsets("policy_type", ("period_start", "period_end"))
+    inlines = (PolicyMilestoneInline,)
+
+    @admin.display(description=_("period"), ordering="period_start")
+    def period_display(self, obj):
+        return obj.period or None
+
+
+@admin.register(Institution)
+class InstitutionAdmin(SubjectAdmin):
+    list_display = (
+        "name",
+        "slug",
+        "institution_type",
+        "parent",
+        "theme_list",
+        "milestone_total",
+        "is_published",
+    )
+    list_filter = ("is_published", "institution_type", "themes", missing_korean_filter("name"))
+    list_select_related = ("parent",)
+    autocomplete_fields = ("parent",)
+    fieldsets = subject_fieldsets("institution_type", "parent")
+    inlines = (InstitutionMilestoneInline,)
+
+
+# --- Milestones ---------------------------------------------------------------
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(TimelineAdmin):
+    list_display = (
+        "year",
+        "order",
+        "title",
+        "kind_label",
+        subject_link,
+        "date_display",
+        "is_published",
+        "on_public_site",
+    )
+    list_display_links = ("title",)
+    list_editable = ("order",)
+    list_filter = (
+        "is_published",
+        "year",
+        MilestoneKindFilter,
+        MilestoneThemeFilter,
+        missing_korean_filter("title"),
+    )
+    list_select_related = ("year", *SUBJECT_FIELDS)
+    search_fields = (
+        "title_ko",
+        "title_en",
+        "slug",
+        *(f"{field}__name_{lang}" for field in SUBJECT_FIELDS for lang in ("ko", "en")),
+    )
+    autocomplete_fields = SUBJECT_FIELDS
+    prepopulated_fields = {"slug": ("title_en",)}
+    fieldsets = (
+        (_("Where and when"), {"fields": ("year", "order", ("date", "date_precision"))}),
+        (_("What"), {"fields": ("title", "summary")}),
+        (
+            _("Subject"),
+            {
+                "fields": SUBJECT_FIELDS,
+                "description": _("Choose exactly one: an initiative, a policy or an institution."),
+            },
+        ),
+        (_("Facts"), {"fields": ("note",)}),
+        (_("Publishing"), {"fields": ("is_published", "slug")}),
+    )
+    inlines = (MilestoneSourceInline,)
+
+    def get_queryset(self, request):
+        return with_public_flag(super().get_queryset(request))
+
+    @admin.display(description=_("kind"))
+    def kind_label(self, obj):
+        return Milestone._meta.get_field(obj.kind).verbose_name if obj.kind else None
+
+    @admin.display(description=_("date"), ordering="date")
+    def date_display(self, obj):
+        if not obj.date:
+            return None
+        return obj.date.strftime(DATE_FORMATS.get(obj.date_precision, "%Y-%m-%d"))
+
+    @admin.display(description=_("on the public site"), boolean=True, ordering="public")
+    def on_public_site(self, obj):
+        return obj.public
