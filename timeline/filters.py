@@ -1,0 +1,254 @@
+"""The public filters: one FilterSet per public list, shared by the HTML pages and the exports.
+
+Every filter validates its value in Python before anything reaches the database (choices,
+integer ranges, length, no NUL bytes), so a bad query string becomes a form error next to
+its field, never a database error. An invalid form filters to nothing (django-filter's
+``strict`` mode): the page explains what to correct instead of silently showing everything.
+
+Without a queryset, a FilterSet starts from the *published* records, so code that forgets
+to pass one (an export view, a shell session) cannot leak unpublished data.
+"""
+
+from django import forms
+from django.conf import settings
+from django.db.models import Q
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+from django_filters import CharFilter, Filter, FilterSet, MultipleChoiceFilter
+from django_filters.filterset import filterset_factory
+
+from .models import (
+    MAX_YEAR,
+    MIN_YEAR,
+    SUBJECT_FIELDS,
+    Initiative,
+    Institution,
+    Milestone,
+    Policy,
+    Theme,
+)
+
+SUBJECT_MODELS = {model.KIND: model for model in (Initiative, Policy, Institution)}
+
+# Long enough for any real search, short enough that a pasted essay is refused politely.
+MAX_SEARCH_LENGTH = 200
+# More words than anyone types; bounds the size of the generated query.
+MAX_SEARCH_TERMS = 8
+
+
+def kind_label(kind):
+    """'Initiative', 'Policy' or 'Institution' in the active language (the models' own names)."""
+    model = SUBJECT_MODELS.get(kind)
+    return capfirst(model._meta.verbose_name) if model else ""
+
+
+def kind_choices():
+    return [(kind, kind_label(kind)) for kind in SUBJECT_MODELS]
+
+
+def theme_choices():
+    return [(theme.slug, str(theme)) for theme in Theme.objects.published()]
+
+
+def search_condition(text, fields):
+    """Every word of ``text`` must appear (any case) in at least one of ``fields``.
+
+    Substring matching, so a Korean stem finds its inflected forms: 인권 finds 인권도시와.
+    """
+    condition = Q()
+    for term in text.split()[:MAX_SEARCH_TERMS]:
+        any_field = Q()
+        for field in fields:
+            any_field |= Q(**{f"{field}__icontains": term})
+        condition &= any_field
+    return condition
+
+
+def localized(*fields):
+    """``title`` -> ``title_ko``, ``title_en``: search both languages whatever the page's."""
+    return [f"{field}_{lang}" for field in fields for lang in settings.MODELTRANSLATION_LANGUAGES]
+
+
+class YearField(forms.IntegerField):
+    """A year typed or chosen from a list; anything outside the model's range is an error."""
+
+    widget = forms.Select
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", MIN_YEAR)
+        kwargs.setdefault("max_value", MAX_YEAR)
+        super().__init__(*args, **kwargs)
+
+
+class YearFilter(Filter):
+    field_class = YearField
+
+
+class SearchFilter(CharFilter):
+    """Free-text search; the FilterSet's ``search_fields`` say where to look."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label", _("Search"))
+        kwargs.setdefault("max_length", MAX_SEARCH_LENGTH)
+        kwargs.setdefault("method", "filter_search")
+        super().__init__(*args, **kwargs)
+
+
+def checkboxes(**kwargs):
+    """A repeatable parameter (``?kind=a&kind=b``) matching any of its values, as checkboxes."""
+    kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
+    return MultipleChoiceFilter(**kwargs)
+
+
+class FilterForm(forms.Form):
+    """The form behind every public filter: a GET form with labels and errors by each field."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")  # a colon after a legend or label adds nothing
+        super().__init__(*args, **kwargs)
+
+
+class TimelineFilterForm(FilterForm):
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("year_min"), cleaned.get("year_max")
+        if start and end and start > end:
+            self.add_error(
+                "year_max",
+                _("Choose %(year)s or a later year.") % {"year": start},
+            )
+        return cleaned
+
+
+class PublicFilterSet(FilterSet):
+    """Shared behaviour: published records by default, theme choices from the database."""
+
+    search_fields = ()
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        if queryset is None:
+            queryset = self._meta.model.objects.published()
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        if "theme" in self.filters:
+            self.filters["theme"].extra["choices"] = theme_choices()
+
+    @property
+    def qs(self):
+        # Invalid input matches nothing, for every user of the FilterSet (page, CSV, JSON),
+        # rather than django-filter's default of silently dropping the invalid filters.
+        if self.is_bound and not self.is_valid():
+            return self.queryset.none()
+        return super().qs
+
+    @property
+    def is_filtered(self):
+        """True when the visitor asked for something narrower than everything."""
+        if not self.is_bound:
+            return False
+        data = self.form.data
+        for name in self.filters:
+            values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
+            if any(str(value).strip() for value in values if value is not None):
+                return True
+        return False
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(search_condition(value, self.search_fields))
+
+
+class MilestoneFilterSet(PublicFilterSet):
+    """The timeline's filters (DESIGN.md: year, year_min, year_max, kind, theme, q)."""
+
+    q = SearchFilter(
+        help_text=_("Words in titles, summaries or subject names, in Korean or English.")
+    )
+    year = YearFilter(field_name="year", label=_("Year"))
+    year_min = YearFilter(field_name="year", lookup_expr="gte", label=_("From year"))
+    year_max = YearFilter(field_name="year", lookup_expr="lte", label=_("To year"))
+    kind = checkboxes(label=_("Kind"), choices=kind_choices, method="filter_kind")
+    theme = checkboxes(label=_("Theme"), method="filter_theme")
+
+    search_fields = (
+        *localized("title", "summary"),
+        *(f"{subject}__{field}" for subject in SUBJECT_FIELDS for field in localized("name")),
+    )
+
+    class Meta:
+        model = Milestone
+        fields = []
+        form = TimelineFilterForm
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = self.year_choices()
+        for name in ("year", "year_min", "year_max"):
+            self.filters[name].extra["widget"] = forms.Select(choices=choices)
+
+    def year_choices(self):
+        """The years that have public milestones, plus any other valid year already asked for.
+
+        A shared link may ask for a year outside the list (``year_min=2010``): keeping it
+        selected shows the visitor what is applied.
+        """
+        years = set(
+            Milestone.objects.published().order_by().values_list("year_id", flat=True).distinct()
+        )
+        for name in ("year", "year_min", "year_max"):
+            try:
+                asked = int(self.data.get(name, ""))
+            except (TypeError, ValueError):
+                continue
+            if MIN_YEAR <= asked <= MAX_YEAR:
+                years.add(asked)
+        return [("", _("Any year")), *((year, year) for year in sorted(years, reverse=True))]
+
+    def filter_kind(self, queryset, name, value):
+        return queryset.of_kind(*value)
+
+    def filter_theme(self, queryset, name, value):
+        # Subqueries rather than joins through the M2M: a subject with two of the chosen
+        # themes must not make its milestones appear twice.
+        condition = Q()
+        for kind, model in SUBJECT_MODELS.items():
+            condition |= Q(**{f"{kind}__in": model.objects.filter(themes__slug__in=value)})
+        return queryset.filter(condition)
+
+
+class SubjectFilterSet(PublicFilterSet):
+    """The directories' filters (type, theme, q); made concrete per model below."""
+
+    q = SearchFilter(help_text=_("Words in names or summaries, in Korean or English."))
+    type = checkboxes(label=_("Type"), method="filter_type")
+    theme = checkboxes(label=_("Theme"), method="filter_theme")
+
+    search_fields = (*localized("name", "summary"),)
+
+    class Meta:
+        fields = []
+        form = FilterForm
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["type"].extra["choices"] = self.type_field().choices
+
+    @classmethod
+    def type_field(cls):
+        model = cls._meta.model
+        return model._meta.get_field(f"{model.KIND}_type")
+
+    def filter_type(self, queryset, name, value):
+        return queryset.filter(**{f"{self.type_field().name}__in": value})
+
+    def filter_theme(self, queryset, name, value):
+        # A subquery, not a join: the directory annotates milestone counts, which a join
+        # through themes would multiply.
+        model = self._meta.model
+        return queryset.filter(pk__in=model.objects.filter(themes__slug__in=value))
+
+
+SUBJECT_FILTERSETS = {
+    model: filterset_factory(model, filterset=SubjectFilterSet) for model in SUBJECT_MODELS.values()
+}
+InitiativeFilterSet = SUBJECT_FILTERSETS[Initiative]
+PolicyFilterSet = SUBJECT_FILTERSETS[Policy]
+InstitutionFilterSet = SUBJECT_FILTERSETS[Institution]

@@ -1,0 +1,246 @@
+"""The public pages. Thin: querysets come from the models, filtering from filters.py.
+
+Every page runs a fixed number of queries however much data there is: subjects are joined,
+their themes prefetched, and counts come from annotations.
+"""
+
+from django.conf import settings
+from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.db.models import Max, Min, Prefetch, Q
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DetailView, TemplateView
+from django_filters.views import FilterView
+
+from .charts import year_chart
+from .filters import SUBJECT_FILTERSETS, SUBJECT_MODELS, MilestoneFilterSet
+from .models import SUBJECT_FIELDS, Institution, Milestone, Theme, Year
+
+LATEST_MILESTONES = 6
+
+
+def published_themes(lookup):
+    return Prefetch(lookup, queryset=Theme.objects.published())
+
+
+def public_milestones():
+    """Published milestones with what a milestone card shows: year, subject, its themes."""
+    return (
+        Milestone.objects.published()
+        .select_related("year", *SUBJECT_FIELDS)
+        .prefetch_related(*(published_themes(f"{subject}__themes") for subject in SUBJECT_FIELDS))
+    )
+
+
+def public_subjects(model):
+    """Published subjects of one kind, with their themes and public milestone figures."""
+    public = Q(milestones__is_published=True, milestones__year__is_published=True)
+    return (
+        model.objects.published()
+        .with_milestone_counts()
+        .annotate(
+            first_year=Min("milestones__year", filter=public),
+            last_year=Max("milestones__year", filter=public),
+        )
+        .prefetch_related(published_themes("themes"))
+    )
+
+
+class SectionMixin:
+    """Names the navigation section the page belongs to, for the header's current link."""
+
+    section = ""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(section=self.section, **kwargs)
+
+
+class PublicMilestonesMixin(SectionMixin):
+    section = "timeline"
+
+    def get_queryset(self):
+        return public_milestones()
+
+
+class ForgivingPaginationMixin:
+    """Paging that explains a bad page number and shows a real page, instead of a bare 404."""
+
+    page_message = ""
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size)
+        asked = self.request.GET.get(self.page_kwarg) or 1
+        try:
+            number = paginator.validate_number(asked)
+        except PageNotAnInteger:
+            number = 1
+            self.page_message = _("That page number is not valid, so the first page is shown.")
+        except EmptyPage:
+            # validate_number only raises EmptyPage for a whole number, so int() is safe.
+            number = 1 if int(asked) < 1 else paginator.num_pages
+            self.page_message = _(
+                "There is no page %(asked)s; page %(shown)s of %(pages)s is shown."
+            ) % {"asked": int(asked), "shown": number, "pages": paginator.num_pages}
+        page = paginator.page(number)
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = context.get("page_obj")
+        context["page_message"] = self.page_message
+        context["page_links"] = (
+            list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+            if page is not None and page.has_other_pages()
+            else []
+        )
+        return context
+
+
+class HomeView(SectionMixin, TemplateView):
+    template_name = "timeline/home.html"
+    section = "home"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        chart = year_chart(Milestone.objects.published())
+        latest_year = chart.last_year if chart else None
+        context.update(
+            chart=chart,
+            latest_year=latest_year,
+            latest=(
+                public_milestones().filter(year=latest_year)[:LATEST_MILESTONES]
+                if latest_year
+                else []
+            ),
+            figures={
+                kind: model.objects.published().count() for kind, model in SUBJECT_MODELS.items()
+            },
+        )
+        return context
+
+
+class TimelineView(PublicMilestonesMixin, ForgivingPaginationMixin, FilterView):
+    """The whole public timeline, filtered by MilestoneFilterSet, paged, grouped by year."""
+
+    filterset_class = MilestoneFilterSet
+    template_name = "timeline/timeline.html"
+
+    def get_paginate_by(self, queryset):
+        return settings.TIMELINE_PAGE_SIZE
+
+
+def timeline_neighbours(milestone):
+    """The milestones just before and just after this one in the timeline's order."""
+    year, order, pk = milestone.year_id, milestone.order, milestone.pk
+    after = Q(year__lt=year) | Q(year=year, order__gt=order) | Q(year=year, order=order, pk__gt=pk)
+    before = Q(year__gt=year) | Q(year=year, order__lt=order) | Q(year=year, order=order, pk__lt=pk)
+    published = Milestone.objects.published()
+    return (
+        published.filter(before).order_by("year_id", "-order", "-pk").first(),
+        published.filter(after).order_by("-year_id", "order", "pk").first(),
+    )
+
+
+class MilestoneDetailView(PublicMilestonesMixin, DetailView):
+    template_name = "timeline/milestone_detail.html"
+    context_object_name = "milestone"
+
+    def get_queryset(self):
+        # The year in the URL must be the milestone's own: a wrong one is a 404, not a redirect.
+        return super().get_queryset().filter(year=self.kwargs["year"]).prefetch_related("sources")
+
+    def get_context_data(self, **kwargs):
+        previous, following = timeline_neighbours(self.object)
+        return super().get_context_data(previous=previous, next=following, **kwargs)
+
+
+class YearDetailView(SectionMixin, DetailView):
+    template_name = "timeline/year_detail.html"
+    section = "timeline"
+    queryset = Year.objects.published()
+    slug_field = slug_url_kwarg = "year"
+    context_object_name = "year"
+
+    def get_context_data(self, **kwargs):
+        year = self.object.year
+        years = Year.objects.published()
+        return super().get_context_data(
+            milestones=public_milestones().filter(year=year),
+            previous_year=years.filter(year__lt=year).order_by("-year").first(),
+            next_year=years.filter(year__gt=year).order_by("year").first(),
+            **kwargs,
+        )
+
+
+class SubjectMixin(SectionMixin):
+    """One implementation for initiatives, policies and institutions: set ``model``."""
+
+    model = None
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            kind=self.model.KIND,
+            kind_plural=self.model._meta.verbose_name_plural,
+            list_url_name=f"timeline:{self.model.KIND}-list",
+            **kwargs,
+        )
+
+    @property
+    def section(self):
+        return self.model.KIND
+
+
+class SubjectListView(SubjectMixin, ForgivingPaginationMixin, FilterView):
+    template_name = "timeline/subject_list.html"
+
+    intros = {
+        "initiative": _(
+            "Forums, programmes, publications, training, campaigns and projects the city runs "
+            "or takes part in."
+        ),
+        "policy": _(
+            "Ordinances, charters, framework plans, laws, indices and programmes that set the "
+            "rules and goals."
+        ),
+        "institution": _(
+            "City offices, centres, committees, councils, civic groups and international "
+            "bodies that carry the work."
+        ),
+    }
+
+    def get_filterset_class(self):
+        return SUBJECT_FILTERSETS[self.model]
+
+    def get_queryset(self):
+        return public_subjects(self.model)
+
+    def get_paginate_by(self, queryset):
+        return settings.DIRECTORY_PAGE_SIZE
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(intro=self.intros[self.model.KIND], **kwargs)
+
+
+class SubjectDetailView(SubjectMixin, DetailView):
+    template_name = "timeline/subject_detail.html"
+    context_object_name = "subject"
+
+    def get_queryset(self):
+        subjects = self.model.objects.published().prefetch_related(published_themes("themes"))
+        if self.model is Institution:
+            subjects = subjects.select_related("parent")
+        return subjects
+
+    def get_context_data(self, **kwargs):
+        subject = self.object
+        context = {
+            # Oldest first: a subject's page tells its story in the order it happened.
+            "milestones": public_milestones()
+            .filter(**{subject.KIND: subject})
+            .order_by("year_id", "order", "pk"),
+        }
+        if self.model is Institution:
+            context["parent"] = (
+                subject.parent if subject.parent and subject.parent.is_published else None
+            )
+            context["children"] = subject.children.published()
+        return super().get_context_data(**context, **kwargs)
