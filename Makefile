@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run serve test install lint format clean
+.PHONY: run serve test install lint format clean backup restore
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,19 @@ serve: $(STAMP)
 	DJANGO_DEBUG=0 $(BIN)/python manage.py migrate --no-input
 	DJANGO_DEBUG=0 $(BIN)/python manage.py collectstatic --no-input -v 0
 	DJANGO_DEBUG=0 DJANGO_HTTPS=0 HOST=127.0.0.1 PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py
+
+# Every model as portable JSON (README "Backup and restore"). Content types and permissions
+# are rebuilt by migrate; sessions and login-failure counts are transient.
+backup: BACKUP ?= backup-$(shell date +%Y%m%d-%H%M%S).json
+backup: $(STAMP)
+	$(BIN)/python manage.py dumpdata --natural-foreign --natural-primary --exclude contenttypes --exclude auth.permission --exclude sessions --exclude axes --indent 2 -o $(BACKUP)
+	@echo "Backup written to $(BACKUP)"
+
+# Into an empty database of the same release: `make restore BACKUP=backup-....json`.
+restore: $(STAMP)
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=file.json"; exit 1; }
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py loaddata $(BACKUP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -7,6 +7,7 @@ DATABASE_URL and REDIS_URL switch to PostgreSQL and Redis.
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "axes",
     "csp",
     "django_filters",
     "import_export",
@@ -75,6 +77,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "hrcity.urls"
@@ -133,6 +137,35 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out login is refused before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Login protection (django-axes). Failures are counted in the database, so every app
+# process behind the load balancer sees the same count.
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DJANGO_LOGIN_COOLOFF_MINUTES", "30")))
+# Lock the pair (username, client address), not the address alone: behind a load balancer
+# or a city office's NAT many staff share one address, and one attacker must not be able
+# to lock them all out. (The trade-off: guessing across many usernames from one address
+# is slowed per username only.)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# A staff member who mistypes twice and then gets it right starts again from zero.
+AXES_RESET_ON_SUCCESS = True
+# 429 Too Many Requests (axes 8's default, pinned): the lockout is about rate, not rights.
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
+# X-Forwarded-For is trusted only when DJANGO_TRUSTED_PROXY_COUNT says how many proxies
+# (each appending one address) stand in front of the app; by default the header is
+# ignored, as any client can send it.
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "hrcity.proxy.client_ip"
+# No start-up banner: logs go to stdout, where `manage.py dumpdata > file` writes too.
+AXES_VERBOSE = False
+
 if TESTING:
     # Hashing is deliberately slow; tests create many users.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -222,14 +255,21 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 # --- Logging ----------------------------------------------------------------
 
+# Everything goes to stdout: JSON lines in production, for the platform's log collector;
+# readable text while developing.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "hrcity.logging.JSONFormatter"},
     },
     "handlers": {
-        "stdout": {"class": "logging.StreamHandler", "stream": sys.stdout, "formatter": "plain"},
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": sys.stdout,
+            "formatter": "plain" if DEBUG else "json",
+        },
     },
     "root": {"handlers": ["stdout"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
