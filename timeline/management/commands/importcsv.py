@@ -1,0 +1,91 @@
+"""``python manage.py importcsv MODEL FILE [--dry-run]``: all-or-nothing, every problem listed."""
+
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from timeline import resources
+
+PROGRESS_FROM_ROWS = 1000  # shorter files finish before a bar would help
+
+
+class ProgressBar:
+    """``[#######.............]  35%  3500/10000`` redrawn in place on stderr."""
+
+    WIDTH = 30
+
+    def __init__(self, stream, label):
+        self.stream = stream
+        self.label = label
+        self.drawn = False
+
+    def __call__(self, done, total):
+        if total < PROGRESS_FROM_ROWS:
+            return
+        filled = self.WIDTH * done // total
+        percent = 100 * done // total
+        bar = "#" * filled + "." * (self.WIDTH - filled)
+        self.stream.write(
+            f"\r{self.label} [{bar}] {percent:3d}%  {done}/{total}", ending="", style_func=str
+        )
+        self.stream.flush()
+        self.drawn = True
+
+    def finish(self):
+        if self.drawn:
+            self.stream.write("", style_func=str)
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a CSV (UTF-8, UTF-8 with BOM, CP949/EUC-KR) or XLSX file into a model, "
+        "all or nothing: if any row is invalid, every problem is listed and nothing is "
+        "written. MODEL is one of: " + ", ".join(resources.MODEL_KEYS)
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("model", help=", ".join(resources.MODEL_KEYS))
+        parser.add_argument("file", help="CSV or XLSX file; - for standard input (CSV).")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Check the file and report what would change, without writing anything.",
+        )
+
+    def handle(self, *args, model, file, dry_run=False, **options):
+        if model not in resources.RESOURCES:
+            raise CommandError(str(resources.UnknownModel(model)))
+        data = self.read(file)
+        progress = ProgressBar(self.stderr, model)
+        report = resources.import_file(
+            model, data, filename="" if file == "-" else file, dry_run=dry_run, progress=progress
+        )
+        progress.finish()
+        for problem in report.problems:
+            self.stderr.write(str(problem))
+        self.stdout.write(f"{model}: {report.summary()}")
+        if not report.ok:
+            rows = len(report.invalid_lines)
+            raise CommandError(
+                ngettext(
+                    "Nothing was imported: %(count)d line has problems (listed above).",
+                    "Nothing was imported: %(count)d lines have problems (listed above).",
+                    rows,
+                )
+                % {"count": rows}
+                if rows
+                else _("Nothing was imported.")
+            )
+
+    def read(self, file):
+        if file == "-":
+            return sys.stdin.buffer.read()
+        try:
+            return Path(file).read_bytes()
+        except OSError as error:
+            raise CommandError(
+                _("Cannot read %(file)s: %(reason)s") % {"file": file, "reason": error.strerror}
+            ) from None
