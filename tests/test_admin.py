@@ -1,6 +1,5 @@
 """The staff admin: every page opens, search, filters, publishing, the milestone form's rules."""
 
-import itertools
 import re
 from datetime import date
 
@@ -16,14 +15,24 @@ from django.urls import reverse
 from timeline import admin_publishing
 from timeline.models import (
     Initiative,
-    Institution,
     Milestone,
     MilestoneSource,
-    Policy,
-    Theme,
     Year,
 )
 
+from .admin_helpers import (
+    ASSET,
+    INLINE_CODE,
+    MAIN_FIELD,
+    MODELS,
+    SUBJECT_MAKERS,
+    SUBJECT_MODELS,
+    admin_url,
+    changelist_data,
+    form_data,
+    make,
+    messages_of,
+)
 from .factories import (
     make_initiative,
     make_institution,
@@ -35,65 +44,12 @@ from .factories import (
 
 pytestmark = pytest.mark.django_db
 
-MODELS = [Theme, Year, Initiative, Policy, Institution, Milestone]
-SUBJECT_MODELS = [Initiative, Policy, Institution]
-# The translated field that names each record: what "missing Korean" looks at.
-MAIN_FIELD = {
-    Theme: "name",
-    Year: "headline",
-    Initiative: "name",
-    Policy: "name",
-    Institution: "name",
-    Milestone: "title",
-}
-SUBJECT_MAKERS = {
-    Initiative: make_initiative,
-    Policy: make_policy,
-    Institution: make_institution,
-}
-_years = itertools.count(1950)
-
-
-def make(model, **fields):
-    if model is Year:
-        return make_year(next(_years), **fields)
-    if model is Theme:
-        return make_theme(**fields)
-    if model is Milestone:
-        return make_milestone(**fields)
-    return SUBJECT_MAKERS[model](**fields)
-
-
-def admin_url(model, view, *args):
-    return reverse(f"admin:timeline_{model._meta.model_name}_{view}", args=args)
-
 
 def listed(client, model, **params):
     """The records a changelist shows for these query parameters."""
     response = client.get(admin_url(model, "changelist"), params)
     assert response.status_code == 200
     return {obj.pk for obj in response.context["cl"].result_list}
-
-
-def form_data(response):
-    """What a browser would post back for the admin form in ``response``, untouched."""
-    forms = [response.context["adminform"].form]
-    data = {}
-    for inline in response.context["inline_admin_formsets"]:
-        management = inline.formset.management_form
-        data.update({management.add_prefix(k): v for k, v in management.initial.items()})
-        forms.extend(inline.formset.forms)
-    for form in forms:
-        for name in form.fields:
-            value = form[name].value()
-            if value is None or value is False:
-                continue
-            data[form.add_prefix(name)] = "on" if value is True else value
-    return data
-
-
-def messages_of(response):
-    return [str(message) for message in response.context["messages"]]
 
 
 @pytest.fixture
@@ -119,9 +75,6 @@ def test_superuser_opens_changelist_add_and_change_pages(admin_client, model):
         assert admin_client.get(url).status_code == 200, url
 
 
-ASSET = re.compile(r'<(?:script|link)\b[^>]*?\b(?:src|href)="([^"]+)"')
-
-
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
 def test_translated_forms_have_korean_english_tabs_from_local_static_files(admin_client, model):
     page = admin_client.get(admin_url(model, "add")).content.decode()
@@ -139,9 +92,6 @@ def test_translated_forms_have_korean_english_tabs_from_local_static_files(admin
     main = MAIN_FIELD[model]
     assert f'name="{main}_ko"' in page
     assert f'name="{main}_en"' in page
-
-
-INLINE_CODE = re.compile(r'<script(?![^>]*\bsrc=)[^>]*>|\sstyle="|\son[a-z]+="')
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
@@ -446,3 +396,32 @@ def test_year_page_lists_its_milestones_and_reorders_them(admin_client):
     data = form_data(response) | {"milestones-0-order": 5}
     assert admin_client.post(url, data).status_code == 302
     assert list(year.milestones.values_list("pk", flat=True)) == [second.pk, first.pk]
+
+
+# --- Bad input from a changelist ----------------------------------------------
+
+
+@pytest.mark.parametrize("bad", ["abc", "1.5", "", "99999999999999999999"])
+def test_a_list_posting_a_malformed_id_changes_nothing_and_says_so(client_en, bad):
+    draft = make_milestone(is_published=False, order=1)
+    url = admin_url(Milestone, "changelist")
+    action = {"action": "publish_selected", "_selected_action": [draft.pk, bad]}
+    rows = changelist_data(client_en.get(url)) | {"form-0-id": bad, "form-0-order": 5}
+
+    for data in (action, rows):
+        response = client_en.post(url, data, follow=True)
+        assert "Nothing was changed" in " ".join(messages_of(response))
+    draft.refresh_from_db()
+    assert (draft.is_published, draft.order) == (False, 1)
+
+
+def test_a_list_naming_a_record_deleted_meanwhile_changes_nothing_and_says_so(client_en):
+    kept, deleted = make_milestone(order=1), make_milestone(order=2)
+    url = admin_url(Milestone, "changelist")
+    data = changelist_data(client_en.get(url))
+    deleted.delete()
+
+    response = client_en.post(url, data | {"form-0-order": 7, "form-1-order": 8}, follow=True)
+
+    assert "Nothing was changed" in " ".join(messages_of(response))
+    assert Milestone.objects.get(pk=kept.pk).order == 1

@@ -1,32 +1,80 @@
 """Publishing in the admin: the one publish rule, the publish/unpublish actions, "view on site".
 
-Every path that can change ``is_published`` from the admin -- the bulk actions, the flag on a
-change form, the flag in an inline -- asks ``can_publish``. Roles (Editor/Publisher) will
-narrow that one function.
+Every path that can change ``is_published`` from the admin asks ``can_publish``, which
+asks timeline.permissions (the rule for every door: admin, import). For those it refuses
+(editors):
+
+- the publish/unpublish actions are not offered;
+- the flag is read-only on change forms and in inlines, so a crafted POST cannot set it;
+- a record they create, restore or recover is a draft, whatever the form or version says;
+- a published record is view-only to them (form, inline row, list-editable row, restore):
+  what the public sees changes only through a publisher;
+- delete is refused (editors have no delete permission).
 """
 
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
-from django.contrib.admin.utils import model_ngettext
-from django.contrib.auth import get_permission_codename
+from django.contrib.admin.utils import model_ngettext, unquote
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
+from django.http import Http404
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext, override
 from django.utils.translation import gettext_lazy as _
+from reversion.models import Version
 
-PUBLISHED_FIELD = "is_published"
+from . import permissions
+from .history import record_revision, with_versioned_relations
+from .permissions import PUBLISHED_FIELD
+
+# The records a restore may touch that must stay drafts: set on the request by the
+# restore and recover views, for those who may not publish.
+HELD_AS_DRAFTS = "timeline_held_as_drafts"
 
 
 def can_publish(request, model):
-    """Whether this user may publish and unpublish records of ``model``.
+    """Whether this request's user may publish and unpublish records of ``model``."""
+    return permissions.can_publish(request.user, model)
 
-    For now whoever may change a record may publish it.
-    """
-    opts = model._meta
-    return request.user.has_perm(f"{opts.app_label}.{get_permission_codename('change', opts)}")
+
+def is_publishable(model):
+    return any(field.name == PUBLISHED_FIELD for field in model._meta.concrete_fields)
+
+
+def drafts_only(formset_class):
+    """``formset_class``, refusing any change to a row whose record is published."""
+
+    class DraftsOnlyFormSet(formset_class):
+        def clean(self):
+            super().clean()
+            # The flag is never a field of these forms, so the instance still holds it as stored.
+            published = [
+                str(form.instance)
+                for form in self.initial_forms
+                if form.has_changed() and getattr(form.instance, PUBLISHED_FIELD, False)
+            ]
+            if published:
+                raise ValidationError(
+                    gettext("Only a publisher can change a published record: %(records)s.")
+                    % {"records": ", ".join(published)}
+                )
+
+    return DraftsOnlyFormSet
+
+
+def new_records_as_drafts(form_class):
+    """``form_class`` whose new record starts unpublished, as the form then shows it."""
+
+    class DraftForm(form_class):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            setattr(self.instance, PUBLISHED_FIELD, False)
+
+    return DraftForm
 
 
 class PublishFlagMixin:
@@ -40,6 +88,14 @@ class PublishFlagMixin:
         if PUBLISHED_FIELD not in fields and not self.has_publish_permission(request, obj):
             fields.append(PUBLISHED_FIELD)
         return fields
+
+
+class PublishFlagInlineMixin(PublishFlagMixin):
+    """For inlines of publishable records: a published row cannot be changed by a non-publisher."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        return formset if self.has_publish_permission(request, obj) else drafts_only(formset)
 
 
 def with_public_flag(queryset):
@@ -77,12 +133,104 @@ class ViewOnSiteMixin:
 
 
 class PublishableAdmin(PublishFlagMixin, ViewOnSiteMixin):
-    """Publish/unpublish actions, the guarded published flag, and "view on site".
+    """Publish/unpublish actions, the publish rule on forms, lists and restores, "view on site".
 
-    Put it before the ModelAdmin base class so its hooks wrap the base's.
+    Put it before the ModelAdmin base class (a reversion ``VersionAdmin``) so its hooks wrap
+    the base's.
     """
 
     actions = ("publish_selected", "unpublish_selected")
+
+    # --- the rule on forms, list-editable rows and restores ---
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        # Judged on the record as stored: get_object loads it before any form touches it.
+        return (
+            obj is None
+            or not getattr(obj, PUBLISHED_FIELD)
+            or self.has_publish_permission(request, obj)
+        )
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is None and not self.has_publish_permission(request):
+            form = new_records_as_drafts(form)
+        return form
+
+    def get_changelist_formset(self, request, **kwargs):
+        formset = super().get_changelist_formset(request, **kwargs)
+        return formset if self.has_publish_permission(request) else drafts_only(formset)
+
+    def save_model(self, request, obj, form, change):
+        if not self.has_publish_permission(request, obj):
+            # A non-publisher may save only new records and drafts (has_change_permission);
+            # a restored version may say "published", the record stays a draft.
+            setattr(obj, PUBLISHED_FIELD, False)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # A restore puts back every record of the version's revision, not only this one.
+        for model, pk in getattr(request, HELD_AS_DRAFTS, ()):
+            for obj in model._default_manager.filter(pk=pk, **{PUBLISHED_FIELD: True}):
+                setattr(obj, PUBLISHED_FIELD, False)
+                obj.save()
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None and (type(obj), str(obj.pk)) in getattr(request, HELD_AS_DRAFTS, ()):
+            # What the restore will save, so the form shows it and lets a non-publisher save.
+            setattr(obj, PUBLISHED_FIELD, False)
+        return obj
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        history = reverse(
+            f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_history",
+            args=[object_id],
+        )
+        refused = self.hold_as_drafts(request, version_id, unquote(object_id), history)
+        return refused or super().revision_view(request, object_id, version_id, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        recover_list = reverse(
+            f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_recoverlist"
+        )
+        refused = self.hold_as_drafts(request, version_id, None, recover_list)
+        return refused or super().recover_view(request, version_id, extra_context)
+
+    def hold_as_drafts(self, request, version_id, object_id, refused_url):
+        """Before a restore by someone who may not publish some of the records it puts back.
+
+        Restoring is changing: if any of those records is published now, refuse with a
+        message (a redirect to ``refused_url``); otherwise note them on the request, so they
+        stay, or come back as, drafts whatever the version says.
+        """
+        # reversion would restore a version of any model from any model's page.
+        versions = Version.objects.get_for_model(self.model).filter(pk=version_id)
+        if object_id is not None:
+            versions = versions.filter(object_id=object_id)
+        version = versions.select_related("revision").first()
+        if version is None:
+            raise Http404
+        held = set()
+        for other in version.revision.version_set.select_related("content_type"):
+            model = other.content_type.model_class()
+            if model is None or not is_publishable(model) or can_publish(request, model):
+                continue
+            current = model._default_manager.filter(pk=other.object_id)
+            if current.filter(**{PUBLISHED_FIELD: True}).exists():
+                message = gettext(
+                    "Only a publisher can restore this version: %(record)s is published."
+                )
+                self.message_user(request, message % {"record": other.object_repr}, messages.ERROR)
+                return redirect(refused_url)
+            held.add((model, other.object_id))
+        setattr(request, HELD_AS_DRAFTS, held)
+        return None
+
+    # --- publish/unpublish actions ---
 
     @admin.action(
         description=_("Publish selected %(verbose_name_plural)s"), permissions=["publish"]
@@ -97,9 +245,9 @@ class PublishableAdmin(PublishFlagMixin, ViewOnSiteMixin):
         self.set_published(request, queryset, False)
 
     def set_published(self, request, queryset, published):
-        """Set the flag on the selected records, log each change, and say how many changed."""
+        """Set the flag on the selected records, record each change, say how many changed."""
         selected = queryset.count()
-        to_change = list(queryset.exclude(**{PUBLISHED_FIELD: published}))
+        to_change = list(with_versioned_relations(queryset.exclude(**{PUBLISHED_FIELD: published})))
         if to_change:
             values = {PUBLISHED_FIELD: published}
             # update() skips auto_now; keep "updated" truthful for those that have it.
@@ -108,6 +256,11 @@ class PublishableAdmin(PublishFlagMixin, ViewOnSiteMixin):
             self.model._default_manager.filter(pk__in=[obj.pk for obj in to_change]).update(
                 **values
             )
+            for obj in to_change:
+                for name, value in values.items():
+                    setattr(obj, name, value)
+            comment = gettext("Published.") if published else gettext("Unpublished.")
+            record_revision(to_change, user=request.user, comment=comment)
             self.log_published(request, to_change)
         self.report_published(request, len(to_change), selected - len(to_change), published)
 

@@ -50,6 +50,7 @@ class Theme(models.Model):
     class Meta:
         verbose_name = _("theme")
         verbose_name_plural = _("themes")
+        permissions = [("publish_theme", "Can publish and unpublish themes")]
         ordering = ["order", "slug"]
         constraints = [
             models.CheckConstraint(condition=either_language("name"), name="theme_has_name")
@@ -80,6 +81,7 @@ class Year(models.Model):
     class Meta:
         verbose_name = _("year")
         verbose_name_plural = _("years")
+        permissions = [("publish_year", "Can publish and unpublish years")]
         ordering = ["-year"]
         constraints = [
             models.CheckConstraint(
@@ -168,6 +170,7 @@ class Initiative(Subject):
     class Meta(Subject.Meta):
         verbose_name = _("initiative")
         verbose_name_plural = _("initiatives")
+        permissions = [("publish_initiative", "Can publish and unpublish initiatives")]
 
     @property
     def type_label(self):
@@ -202,6 +205,7 @@ class Policy(Subject):
     class Meta(Subject.Meta):
         verbose_name = _("policy")
         verbose_name_plural = _("policies")
+        permissions = [("publish_policy", "Can publish and unpublish policies")]
         constraints = [
             *Subject.Meta.constraints,
             models.CheckConstraint(
@@ -254,6 +258,7 @@ class Institution(Subject):
     class Meta(Subject.Meta):
         verbose_name = _("institution")
         verbose_name_plural = _("institutions")
+        permissions = [("publish_institution", "Can publish and unpublish institutions")]
         constraints = [
             *Subject.Meta.constraints,
             models.CheckConstraint(
@@ -377,6 +382,7 @@ class Milestone(models.Model):
     class Meta:
         verbose_name = _("milestone")
         verbose_name_plural = _("milestones")
+        permissions = [("publish_milestone", "Can publish and unpublish milestones")]
         ordering = ["-year_id", "order", "id"]
         constraints = [
             models.CheckConstraint(

@@ -1,0 +1,105 @@
+"""What the admin tests share: making any record, admin URLs, posting forms back."""
+
+import itertools
+import re
+
+from django.contrib.auth.models import Group, User
+from django.test import Client
+from django.urls import reverse
+
+from timeline.models import Initiative, Institution, Milestone, Policy, Theme, Year
+
+from .factories import (
+    make_initiative,
+    make_institution,
+    make_milestone,
+    make_policy,
+    make_theme,
+    make_year,
+)
+
+MODELS = [Theme, Year, Initiative, Policy, Institution, Milestone]
+SUBJECT_MODELS = [Initiative, Policy, Institution]
+# The translated field that names each record: what "missing Korean" looks at.
+MAIN_FIELD = {
+    Theme: "name",
+    Year: "headline",
+    Initiative: "name",
+    Policy: "name",
+    Institution: "name",
+    Milestone: "title",
+}
+SUBJECT_MAKERS = {
+    Initiative: make_initiative,
+    Policy: make_policy,
+    Institution: make_institution,
+}
+_years = itertools.count(1950)
+_users = itertools.count(1)
+
+
+def make(model, **fields):
+    if model is Year:
+        return make_year(next(_years), **fields)
+    if model is Theme:
+        return make_theme(**fields)
+    if model is Milestone:
+        return make_milestone(**fields)
+    return SUBJECT_MAKERS[model](**fields)
+
+
+def staff_member(*groups, **fields):
+    user = User.objects.create_user(f"staff-{next(_users)}", is_staff=True, **fields)
+    user.groups.add(*Group.objects.filter(name__in=groups))
+    return user
+
+
+def client_for(user):
+    # force_login, not login: django-axes wants a request for every authentication.
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(user)
+    return client
+
+
+def admin_url(model, view, *args):
+    return reverse(f"admin:timeline_{model._meta.model_name}_{view}", args=args)
+
+
+def fields_data(forms):
+    """What a browser would post back for these forms' fields, untouched."""
+    data = {}
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            if value is None or value is False:
+                continue
+            data[form.add_prefix(name)] = "on" if value is True else value
+    return data
+
+
+def formset_data(formset):
+    management = formset.management_form
+    data = {management.add_prefix(k): v for k, v in management.initial.items()}
+    return data | fields_data(formset.forms)
+
+
+def form_data(response):
+    """What a browser would post back for the admin form in ``response``, untouched."""
+    data = fields_data([response.context["adminform"].form])
+    for inline in response.context["inline_admin_formsets"]:
+        data |= formset_data(inline.formset)
+    return data
+
+
+def changelist_data(response):
+    """What a browser would post back from a changelist's list-editable rows, untouched."""
+    return formset_data(response.context["cl"].formset) | {"_save": "Save"}
+
+
+def messages_of(response):
+    return [str(message) for message in response.context["messages"]]
+
+
+ASSET = re.compile(r'<(?:script|link)\b[^>]*?\b(?:src|href)="([^"]+)"')
+# Inline code a strict Content-Security-Policy would block.
+INLINE_CODE = re.compile(r'<script(?![^>]*\bsrc=)[^>]*>|\sstyle="|\son[a-z]+="')
