@@ -1,0 +1,91 @@
+"""Open data: the timeline's milestones as CSV or JSON (DESIGN.md, /<lang>/timeline/export.*).
+
+What a download promises:
+
+* Exactly the timeline's set: the same FilterSet over the same published milestones
+  (``views.public_milestones()``), in the same order, but every match, not one page
+  (``page`` is ignored). A record with an unpublished subject or year never appears.
+* The same columns as the staff export (``exportcsv milestones``): the CSV is written by
+  the same engine (UTF-8 with BOM, formula-looking cells neutralised); the JSON is an array
+  of objects with those column names as keys.
+* The files hold only data, so they open as plain tables. The licence (KOGL Type 1) and the
+  open-data page with its attribution text travel in the response's ``Link`` header.
+* Invalid filters make no file: the answer is HTTP 400, a plain-text message naming each bad
+  parameter (a silently empty or unfiltered file would be mistaken for the real answer).
+  The open-data page says so.
+
+A fixed number of queries whatever the number of rows (``resources.export_rows``).
+"""
+
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext
+from django.views import View
+from django_filters.views import FilterMixin
+
+from . import opendata, resources
+from .filters import MilestoneFilterSet
+from .views import PublicMilestonesMixin
+
+MODEL_KEY = "milestones"
+PLAIN_TEXT = "text/plain; charset=utf-8"
+
+
+def export_query(query_dict):
+    """The timeline's query string for its download links: every filter, without ``page``.
+
+    Empty (no "?") when nothing is left, so an unfiltered link is the plain address.
+    """
+    params = query_dict.copy()
+    params.pop("page", None)
+    return f"?{params.urlencode()}" if params else ""
+
+
+def license_links(request):
+    """The ``Link`` header: the licence itself, and the page with the attribution to use."""
+    open_data = request.build_absolute_uri(reverse("timeline:open-data"))
+    return ", ".join(
+        (
+            f'<{opendata.KOGL_URL}>; rel="license"',
+            f'<{open_data}>; rel="describedby"; type="text/html"',
+        )
+    )
+
+
+def filter_errors_text(filterset):
+    """The 400 answer's body: what is wrong with which parameter, one line each."""
+    lines = [gettext("No file was made, because some filters in the address are not valid:")]
+    for name, messages in filterset.errors.items():
+        label = name if name in filterset.filters else gettext("filters")
+        lines.extend(f"- {label}: {message}" for message in messages)
+    lines.append(
+        gettext(
+            "Correct them, or choose the filters on the timeline page and use its download "
+            "links. See the open-data page for the parameters: %(url)s"
+        )
+        % {"url": reverse("timeline:open-data")}
+    )
+    return "\n".join(lines) + "\n"
+
+
+class MilestoneExportView(PublicMilestonesMixin, FilterMixin, View):
+    """The timeline's filtered milestones as one file; ``file_type`` is ``csv`` or ``json``."""
+
+    filterset_class = MilestoneFilterSet
+    file_type = "csv"
+    http_method_names = ["get", "head", "options"]
+
+    def get(self, request, *args, **kwargs):
+        filterset = self.get_filterset(self.get_filterset_class())
+        if filterset.is_bound and not filterset.is_valid():
+            return HttpResponse(filter_errors_text(filterset), status=400, content_type=PLAIN_TEXT)
+        response = HttpResponse(
+            resources.export_file(MODEL_KEY, filterset.qs, self.file_type),
+            content_type=resources.content_type(self.file_type),
+        )
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=True, filename=resources.export_filename(MODEL_KEY, self.file_type)
+        )
+        response["Link"] = license_links(request)
+        return response
