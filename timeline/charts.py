@@ -5,14 +5,18 @@ horizontal (one row per year) so the year labels stay readable on a 320 px phone
 percentages of the chart's width, heights are fixed pixels, and text keeps the page's size.
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, Max, Min
 
 from .filters import SUBJECT_MODELS, kind_label
+from .models import Milestone
 
 ROW_HEIGHT = 30  # px per year row
 BAR_HEIGHT = 20
+COMPACT_ROW_HEIGHT = 24  # above a list of results, where the chart must not push them far down
+COMPACT_BAR_HEIGHT = 16
 TOP = 4  # px above the first row
 LABEL_WIDTH = 16  # % of the width kept for the year labels on the left
 BAR_SPACE = 72  # % of the width the longest bar takes; the rest holds its total
@@ -66,12 +70,15 @@ def year_counts(milestones):
     return {row["year_id"]: {kind: row[kind] for kind in SUBJECT_MODELS} for row in rows}
 
 
-def year_chart(milestones):
+def year_chart(milestones, compact=False):
     """The chart of a milestone queryset (already filtered to what the public may see).
 
     Every year between the first and the last gets a row, empty years included, so gaps in
-    the record show as gaps. Returns None when there is nothing to draw.
+    the record show as gaps. Returns None when there is nothing to draw. ``compact`` draws
+    thinner rows.
     """
+    row_height = COMPACT_ROW_HEIGHT if compact else ROW_HEIGHT
+    bar_height = COMPACT_BAR_HEIGHT if compact else BAR_HEIGHT
     counts = year_counts(milestones)
     if not counts:
         return None
@@ -84,8 +91,8 @@ def year_chart(milestones):
     ]
     largest = max(row.total for row in rows)
     for index, row in enumerate(rows):
-        row.y = TOP + index * ROW_HEIGHT
-        row.text_y = row.y + BAR_HEIGHT / 2
+        row.y = TOP + index * row_height
+        row.text_y = row.y + bar_height / 2
         x = LABEL_WIDTH
         for kind, label in kinds:
             count = row.counts[kind]
@@ -98,5 +105,96 @@ def year_chart(milestones):
         rows=rows,
         kinds=kinds,
         total=sum(row.total for row in rows),
-        height=TOP * 2 + len(rows) * ROW_HEIGHT,
+        height=TOP * 2 + len(rows) * row_height,
+        bar_height=bar_height,
+    )
+
+
+# --- A subject's mini-timeline --------------------------------------------------------
+
+STRIP_MARGIN = 6  # % of the width left empty at each end, for the end labels
+STRIP_LABEL_GAP = 10  # % two year labels in one row must be apart (about 30 px on a phone)
+STRIP_LABEL_ROWS = 3  # consecutive years go to the next row instead of overlapping
+STRIP_LINE_Y = 12  # px
+STRIP_ROW_HEIGHT = 16  # px per row of labels
+
+
+@dataclass
+class StripMark:
+    year: int
+    count: int
+    x: float  # % of the width
+    label_y: float = 0  # px, baseline of the year label
+
+
+@dataclass
+class YearStrip:
+    first: int
+    last: int
+    marks: list
+    ticks: list  # x (%) of every year of the span, marked or not
+    ends: list = field(default_factory=list)  # [StripMark] labels for the span's unmarked ends
+    line_y: int = STRIP_LINE_Y
+    height: int = 0
+
+    @property
+    def start(self):
+        return STRIP_MARGIN
+
+    @property
+    def end(self):
+        return 100 - STRIP_MARGIN
+
+
+def record_span():
+    """(first, last) year of the public record, so every subject's strip has the same scale."""
+    span = Milestone.objects.published().aggregate(first=Min("year"), last=Max("year"))
+    return (span["first"], span["last"]) if span["first"] is not None else None
+
+
+def year_strip(years, span=None):
+    """The geometry of a strip of ``years`` (with repeats) on the record's ``span`` of years.
+
+    Returns None when there are no years. The span widens to include every year given.
+    """
+    counts = Counter(years)
+    if not counts:
+        return None
+    first, last = min(counts), max(counts)
+    if span:
+        first, last = min(first, span[0]), max(last, span[1])
+    width = 100 - 2 * STRIP_MARGIN
+
+    def x_of(year):
+        if last == first:
+            return 50.0
+        return round(STRIP_MARGIN + width * (year - first) / (last - first), 3)
+
+    marks, row_ends = [], [None] * STRIP_LABEL_ROWS
+    for year in sorted(counts):
+        x = x_of(year)
+        row = next(
+            (i for i, end in enumerate(row_ends) if end is None or x - end >= STRIP_LABEL_GAP),
+            len(row_ends) - 1,
+        )
+        row_ends[row] = x
+        label_y = STRIP_LINE_Y + 10 + (row + 1) * STRIP_ROW_HEIGHT - 4
+        marks.append(StripMark(year=year, count=counts[year], x=x, label_y=label_y))
+    rows_used = 1 + max((i for i, end in enumerate(row_ends) if end is not None), default=0)
+    # The span's first and last years, where no milestone is, get a quiet label too when
+    # there is room for it in the first row.
+    first_row_y = STRIP_LINE_Y + 10 + STRIP_ROW_HEIGHT - 4
+    first_row = [mark.x for mark in marks if mark.label_y == first_row_y]
+    ends = [
+        StripMark(year=year, count=0, x=x_of(year), label_y=first_row_y)
+        for year in dict.fromkeys((first, last))
+        if year not in counts and all(abs(x_of(year) - x) >= STRIP_LABEL_GAP for x in first_row)
+    ]
+    return YearStrip(
+        first=first,
+        last=last,
+        marks=marks,
+        ticks=[x_of(year) for year in range(first, last + 1)],
+        ends=ends,
+        height=STRIP_LINE_Y + 10 + rows_used * STRIP_ROW_HEIGHT,
     )

@@ -1,0 +1,97 @@
+"""/sitemap.xml: every public page in Korean and English, each with its hreflang alternates.
+
+Only published records: the same querysets the public pages use.
+"""
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from .models import Initiative, Institution, Milestone, Policy, Year
+
+
+class BilingualSitemap(Sitemap):
+    # One <url> per language, each listing the page in every language and an x-default.
+    i18n = True
+    alternates = True
+    x_default = True
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        """Django writes the x-default without a language prefix (/timeline/), a redirect
+        here; point it at the Korean page instead, as the pages' own hreflang links do."""
+        urls = super().get_urls(page=page, site=site, protocol=protocol)
+        for url in urls:
+            alternates = {alt["lang_code"]: alt for alt in url.get("alternates", [])}
+            default = alternates.get(settings.LANGUAGE_CODE)
+            if default and "x-default" in alternates:
+                alternates["x-default"]["location"] = default["location"]
+        return urls
+
+
+class ListPagesSitemap(BilingualSitemap):
+    """The home page, the timeline, the directories and the pages about the site."""
+
+    changefreq = "weekly"
+
+    def items(self):
+        return [
+            "home",
+            "timeline",
+            "initiative-list",
+            "policy-list",
+            "institution-list",
+            "open-data",
+            "privacy",
+            "accessibility",
+        ]
+
+    def location(self, item):
+        return reverse(f"timeline:{item}")
+
+    def priority(self, item):
+        return 1.0 if item in {"home", "timeline"} else 0.5
+
+
+class YearSitemap(BilingualSitemap):
+    def items(self):
+        return Year.objects.published().order_by("year")
+
+
+class MilestoneSitemap(BilingualSitemap):
+    def items(self):
+        return Milestone.objects.published().order_by("year_id", "order", "pk")
+
+    def lastmod(self, milestone):
+        return milestone.updated
+
+
+class SubjectSitemap(BilingualSitemap):
+    model = None
+
+    def items(self):
+        return self.model.objects.published().order_by("slug")
+
+    def lastmod(self, subject):
+        return subject.updated
+
+
+class InitiativeSitemap(SubjectSitemap):
+    model = Initiative
+
+
+class PolicySitemap(SubjectSitemap):
+    model = Policy
+
+
+class InstitutionSitemap(SubjectSitemap):
+    model = Institution
+
+
+SITEMAPS = {
+    "pages": ListPagesSitemap,
+    "years": YearSitemap,
+    "milestones": MilestoneSitemap,
+    "initiatives": InitiativeSitemap,
+    "policies": PolicySitemap,
+    "institutions": InstitutionSitemap,
+}

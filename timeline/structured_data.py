@@ -1,0 +1,125 @@
+"""schema.org JSON-LD for search engines: milestones as Events, institutions as organisations.
+
+Each function returns a plain dict; the ``json_ld`` template tag writes it into a
+``<script type="application/ld+json">`` data block (not executed, so the CSP allows it),
+escaped so that no text from the database can close the block.
+"""
+
+from django.utils import translation
+from django.utils.translation import gettext
+
+from .models import Institution, Policy
+from .templatetags.timeline_tags import iso_date
+
+CONTEXT = "https://schema.org"
+CITY_WEBSITE = "https://www.gwangju.go.kr/"
+
+# A civic group is not a government body, nor is an international network of cities.
+INSTITUTION_TYPES = {
+    Institution.Type.CIVIC_GROUP: "NGO",
+    Institution.Type.INTERNATIONAL_BODY: "Organization",
+}
+
+LEGISLATION = {Policy.Type.ORDINANCE, Policy.Type.LAW}
+
+
+def _other_language(obj, field):
+    """``field`` in the language not shown, when it has different text: an alternate name."""
+    active = translation.get_language()
+    for code in ("ko", "en"):
+        if code != active:
+            value = getattr(obj, f"{field}_{code}", "") or ""
+            if value and value != getattr(obj, field):
+                return value
+    return ""
+
+
+def city():
+    return {
+        "@type": "GovernmentOrganization",
+        "name": gettext("Gwangju Metropolitan City"),
+        "url": CITY_WEBSITE,
+    }
+
+
+def gwangju_place():
+    return {
+        "@type": "Place",
+        "name": gettext("Gwangju"),
+        "address": {
+            "@type": "PostalAddress",
+            "addressLocality": gettext("Gwangju"),
+            "addressCountry": "KR",
+        },
+    }
+
+
+def subject_reference(subject, request):
+    if subject.KIND == "institution":
+        kind_type = organisation_type(subject)
+    elif subject.KIND == "policy" and subject.policy_type in LEGISLATION:
+        kind_type = "Legislation"
+    else:
+        kind_type = "CreativeWork"
+    return {
+        "@type": kind_type,
+        "name": subject.name,
+        "url": request.build_absolute_uri(subject.get_absolute_url()),
+    }
+
+
+def organisation_type(institution):
+    return INSTITUTION_TYPES.get(institution.institution_type, "GovernmentOrganization")
+
+
+def milestone_event(milestone, request):
+    data = {
+        "@context": CONTEXT,
+        "@type": "Event",
+        "name": milestone.title,
+        "startDate": iso_date(milestone),
+        "url": request.build_absolute_uri(milestone.get_absolute_url()),
+        "inLanguage": translation.get_language(),
+        "location": gwangju_place(),
+        "about": subject_reference(milestone.subject, request),
+    }
+    if alternate := _other_language(milestone, "title"):
+        data["alternateName"] = alternate
+    if milestone.summary:
+        data["description"] = milestone.summary
+    return data
+
+
+def organisation(institution, request, parent=None):
+    data = {
+        "@context": CONTEXT,
+        "@type": organisation_type(institution),
+        "name": institution.name,
+        "url": request.build_absolute_uri(institution.get_absolute_url()),
+        "areaServed": gwangju_place(),
+    }
+    if alternate := _other_language(institution, "name"):
+        data["alternateName"] = alternate
+    if institution.summary:
+        data["description"] = institution.summary
+    if institution.website:
+        data["sameAs"] = institution.website
+    if parent is not None:
+        data["parentOrganization"] = {
+            "@type": organisation_type(parent),
+            "name": parent.name,
+            "url": request.build_absolute_uri(parent.get_absolute_url()),
+        }
+    return data
+
+
+def website(request, name, description):
+    return {
+        "@context": CONTEXT,
+        "@type": "WebSite",
+        "name": name,
+        "description": description,
+        "url": request.build_absolute_uri("/"),
+        "inLanguage": translation.get_language(),
+        "publisher": city(),
+    }

@@ -1,0 +1,123 @@
+"""Template helpers for the page head and footer: canonical address, sharing, structured
+data, the open-data licence, and the filter panel."""
+
+import json
+from urllib.parse import urlencode
+
+from django import template
+from django.core.serializers.json import DjangoJSONEncoder
+from django.templatetags.static import static
+from django.utils import translation
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from timeline import opendata
+
+register = template.Library()
+# JSON in a <script> block must not contain "</script>" or "<!--": escape the characters
+# that could start either (as django.utils.html.json_script does).
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.simple_tag
+def json_ld(data):
+    """``data`` as a schema.org JSON-LD block: data, not code, so a strict CSP allows it."""
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return format_html(
+        '<script type="application/ld+json">{}</script>',
+        mark_safe(text.translate(_JSON_SCRIPT_ESCAPES)),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context):
+    """The page's one address for search engines, absolute, in the page's language.
+
+    Filtered lists are canonicalised to the unfiltered list: any combination of filters is
+    a view of records that have their own pages, and indexing every combination would
+    flood search results. Pages of an unfiltered list keep their page number.
+    """
+    request = context.get("request")
+    if request is None:
+        return ""
+    url = request.build_absolute_uri(request.path)
+    filterset = context.get("filter")
+    page = context.get("page_obj")
+    if filterset is not None and filterset.is_filtered:
+        return url
+    if page is not None and page.number > 1:
+        return f"{url}?{urlencode({'page': page.number})}"
+    return url
+
+
+@register.simple_tag(takes_context=True)
+def absolute_static(context, path):
+    request = context.get("request")
+    url = static(path)
+    return request.build_absolute_uri(url) if request is not None else url
+
+
+OPENGRAPH_LOCALES = {"ko": "ko_KR", "en": "en_US"}
+
+
+@register.simple_tag
+def og_locale(code=None):
+    return OPENGRAPH_LOCALES.get((code or translation.get_language())[:2], "ko_KR")
+
+
+class CaptureNode(template.Node):
+    def __init__(self, nodelist, name):
+        self.nodelist = nodelist
+        self.name = name
+
+    def render(self, context):
+        # Used at the top level of base.html, so the rest of the page sees the value.
+        context[self.name] = mark_safe(self.nodelist.render(context).strip())
+        return ""
+
+
+@register.tag
+def capture(parser, token):
+    """``{% capture as name %}...{% endcapture %}``: render once, use in several places.
+
+    base.html captures the page-title block so that <title>, og:title and twitter:title all
+    show it (a block can only appear once in a template). Blocks inside still inherit.
+    """
+    bits = token.split_contents()
+    if len(bits) != 3 or bits[1] != "as":
+        raise template.TemplateSyntaxError("Usage: {% capture as name %}...{% endcapture %}")
+    nodelist = parser.parse(("endcapture",))
+    parser.delete_first_token()
+    return CaptureNode(nodelist, bits[2])
+
+
+# --- Filters panel ------------------------------------------------------------------------
+
+
+@register.filter
+def active_filter_count(filterset):
+    """How many filter fields the visitor has set (a field with two ticked boxes counts once)."""
+    if filterset is None or not filterset.is_bound:
+        return 0
+    data = filterset.form.data
+    count = 0
+    for name in filterset.filters:
+        values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
+        if any(str(value).strip() for value in values if value is not None):
+            count += 1
+    return count
+
+
+@register.simple_tag
+def kogl_attribution():
+    return opendata.kogl_attribution()
+
+
+@register.simple_tag
+def kogl_name():
+    return opendata.kogl_name()
+
+
+@register.simple_tag
+def kogl_url():
+    return opendata.KOGL_URL
