@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run serve test install lint format clean backup restore
+.PHONY: run serve test install lint format clean backup restore messages
+.PHONY: bench-pages bench-import bench-export bench-explain
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,8 +42,29 @@ restore: $(STAMP)
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py loaddata $(BACKUP)
 
+# Benchmarks at 10,000 synthetic milestones (bench/README.md): each builds its own bench
+# database (bench/results/, or DATABASE_URL) and prints its ratios side by side.
+bench-pages: $(STAMP)
+	$(BIN)/python bench/pages.py
+
+bench-import: $(STAMP)
+	$(BIN)/python bench/imports.py
+
+bench-export: $(STAMP)
+	$(BIN)/python bench/exports.py
+
+bench-explain: $(STAMP)
+	$(BIN)/python bench/explain.py
+
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Translations (needs gettext): collect every marked string into the Korean catalogue,
+# then compile it. Translate the new entries in timeline/locale/ko/LC_MESSAGES/django.po
+# and run it again; tests/test_translations.py fails while anything is left undone.
+messages: $(STAMP)
+	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages -l ko --no-obsolete --add-location=file --ignore=.venv --ignore=staticfiles --ignore=tests --ignore=bench
+	DJANGO_DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

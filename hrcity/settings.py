@@ -57,18 +57,24 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # /sitemap.xml (timeline/sitemaps.py) needs the app for its templates.
+    "django.contrib.sitemaps",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "axes",
+    "hrcity.apps.LoginProtectionConfig",  # django-axes, with a translated admin heading
     "csp",
     "django_filters",
     "import_export",
+    # History of every record: who changed what, restore and recover (timeline/history.py).
+    "reversion",
     "timeline",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before everything that sets headers or cookies, so a cached page is stored as sent.
+    "timeline.caching.PublicPageCacheMiddleware",
     "hrcity.security.SiteCSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -128,6 +134,13 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Anonymous visitors' public pages (timeline/caching.py): kept this long on the server
+# (0 turns the cache off; any change to the record retires them at once), and told to
+# browsers (max-age) and to a CDN or proxy (s-maxage, which no change can retire early).
+PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", str(60 * 60 * 24)))
+PAGE_CACHE_MAX_AGE = int(os.environ.get("DJANGO_PAGE_MAX_AGE", "60"))
+PAGE_CACHE_S_MAXAGE = int(os.environ.get("DJANGO_PAGE_S_MAXAGE", "300"))
 
 # --- Authentication ---------------------------------------------------------
 

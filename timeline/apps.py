@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class TimelineConfig(AppConfig):
     name = "timeline"
     verbose_name = _("Human rights city timeline")
+
+    def ready(self):
+        from . import caching
+
+        caching.connect_signals()

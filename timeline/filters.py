@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import CharFilter, Filter, FilterSet, MultipleChoiceFilter
 from django_filters.filterset import filterset_factory
 
+from .languages import marked_text
 from .models import (
     MAX_YEAR,
     MIN_YEAR,
@@ -27,6 +28,7 @@ from .models import (
     Policy,
     Theme,
 )
+from .search import contains
 
 SUBJECT_MODELS = {model.KIND: model for model in (Initiative, Policy, Institution)}
 
@@ -47,19 +49,22 @@ def kind_choices():
 
 
 def theme_choices():
-    return [(theme.slug, str(theme)) for theme in Theme.objects.published()]
+    # A theme still without Korean shows its English name, marked lang="en" for screen readers.
+    return [(theme.slug, marked_text(theme, "name")) for theme in Theme.objects.published()]
 
 
-def search_condition(text, fields):
-    """Every word of ``text`` must appear (any case) in at least one of ``fields``.
+def search_condition(text, fields, model):
+    """Every word of ``text`` must appear (any case) in at least one of ``fields`` of ``model``.
 
     Substring matching, so a Korean stem finds its inflected forms: 인권 finds 인권도시와.
+    Related fields (``initiative__name_ko``) are searched by subquery, so that PostgreSQL
+    answers the search from its trigram indexes (timeline/search.py).
     """
     condition = Q()
     for term in text.split()[:MAX_SEARCH_TERMS]:
         any_field = Q()
         for field in fields:
-            any_field |= Q(**{f"{field}__icontains": term})
+            any_field |= contains(model, field, term)
         condition &= any_field
     return condition
 
@@ -153,7 +158,7 @@ class PublicFilterSet(FilterSet):
         return False
 
     def filter_search(self, queryset, name, value):
-        return queryset.filter(search_condition(value, self.search_fields))
+        return queryset.filter(search_condition(value, self.search_fields, queryset.model))
 
 
 class MilestoneFilterSet(PublicFilterSet):

@@ -2,7 +2,9 @@
 
 from django.urls import path, register_converter
 
-from . import views
+from . import exports, views
+from .caching import cache_public_page
+from .feeds import MilestoneFeed
 from .models import Initiative, Institution, Policy
 
 
@@ -35,38 +37,60 @@ register_converter(SlugConverter, "timeline_slug")
 
 app_name = "timeline"
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("timeline/", views.TimelineView.as_view(), name="timeline"),
+    path("", cache_public_page(views.HomeView.as_view()), name="home"),
+    path("timeline/", cache_public_page(views.TimelineView.as_view()), name="timeline"),
+    path(
+        "timeline/export.csv",
+        cache_public_page(exports.MilestoneExportView.as_view(file_type="csv")),
+        name="export-csv",
+    ),
+    path(
+        "timeline/export.json",
+        cache_public_page(exports.MilestoneExportView.as_view(file_type="json")),
+        name="export-json",
+    ),
     path(
         "timeline/<timeline_year:year>/<timeline_slug:slug>/",
-        views.MilestoneDetailView.as_view(),
+        cache_public_page(views.MilestoneDetailView.as_view()),
         name="milestone-detail",
     ),
-    path("years/<timeline_year:year>/", views.YearDetailView.as_view(), name="year-detail"),
+    path(
+        "years/<timeline_year:year>/",
+        cache_public_page(views.YearDetailView.as_view()),
+        name="year-detail",
+    ),
     path(
         "initiatives/",
-        views.SubjectListView.as_view(model=Initiative),
+        cache_public_page(views.SubjectListView.as_view(model=Initiative)),
         name="initiative-list",
     ),
     path(
         "initiatives/<timeline_slug:slug>/",
-        views.SubjectDetailView.as_view(model=Initiative),
+        cache_public_page(views.SubjectDetailView.as_view(model=Initiative)),
         name="initiative-detail",
     ),
-    path("policies/", views.SubjectListView.as_view(model=Policy), name="policy-list"),
+    path(
+        "policies/",
+        cache_public_page(views.SubjectListView.as_view(model=Policy)),
+        name="policy-list",
+    ),
     path(
         "policies/<timeline_slug:slug>/",
-        views.SubjectDetailView.as_view(model=Policy),
+        cache_public_page(views.SubjectDetailView.as_view(model=Policy)),
         name="policy-detail",
     ),
     path(
         "institutions/",
-        views.SubjectListView.as_view(model=Institution),
+        cache_public_page(views.SubjectListView.as_view(model=Institution)),
         name="institution-list",
     ),
     path(
         "institutions/<timeline_slug:slug>/",
-        views.SubjectDetailView.as_view(model=Institution),
+        cache_public_page(views.SubjectDetailView.as_view(model=Institution)),
         name="institution-detail",
     ),
+    path("feed/", MilestoneFeed(), name="feed"),
+    path("open-data/", views.OpenDataView.as_view(), name="open-data"),
+    path("privacy/", views.PrivacyView.as_view(), name="privacy"),
+    path("accessibility/", views.AccessibilityView.as_view(), name="accessibility"),
 ]

@@ -7,11 +7,16 @@ their themes prefetched, and counts come from annotations.
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import Max, Min, Prefetch, Q
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
-from .charts import year_chart
+from . import opendata, structured_data
+from .charts import record_span, year_chart, year_strip
 from .filters import SUBJECT_FILTERSETS, SUBJECT_MODELS, MilestoneFilterSet
 from .models import SUBJECT_FIELDS, Institution, Milestone, Theme, Year
 
@@ -114,6 +119,14 @@ class HomeView(SectionMixin, TemplateView):
             figures={
                 kind: model.objects.published().count() for kind, model in SUBJECT_MODELS.items()
             },
+            structured_data=structured_data.website(
+                self.request,
+                gettext("Human Rights City Gwangju"),
+                gettext(
+                    "The public record of Gwangju’s human-rights-city programme: milestones, "
+                    "initiatives, policies and institutions since 2009."
+                ),
+            ),
         )
         return context
 
@@ -126,6 +139,11 @@ class TimelineView(PublicMilestonesMixin, ForgivingPaginationMixin, FilterView):
 
     def get_paginate_by(self, queryset):
         return settings.TIMELINE_PAGE_SIZE
+
+    def get_context_data(self, **kwargs):
+        # The chart follows the filters: every match, not only this page's.
+        chart = year_chart(self.object_list, compact=True)
+        return super().get_context_data(chart=chart, **kwargs)
 
 
 def timeline_neighbours(milestone):
@@ -150,7 +168,12 @@ class MilestoneDetailView(PublicMilestonesMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         previous, following = timeline_neighbours(self.object)
-        return super().get_context_data(previous=previous, next=following, **kwargs)
+        return super().get_context_data(
+            previous=previous,
+            next=following,
+            structured_data=structured_data.milestone_event(self.object, self.request),
+            **kwargs,
+        )
 
 
 class YearDetailView(SectionMixin, DetailView):
@@ -232,15 +255,64 @@ class SubjectDetailView(SubjectMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         subject = self.object
+        # Oldest first: a subject's page tells its story in the order it happened.
+        milestones = list(
+            public_milestones().filter(**{subject.KIND: subject}).order_by("year_id", "order", "pk")
+        )
         context = {
-            # Oldest first: a subject's page tells its story in the order it happened.
-            "milestones": public_milestones()
-            .filter(**{subject.KIND: subject})
-            .order_by("year_id", "order", "pk"),
+            "milestones": milestones,
+            "strip": year_strip([milestone.year_id for milestone in milestones], record_span()),
         }
         if self.model is Institution:
             context["parent"] = (
                 subject.parent if subject.parent and subject.parent.is_published else None
             )
             context["children"] = subject.children.published()
+            context["structured_data"] = structured_data.organisation(
+                subject, self.request, parent=context["parent"]
+            )
         return super().get_context_data(**context, **kwargs)
+
+
+# --- About the site: privacy, accessibility, open data ----------------------------------
+
+
+class AboutPageView(SectionMixin, TemplateView):
+    section = "about"
+
+
+class PrivacyView(AboutPageView):
+    template_name = "timeline/privacy.html"
+
+
+class AccessibilityView(AboutPageView):
+    template_name = "timeline/accessibility.html"
+
+
+class OpenDataView(AboutPageView):
+    template_name = "timeline/open_data.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            columns=opendata.MILESTONE_COLUMNS,
+            reference_date=opendata.reference_date(),
+            milestone_count=Milestone.objects.published().count(),
+            kogl_name_ko=opendata.KOGL_NAME["ko"],
+            kogl_name_en=opendata.KOGL_NAME["en"],
+            attribution_ko=opendata.KOGL_ATTRIBUTION["ko"],
+            attribution_en=opendata.KOGL_ATTRIBUTION["en"],
+            kogl_url=opendata.KOGL_URL,
+            **kwargs,
+        )
+
+
+@require_safe
+def robots_txt(request):
+    """Everything public may be crawled; the admin may not; the sitemap lists every page."""
+    lines = ["User-agent: *", "Allow: /"]
+    if settings.ADMIN_PATH == "admin/":
+        # A custom admin address is kept out of this public file: listing it would reveal it.
+        # (The admin's own pages tell robots not to index them either way.)
+        lines.append(f"Disallow: /{settings.ADMIN_PATH}")
+    lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

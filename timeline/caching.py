@@ -1,0 +1,280 @@
+"""Whole-page cache for anonymous visitors, invalidated in O(1) whenever the record changes.
+
+How it fits together:
+
+* ``cache_public_page(view)`` marks a public view (timeline/urls.py). Nothing else is cached.
+* ``PublicPageCacheMiddleware`` (near the top of settings.MIDDLEWARE) serves a marked page
+  from the cache before the rest of the stack runs, and stores it after the whole stack has
+  run, so what is stored is exactly what was sent: its security headers included, and never a
+  response that sets a cookie. A cache hit runs no database query.
+* Every cache key holds the *content version*, a token replaced whenever any timeline record
+  changes (``post_save``/``post_delete``/``m2m_changed`` on every timeline model, an import's
+  ``post_import``, a staff member's successful POST). Changing one token retires every cached
+  page at once; old entries simply expire. With Redis (``REDIS_URL``) the token lives in Redis
+  and all processes on all servers see it; with the local-memory cache it lives in a small
+  file per database, so the several gunicorn workers of one machine (and ``manage.py``
+  commands) still agree.
+* Anyone with a session cookie (staff, signed in) bypasses the cache entirely and gets
+  ``Cache-Control: private, no-store``; anonymous visitors get ``public`` with a short
+  ``max-age`` for browsers and ``s-maxage`` for a CDN (which the content version cannot
+  reach, so ``s-maxage`` bounds how stale a CDN copy can be), and ``Vary: Cookie`` so a shared
+  cache never hands the anonymous page to a signed-in visitor. The language is part of the
+  URL (``/ko/``, ``/en/``), and also part of the key.
+
+If the cache itself fails (Redis unreachable), pages are served uncached rather than failing.
+"""
+
+import hashlib
+import logging
+import os
+import tempfile
+import uuid
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.exceptions import DisallowedHost
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
+from django.utils.translation import get_language_from_path
+from import_export.signals import post_import
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "timeline:content-version"
+PAGE_KEY = "timeline:page"
+STATUS_HEADER = "X-Page-Cache"  # hit / miss / bypass: lets operators and benchmarks check
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+MARK = "cache_public_page"
+
+
+def cache_public_page(view):
+    """Mark ``view`` as a public page that anonymous visitors may be served from the cache."""
+    setattr(view, MARK, True)
+    return view
+
+
+def is_public_page(request):
+    match = getattr(request, "resolver_match", None)
+    return match is not None and getattr(match.func, MARK, False)
+
+
+# --- The content version ----------------------------------------------------------------
+
+
+def _new_token():
+    return uuid.uuid4().hex
+
+
+class SharedCacheVersion:
+    """The token in the shared cache (Redis): every process on every server reads the same."""
+
+    def get(self):
+        token = cache.get(VERSION_KEY)
+        if token is None:
+            # A random first token, not 1: if Redis evicts the key, old pages are not revived.
+            cache.add(VERSION_KEY, _new_token(), timeout=None)
+            token = cache.get(VERSION_KEY)
+        return token
+
+    def bump(self):
+        cache.set(VERSION_KEY, _new_token(), timeout=None)
+
+
+class FileVersion:
+    """The token in a small file: the local-memory cache is per process, the file is not."""
+
+    def __init__(self, path):
+        self.path = Path(path)
+
+    def get(self):
+        try:
+            return self.path.read_text()
+        except FileNotFoundError:
+            # A new token rather than a fixed one: if the file is ever cleaned away, pages
+            # cached before must not come back.
+            self.bump()
+            return self.path.read_text()
+
+    def bump(self):
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".version-")
+        os.fchmod(handle, 0o644)  # workers and manage.py may run as different users
+        with os.fdopen(handle, "w") as file:
+            file.write(_new_token())
+        os.replace(temporary, self.path)  # atomic: a reader sees the old or the new token
+
+
+def default_version_file():
+    """One file per database on this machine: processes sharing a database share the token."""
+    database = connections[DEFAULT_DB_ALIAS].settings_dict
+    identity = "|".join(
+        str(database.get(part) or "") for part in ("ENGINE", "NAME", "HOST", "PORT")
+    )
+    digest = hashlib.sha256(identity.encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"hrcity-content-{digest}.version"
+
+
+def content_version_store():
+    if isinstance(caches["default"], LocMemCache | DummyCache):
+        return FileVersion(
+            getattr(settings, "PAGE_CACHE_VERSION_FILE", None) or default_version_file()
+        )
+    return SharedCacheVersion()
+
+
+def content_version():
+    return content_version_store().get()
+
+
+def _bump():
+    try:
+        content_version_store().bump()
+    except Exception:
+        # A missed bump leaves pages stale for at most PAGE_CACHE_SECONDS; never fail a save.
+        logger.exception("Could not invalidate the public page cache")
+
+
+def content_changed(using=None, **kwargs):
+    """Retire every cached public page: now, and again once the change is committed.
+
+    The second bump matters: a page rendered between the first bump and the commit still
+    shows the old data, and must not outlive the commit.
+    """
+    _bump()
+    connection = connections[using or DEFAULT_DB_ALIAS]
+    if connection.in_atomic_block:
+        transaction.on_commit(_bump, using=using or DEFAULT_DB_ALIAS)
+
+
+def _on_model_change(sender, using=None, **kwargs):
+    content_changed(using=using)
+
+
+def _on_m2m_change(sender, action, using=None, **kwargs):
+    if action.startswith("post_"):
+        content_changed(using=using)
+
+
+def _on_import(sender, model=None, **kwargs):
+    content_changed()
+
+
+def connect_signals():
+    """Any change to any timeline record invalidates the public pages (TimelineConfig.ready)."""
+    for model in apps.get_app_config("timeline").get_models():
+        uid = f"page-cache-{model._meta.label_lower}"
+        post_save.connect(_on_model_change, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(_on_model_change, sender=model, dispatch_uid=f"{uid}-delete")
+        for field in model._meta.many_to_many:
+            through = field.remote_field.through
+            m2m_changed.connect(
+                _on_m2m_change, sender=through, dispatch_uid=f"{uid}-{field.name}-m2m"
+            )
+    post_import.connect(_on_import, dispatch_uid="page-cache-import")
+
+
+# --- The middleware ---------------------------------------------------------------------
+
+
+def page_key(request, version):
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    language = get_language_from_path(request.path_info) or "-"
+    digest = hashlib.sha256(address.encode()).hexdigest()
+    return f"{PAGE_KEY}:{version}:{language}:{digest}"
+
+
+def has_session(request):
+    return settings.SESSION_COOKIE_NAME in request.COOKIES
+
+
+def storable(response):
+    """Only a complete, successful page that sets no cookie is the same for every visitor."""
+    return response.status_code == 200 and not response.streaming and not response.cookies
+
+
+class PublicPageCacheMiddleware:
+    """Serves and stores marked public pages for anonymous visitors; see the module docstring.
+
+    Place it after SecurityMiddleware (HTTPS redirect, HSTS) and before everything that may
+    set a cookie or a header (sessions, CSRF, CSP, locale), so a stored page carries them all.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = self.lookup_key(request)
+        if key is not None:
+            stored = self.cache_call(cache.get, key)
+            if stored is not None:
+                return self.rebuild(stored)
+        response = self.get_response(request)
+        if request.method not in SAFE_METHODS and has_session(request):
+            self.after_staff_write(request, response)
+        if is_public_page(request):
+            self.prepare(request, response, key)
+        return response
+
+    @staticmethod
+    def cache_call(function, *args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except Exception:
+            logger.exception("Public page cache unavailable; serving uncached")
+            return None
+
+    def lookup_key(self, request):
+        """The key this request's page would be stored under, or None if it must not be."""
+        if request.method != "GET" or has_session(request) or settings.PAGE_CACHE_SECONDS <= 0:
+            return None
+        if get_language_from_path(request.path_info) is None:
+            return None  # public pages live under /ko/ and /en/; spare the admin a lookup
+        try:
+            request.get_host()
+        except DisallowedHost:
+            return None  # CommonMiddleware answers 400
+        version = self.cache_call(content_version)
+        return None if version is None else page_key(request, version)
+
+    @staticmethod
+    def rebuild(stored):
+        status, headers, content = stored
+        response = HttpResponse(content, status=status)
+        for name, value in headers:
+            response[name] = value
+        response[STATUS_HEADER] = "hit"
+        return response
+
+    def prepare(self, request, response, key):
+        if has_session(request):
+            # Staff see the record as it is now: neither this server nor any proxy keeps it.
+            add_never_cache_headers(response)
+            patch_cache_control(response, private=True)
+            response[STATUS_HEADER] = "bypass"
+            return
+        patch_vary_headers(response, ("Cookie",))
+        if response.status_code != 200 or "Cache-Control" in response:
+            return
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=settings.PAGE_CACHE_MAX_AGE,
+            s_maxage=settings.PAGE_CACHE_S_MAXAGE,
+        )
+        if key is not None and storable(response):
+            stored = (response.status_code, list(response.items()), response.content)
+            self.cache_call(cache.set, key, stored, settings.PAGE_CACHE_SECONDS)
+            response[STATUS_HEADER] = "miss"
+
+    @staticmethod
+    def after_staff_write(request, response):
+        """Staff changed something: some admin paths (bulk actions) save without signals."""
+        user = getattr(request, "user", None)
+        if response.status_code < 400 and user is not None and user.is_authenticated:
+            content_changed()

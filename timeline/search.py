@@ -1,0 +1,55 @@
+"""Text search that PostgreSQL's trigram indexes can answer (migration 0004).
+
+A search looks in a milestone's own text and in its subject's name. Written as one OR
+across a join, PostgreSQL has to read every milestone; written as "own text matches, or the
+subject is one of those whose name matches", each part is an index lookup (a trigram index
+for text, the foreign key's index for the subject), combined with BitmapOr.
+"""
+
+from django.db.models import BooleanField, Expression, F, Q, Subquery
+
+
+class InSubquery(Expression):
+    """``column IN (SELECT pk ...)``; on PostgreSQL ``column = ANY(ARRAY(SELECT pk ...))``.
+
+    PostgreSQL cannot combine ``IN (subquery)`` with other index scans in an OR; it can
+    combine ``= ANY(array)``, the array being computed once, before the scan.
+    """
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, field_name, queryset):
+        super().__init__(output_field=BooleanField())
+        self.column = F(field_name)
+        self.subquery = Subquery(queryset.values("pk"))
+
+    def get_source_expressions(self):
+        return [self.column, self.subquery]
+
+    def set_source_expressions(self, expressions):
+        self.column, self.subquery = expressions
+
+    def _parts(self, compiler):
+        column, column_params = compiler.compile(self.column)
+        subquery, subquery_params = compiler.compile(self.subquery)  # "(SELECT ...)"
+        return column, subquery, (*column_params, *subquery_params)
+
+    def as_sql(self, compiler, connection):
+        column, subquery, params = self._parts(compiler)
+        return f"{column} IN {subquery}", params
+
+    def as_postgresql(self, compiler, connection):
+        column, subquery, params = self._parts(compiler)
+        return f"{column} = ANY(ARRAY{subquery})", params
+
+
+def contains(model, field, term):
+    """``field`` of ``model`` contains ``term`` (any case); ``relation__field`` looks in the
+    related record by subquery, not by join."""
+    relation, _, related_field = field.partition("__")
+    if not related_field:
+        return Q(**{f"{field}__icontains": term})
+    related = model._meta.get_field(relation).related_model
+    matches = related._base_manager.filter(**{f"{related_field}__icontains": term})
+    return Q(InSubquery(relation, matches))
