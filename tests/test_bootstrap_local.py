@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
+from django.utils import translation
 
 from timeline.models import Milestone
 
@@ -23,7 +24,9 @@ on_sqlite = pytest.mark.skipif(
 
 def bootstrap(**options):
     out = io.StringIO()
-    call_command("bootstrap_local", stdout=out, **options)
+    # The assertions read the English messages; without this they come out in Korean.
+    with translation.override("en"):
+        call_command("bootstrap_local", stdout=out, **options)
     return out.getvalue()
 
 

@@ -61,6 +61,7 @@ def test_after_the_limit_even_the_right_password_is_refused(client, staff):
 
 
 def test_the_lockout_page_explains_itself_in_the_admin_look(client, staff):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the admin is Korean by default
     response = fail(client, "editor", settings.AXES_FAILURE_LIMIT)
     assert response.status_code == 429
     assert response["Content-Type"].startswith("text/html")

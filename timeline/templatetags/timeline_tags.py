@@ -1,25 +1,21 @@
 """Template helpers for the public pages: languages, dates with their precision, kinds."""
 
+import re
+from urllib.parse import urlsplit, urlunsplit
+
 from django import template
+from django.conf import settings
 from django.urls import reverse, translate_url
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.html import format_html
-from django.utils.translation import get_language_info, pgettext
-from modeltranslation.utils import resolution_order
+from django.utils.translation import get_language_info, pgettext, pgettext_lazy
 
 from timeline.filters import kind_label as _kind_label
+from timeline.languages import shown_language
+from timeline.templatetags.site_tags import canonical_url
 
 register = template.Library()
-
-
-def shown_language(obj, field):
-    """The language of the text ``obj.<field>`` shows: the active one, or its fallback."""
-    active = translation.get_language()
-    for lang in resolution_order(active):
-        if getattr(obj, f"{field}_{lang}", None):
-            return lang
-    return active
 
 
 @register.filter
@@ -34,16 +30,48 @@ def lang_attr(obj, field):
     return format_html(' lang="{}"', lang)
 
 
+HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
+LATIN = re.compile(r"[A-Za-z]")
+
+
+@register.filter
+def text_lang_attr(text):
+    """` lang="…"` for untranslated text whose language is plain from its script.
+
+    For text kept as written, in whatever language (a source's label): Latin-only text on
+    a Korean page is English, text with Hangul on an English page is Korean.
+    """
+    text = str(text)
+    active = translation.get_language()
+    if active == "ko" and LATIN.search(text) and not HANGUL.search(text):
+        return format_html(' lang="{}"', "en")
+    if active != "ko" and HANGUL.search(text):
+        return format_html(' lang="{}"', "ko")
+    return ""
+
+
+# Each language writes dates its own way, so the formats are translated (Django's date
+# format codes): "18 May 2020" / "2020년 5월 18일". Django's own English DATE_FORMAT
+# would give "May 18, 2020", or "Oct. 18, 2012" for other months.
+DAY_FORMAT = pgettext_lazy("date format for a day (Django date codes)", "j F Y")
+MONTH_FORMAT = pgettext_lazy("date format for a month (Django date codes)", "F Y")
+
+
+@register.filter
+def year_label(year):
+    """A year as text: 2012 / 2012년."""
+    return pgettext("a date known only to the year", "%(year)s") % {"year": year}
+
+
 @register.filter
 def precise_date(milestone):
     """The stated date as precisely as it is known (May 2020, 2012); else the year group."""
     date, precision = milestone.date, milestone.date_precision
     if date and precision == "day":
-        return date_format(date, "DATE_FORMAT")
+        return date_format(date, str(DAY_FORMAT))
     if date and precision == "month":
-        return date_format(date, "YEAR_MONTH_FORMAT")
-    year = date.year if date else milestone.year_id
-    return pgettext("a date known only to the year", "%(year)s") % {"year": year}
+        return date_format(date, str(MONTH_FORMAT))
+    return year_label(date.year if date else milestone.year_id)
 
 
 @register.filter
@@ -62,6 +90,17 @@ def kind_label(kind):
     return _kind_label(kind)
 
 
+def in_language(path, code):
+    """``path`` (query string kept) in language ``code``; "" if it has no such version.
+
+    Only pages under a language prefix have one (not a 404 for an unknown address).
+    """
+    url = translate_url(path, code)
+    if url == path and code != translation.get_language():
+        return ""
+    return url
+
+
 @register.simple_tag(takes_context=True)
 def language_links(context):
     """The current page in every language, query string kept; the home page if it has none."""
@@ -69,11 +108,7 @@ def language_links(context):
     current = translation.get_language()
     links = []
     for code, _name in context.get("LANGUAGES", ()):
-        url = ""
-        if request is not None:
-            url = translate_url(request.get_full_path(), code)
-            if code != current and url == request.get_full_path():
-                url = ""  # not a translatable page (a 404): offer that language's home
+        url = in_language(request.get_full_path(), code) if request is not None else ""
         if not url:
             with translation.override(code):
                 url = reverse("timeline:home")
@@ -86,3 +121,27 @@ def language_links(context):
             }
         )
     return links
+
+
+@register.simple_tag(takes_context=True)
+def language_alternates(context):
+    """This page's canonical address in every language, for <link rel="alternate" hreflang>
+    (search engines want alternates to be canonical: a filtered list points to the list).
+
+    Korean is the x-default: the version for a reader whose language is neither.
+    """
+    request = context.get("request")
+    if request is None:
+        return []
+    canonical = urlsplit(canonical_url(context))
+    path = urlunsplit(("", "", canonical.path, canonical.query, ""))
+    alternates = []
+    for code, _name in context.get("LANGUAGES", ()):
+        url = in_language(path, code)
+        if not url:
+            return []  # a page that exists in one language only has no alternates
+        alternates.append({"hreflang": code, "url": request.build_absolute_uri(url)})
+    default = next((alt for alt in alternates if alt["hreflang"] == settings.LANGUAGE_CODE), None)
+    if default:
+        alternates.append({"hreflang": "x-default", "url": default["url"]})
+    return alternates

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from timeline.models import Milestone, Theme, Year
 
@@ -28,20 +29,23 @@ class Command(BaseCommand):
         engine = settings.DATABASES["default"]["ENGINE"]
         if not settings.DEBUG or not engine.endswith("sqlite3"):
             raise CommandError(
-                "bootstrap_local only runs on the local SQLite default with DJANGO_DEBUG=1. "
-                "In production, load data with `loaddata` and create staff with `createsuperuser`."
+                _(
+                    "bootstrap_local only runs on the local SQLite default with DJANGO_DEBUG=1. "
+                    "In production, load data with `loaddata` and create staff with "
+                    "`createsuperuser`."
+                )
             )
 
         if Milestone.objects.exists() or Year.objects.exists() or Theme.objects.exists():
             self.stdout.write(
-                "The database already holds records; the Gwangju data was not reloaded."
+                _("The database already holds records; the Gwangju data was not reloaded.")
             )
         else:
             call_command("loaddata", str(FIXTURE), verbosity=0)
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Loaded the Gwangju timeline: {Milestone.objects.count()} milestones "
-                    f"in {Year.objects.count()} years."
+                    _("Loaded the Gwangju timeline: %(milestones)d milestones in %(years)d years.")
+                    % {"milestones": Milestone.objects.count(), "years": Year.objects.count()}
                 )
             )
 
@@ -49,16 +53,25 @@ class Command(BaseCommand):
         User = get_user_model()
         if User.objects.filter(is_superuser=True).exists():
             self.stdout.write(
-                f"Admin: {base}/admin/ with your existing account "
-                f"(forgot the password? python manage.py changepassword {ADMIN_USERNAME})."
+                _(
+                    "Admin: %(url)s with your existing account "
+                    "(forgot the password? python manage.py changepassword %(user)s)."
+                )
+                % {"url": f"{base}/admin/", "user": ADMIN_USERNAME}
             )
         else:
             password = secrets.token_urlsafe(12)
             User.objects.create_superuser(ADMIN_USERNAME, password=password)
             self.stdout.write(
                 self.style.WARNING(
-                    f"Created a local admin account (shown only this once):\n"
-                    f"  {base}/admin/  user: {ADMIN_USERNAME}  password: {password}"
+                    _(
+                        "Created a local admin account (shown only this once):\n"
+                        "  %(url)s  user: %(user)s  password: %(password)s"
+                    )
+                    % {"url": f"{base}/admin/", "user": ADMIN_USERNAME, "password": password}
                 )
             )
-        self.stdout.write(f"Public site: {base}/ko/ (한국어) and {base}/en/ (English)")
+        self.stdout.write(
+            _("Public site: %(ko)s (한국어) and %(en)s (English)")
+            % {"ko": f"{base}/ko/", "en": f"{base}/en/"}
+        )
