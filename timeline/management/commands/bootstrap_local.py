@@ -42,6 +42,8 @@ class Command(BaseCommand):
             )
         else:
             call_command("loaddata", str(FIXTURE), verbosity=0)
+            # A first version of every record, so the first edit in the admin can be undone.
+            call_command("createinitialrevisions", "timeline", verbosity=0)
             self.stdout.write(
                 self.style.SUCCESS(
                     _("Loaded the Gwangju timeline: %(milestones)d milestones in %(years)d years.")
@@ -50,6 +52,7 @@ class Command(BaseCommand):
             )
 
         base = f"http://127.0.0.1:{port}"
+        admin_url = f"{base}/{settings.ADMIN_PATH}"
         User = get_user_model()
         if User.objects.filter(is_superuser=True).exists():
             self.stdout.write(
@@ -57,7 +60,7 @@ class Command(BaseCommand):
                     "Admin: %(url)s with your existing account "
                     "(forgot the password? python manage.py changepassword %(user)s)."
                 )
-                % {"url": f"{base}/admin/", "user": ADMIN_USERNAME}
+                % {"url": admin_url, "user": ADMIN_USERNAME}
             )
         else:
             password = secrets.token_urlsafe(12)
@@ -68,7 +71,7 @@ class Command(BaseCommand):
                         "Created a local admin account (shown only this once):\n"
                         "  %(url)s  user: %(user)s  password: %(password)s"
                     )
-                    % {"url": f"{base}/admin/", "user": ADMIN_USERNAME, "password": password}
+                    % {"url": admin_url, "user": ADMIN_USERNAME, "password": password}
                 )
             )
         self.stdout.write(
