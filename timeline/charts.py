@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Min
 
+from .content_cache import remembered
 from .filters import SUBJECT_MODELS, kind_label
 from .models import Milestone
 
@@ -70,16 +71,26 @@ def year_counts(milestones):
     return {row["year_id"]: {kind: row[kind] for kind in SUBJECT_MODELS} for row in rows}
 
 
-def year_chart(milestones, compact=False):
+def remembered_year_counts(milestones, question):
+    """``year_counts(milestones)``, computed once per content version (timeline/content_cache.py).
+
+    ``question`` must say which milestones these are, e.g. the normalised filters
+    (``PublicFilterSet.question``); ``()`` is every public milestone.
+    """
+    return remembered("year-counts", lambda: year_counts(milestones), question)
+
+
+def year_chart(milestones, compact=False, counts=None):
     """The chart of a milestone queryset (already filtered to what the public may see).
 
     Every year between the first and the last gets a row, empty years included, so gaps in
     the record show as gaps. Returns None when there is nothing to draw. ``compact`` draws
-    thinner rows.
+    thinner rows. ``counts``, if given, are ``year_counts(milestones)`` already computed.
     """
     row_height = COMPACT_ROW_HEIGHT if compact else ROW_HEIGHT
     bar_height = COMPACT_BAR_HEIGHT if compact else BAR_HEIGHT
-    counts = year_counts(milestones)
+    if counts is None:
+        counts = year_counts(milestones)
     if not counts:
         return None
     kinds = [(kind, kind_label(kind)) for kind in SUBJECT_MODELS]
@@ -148,6 +159,10 @@ class YearStrip:
 
 def record_span():
     """(first, last) year of the public record, so every subject's strip has the same scale."""
+    return remembered("record-span", _record_span)
+
+
+def _record_span():
     span = Milestone.objects.published().aggregate(first=Min("year"), last=Max("year"))
     return (span["first"], span["last"]) if span["first"] is not None else None
 

@@ -12,11 +12,14 @@ to pass one (an export view, a shell session) cannot leak unpublished data.
 from django import forms
 from django.conf import settings
 from django.db.models import Q
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_filters import CharFilter, Filter, FilterSet, MultipleChoiceFilter
 from django_filters.filterset import filterset_factory
 
+from .content_cache import remembered
 from .languages import marked_text
 from .models import (
     MAX_YEAR,
@@ -74,10 +77,49 @@ def localized(*fields):
     return [f"{field}_{lang}" for field in fields for lang in settings.MODELTRANSLATION_LANGUAGES]
 
 
+def html_attrs(attrs):
+    """Django's django/forms/widgets/attrs.html, in Python."""
+    return "".join(
+        f" {conditional_escape(name)}"
+        + ("" if value is True else f'="{conditional_escape(value)}"')
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+class Select(forms.Select):
+    """forms.Select with the very same markup, written in Python instead of one template per option.
+
+    The year lists have some sixty options each; rendering each through the form renderer's
+    option and attribute templates cost about a quarter of the timeline page (bench/README.md).
+    Named ``Select`` like Django's, so the field's ``widget_type`` (its CSS class) is unchanged.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [
+            f'<select name="{conditional_escape(widget["name"])}"',
+            html_attrs(widget["attrs"]),
+        ]
+        parts.append(">")
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+            parts.extend(
+                f'\n  <option value="{conditional_escape(option["value"])}"'
+                f"{html_attrs(option['attrs'])}>{conditional_escape(option['label'])}</option>\n"
+                for option in options
+            )
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")  # the renderer strips the final newline
+        return mark_safe("".join(parts))  # every value above went through conditional_escape
+
+
 class YearField(forms.IntegerField):
     """A year typed or chosen from a list; anything outside the model's range is an error."""
 
-    widget = forms.Select
+    widget = Select
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", MIN_YEAR)
@@ -160,6 +202,29 @@ class PublicFilterSet(FilterSet):
     def filter_search(self, queryset, name, value):
         return queryset.filter(search_condition(value, self.search_fields, queryset.model))
 
+    @property
+    def question(self):
+        """What was asked, normalised and hashable (a key for remembered figures).
+
+        ``()`` for everything (no filter, or only empty ones); None when the form is invalid.
+        """
+        if not self.is_bound:
+            return ()
+        if not self.is_valid():
+            return None
+        asked = []
+        for name, value in self.form.cleaned_data.items():
+            if value in (None, "", [], ()):
+                continue
+            asked.append((name, tuple(sorted(value)) if isinstance(value, list | tuple) else value))
+        return tuple(sorted(asked))
+
+
+def public_years():
+    return list(
+        Milestone.objects.published().order_by().values_list("year_id", flat=True).distinct()
+    )
+
 
 class MilestoneFilterSet(PublicFilterSet):
     """The timeline's filters (DESIGN.md: year, year_min, year_max, kind, theme, q)."""
@@ -187,7 +252,7 @@ class MilestoneFilterSet(PublicFilterSet):
         super().__init__(*args, **kwargs)
         choices = self.year_choices()
         for name in ("year", "year_min", "year_max"):
-            self.filters[name].extra["widget"] = forms.Select(choices=choices)
+            self.filters[name].extra["widget"] = Select(choices=choices)
 
     def year_choices(self):
         """The years that have public milestones, plus any other valid year already asked for.
@@ -195,9 +260,7 @@ class MilestoneFilterSet(PublicFilterSet):
         A shared link may ask for a year outside the list (``year_min=2010``): keeping it
         selected shows the visitor what is applied.
         """
-        years = set(
-            Milestone.objects.published().order_by().values_list("year_id", flat=True).distinct()
-        )
+        years = set(remembered("public-years", public_years))
         for name in ("year", "year_min", "year_max"):
             try:
                 asked = int(self.data.get(name, ""))

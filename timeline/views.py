@@ -8,15 +8,17 @@ from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import Max, Min, Prefetch, Q
 from django.http import HttpResponse
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
 from . import opendata, structured_data
-from .charts import record_span, year_chart, year_strip
+from .charts import record_span, remembered_year_counts, year_chart, year_counts, year_strip
+from .content_cache import remembered
 from .filters import SUBJECT_FILTERSETS, SUBJECT_MODELS, MilestoneFilterSet
 from .models import SUBJECT_FIELDS, Institution, Milestone, Theme, Year
 
@@ -106,7 +108,8 @@ class HomeView(SectionMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        chart = year_chart(Milestone.objects.published())
+        milestones = Milestone.objects.published()
+        chart = year_chart(milestones, counts=remembered_year_counts(milestones, ()))
         latest_year = chart.last_year if chart else None
         context.update(
             chart=chart,
@@ -140,10 +143,41 @@ class TimelineView(PublicMilestonesMixin, ForgivingPaginationMixin, FilterView):
     def get_paginate_by(self, queryset):
         return settings.TIMELINE_PAGE_SIZE
 
+    counts = None
+
     def get_context_data(self, **kwargs):
-        # The chart follows the filters: every match, not only this page's.
-        chart = year_chart(self.object_list, compact=True)
-        return super().get_context_data(chart=chart, **kwargs)
+        # The chart follows the filters: every match, not only this page's. Its counts are
+        # remembered per content version and filters, and give the paginator its total too.
+        question = self.filterset.question
+        if question is None:
+            self.counts = year_counts(self.object_list)  # invalid filters: matches nothing
+        else:
+            self.counts = remembered_year_counts(self.object_list, question)
+        chart = year_chart(self.object_list, compact=True, counts=self.counts)
+        return super().get_context_data(
+            chart=chart, chart_html=self.chart_html(chart, question), **kwargs
+        )
+
+    @staticmethod
+    def chart_html(chart, question):
+        """The chart's markup: some sixty rows of SVG and table, the same for every visitor
+        who asks the same question in the same language until the record changes."""
+        if chart is None:
+            return ""
+
+        def render():
+            return render_to_string("includes/chart.html", {"chart": chart})
+
+        if question is None:
+            return render()
+        return remembered("timeline-chart-html", render, question, get_language())
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        if self.counts is not None:
+            # Each match is counted once in the chart (one subject per milestone): no COUNT(*).
+            paginator.count = sum(sum(kinds.values()) for kinds in self.counts.values())
+        return paginator
 
 
 def timeline_neighbours(milestone):

@@ -1,0 +1,49 @@
+"""Figures computed from the whole public record, remembered until the record next changes.
+
+Some parts of a page do not depend on the request, only on the record: the years that have
+public milestones, the record's first and last year, the chart's counts for a given set of
+filters. Reading every published milestone for them on each request is what made uncached
+pages slow at 10,000 milestones (bench/README.md). They are kept in the cache under the
+*content version* (timeline/caching.py), which every change to any timeline record replaces,
+so a remembered figure is never older than the record it describes. This works even when the
+page cache is off (``PAGE_CACHE_SECONDS = 0``): it stores data, never a page.
+
+If the cache fails, the figure is computed as if nothing were remembered.
+"""
+
+import hashlib
+import logging
+
+from django.core.cache import cache
+
+from .caching import content_version
+
+logger = logging.getLogger(__name__)
+
+KEY = "timeline:data"
+# Entries of a replaced version are never read again; this only bounds how long they linger.
+TIMEOUT = 60 * 60
+_MISSING = object()
+
+
+def remembered(name, compute, *parts):
+    """``compute()``, or its value from the cache for this content version and ``parts``.
+
+    ``parts`` must be plain values whose ``repr`` identifies the question (sorted where order
+    does not matter); if ``compute()``'s value depends on the language, the language must be
+    one of them.
+    """
+    try:
+        digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+        key = f"{KEY}:{content_version()}:{name}:{digest}"
+        value = cache.get(key, _MISSING)
+    except Exception:
+        logger.exception("Data cache unavailable; computing %s", name)
+        return compute()
+    if value is _MISSING:
+        value = compute()
+        try:
+            cache.set(key, value, TIMEOUT)
+        except Exception:
+            logger.exception("Could not store %s in the data cache", name)
+    return value
