@@ -2,14 +2,16 @@
 
 Translated fields get Korean/English tabs (modeltranslation's tabbed admin, with jQuery UI
 served from our own static files). Shared pieces live in admin_publishing.py (publish rule,
-actions, "view on site") and admin_filters.py (changelist filters).
+actions, "view on site"), admin_history.py (history, restore, recover deleted),
+admin_import_export.py (Import and Export buttons) and admin_filters.py (changelist filters).
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.db import models
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
@@ -17,9 +19,11 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
 from .admin_filters import MilestoneKindFilter, MilestoneThemeFilter, missing_korean_filter
+from .admin_history import HistoryAdmin, posted_ids, valid_pks
+from .admin_import_export import SpreadsheetImportExportMixin
 from .admin_publishing import (
     PublishableAdmin,
-    PublishFlagMixin,
+    PublishFlagInlineMixin,
     ViewOnSiteMixin,
     with_public_flag,
 )
@@ -90,11 +94,34 @@ class MilestoneCountAdmin:
         return format_html('<a href="{}?{}">{}</a>', url, query, obj.milestone_total)
 
 
-class TimelineAdmin(PublishableAdmin, TabbedTranslationAdmin):
-    """Every model admin of the record: publishing, Korean/English tabs, the admin's CSS."""
+class TimelineAdmin(
+    SpreadsheetImportExportMixin, PublishableAdmin, HistoryAdmin, TabbedTranslationAdmin
+):
+    """Every model admin of the record: import/export, publishing, history, Korean/English
+    tabs, the CSS."""
 
     class Media:
         css = {"all": ("timeline/admin/admin.css",)}
+        js = ("timeline/admin/language_tabs.js",)
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "POST" and not self.posted_ids_exist(request):
+            message = _(
+                "Nothing was changed: the list named records that do not exist (deleted "
+                "meanwhile?). Reload the list and try again."
+            )
+            self.message_user(request, message, messages.WARNING)
+            return HttpResponseRedirect(request.get_full_path())
+        return super().changelist_view(request, extra_context)
+
+    def posted_ids_exist(self, request):
+        # A malformed id or one of a record gone since the list was shown would otherwise
+        # end in an error page.
+        ids = posted_ids(request)
+        valid = set(valid_pks(self.model, ids))
+        if len(valid) != len(set(ids)):
+            return False
+        return self.model._default_manager.filter(pk__in=valid).count() == len(valid)
 
 
 # --- Inlines ----------------------------------------------------------------
@@ -107,7 +134,7 @@ class MilestoneSourceInline(admin.TabularInline):
     formfield_overrides = HTTPS_URLS
 
 
-class MilestoneInline(ViewOnSiteMixin, admin.TabularInline):
+class MilestoneInline(PublishFlagInlineMixin, ViewOnSiteMixin, admin.TabularInline):
     """Milestones listed on the page of the year or subject they belong to."""
 
     model = Milestone
@@ -119,7 +146,7 @@ class MilestoneInline(ViewOnSiteMixin, admin.TabularInline):
         return with_public_flag(super().get_queryset(request))
 
 
-class SubjectMilestoneInline(PublishFlagMixin, MilestoneInline, TranslationTabularInline):
+class SubjectMilestoneInline(MilestoneInline, TranslationTabularInline):
     """A subject's milestones on its page. The subject is implied, so the form shows none."""
 
     fields = ("year", "order", "title", "slug", "is_published")

@@ -30,6 +30,7 @@ from django.core.validators import (
 from django.db import DataError, IntegrityError, connections, models, router, transaction
 from django.db.models.fields import PositiveIntegerRelDbTypeMixin
 from django.utils import timezone, translation
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -37,7 +38,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from import_export.results import Error, Result, RowResult
 from import_export.signals import post_import
 
-from . import spreadsheets
+from . import import_history, permissions, spreadsheets
 from .models import MilestoneSource
 from .spreadsheets import cell_text, is_blank
 
@@ -670,6 +671,19 @@ class ImportReport:
         key = column.name if column.external else column.attname
         return column.display(values.get(key), self.lookups)
 
+    def preview(self, limit):
+        """What the admin's preview shows: ``(line, action, cells)`` of the rows that would
+        add or change a record, in file order, at most ``limit`` of them.
+
+        A changed cell is an HTML diff of the old and new text (escaped: a cell's own
+        ``<script>`` shows as text); other cells are plain text, for the template to escape.
+        In files over LARGE_IMPORT_ROWS rows, changed cells show their new value only.
+        """
+        columns = self.columns or self.resource.get_columns()
+        html = len(self.rows) <= LARGE_IMPORT_ROWS
+        shown = [row for row in self.rows if row.action != self.SKIP][:limit]
+        return [(row.line, row.action, self._diff(row, columns, html)) for row in shown]
+
     # The library's result, for django-import-export's admin preview and confirm steps.
     def to_library_result(self):
         result = Result()
@@ -723,11 +737,28 @@ class ImportReport:
                 old = self.display(column, outcome.old)
                 diff = differ.diff_main(old, new)
                 differ.diff_cleanupSemantic(diff)
-                # diff_prettyHtml escapes &, < and > in the text itself.
-                cells.append(mark_safe(differ.diff_prettyHtml(diff)))
+                cells.append(diff_html(diff))
             else:
                 cells.append(new)
         return cells
+
+
+_DIFF_TAGS = {
+    diff_match_patch.DIFF_INSERT: "ins",
+    diff_match_patch.DIFF_DELETE: "del",
+    diff_match_patch.DIFF_EQUAL: "span",
+}
+
+
+def diff_html(diff):
+    """A diff as <ins>/<del> around escaped text; unlike diff_prettyHtml() no style="",
+    which a strict Content-Security-Policy blocks (the admin's CSS colours them)."""
+    return mark_safe(
+        "".join(
+            f"<{_DIFF_TAGS[op]}>{escape(text)}</{_DIFF_TAGS[op]}>".replace("\n", "&para;<br>")
+            for op, text in diff
+        )
+    )
 
 
 class PlainError(Error):
@@ -753,8 +784,25 @@ class _Row:
 
 
 class Importer:
-    def __init__(self, resource, headers, rows, dry_run=False, progress=None, encoding=""):
+    def __init__(
+        self,
+        resource,
+        headers,
+        rows,
+        dry_run=False,
+        progress=None,
+        encoding="",
+        user=None,
+        filename="",
+    ):
         self.resource = resource
+        # Who imports: their role limits what the file may do (check_roles), and the
+        # history names them. None: the operator, on the command line, unrestricted.
+        self.user = user
+        self.filename = filename
+        # Rows are written in the site's default language; the history's words are read
+        # by whoever imports, in theirs.
+        self.language = translation.get_language() or settings.LANGUAGE_CODE
         # Korean Excel's CSV: some characters of the database cannot survive the trip.
         self.legacy_encoding = encoding if encoding == "cp949" else ""
         self.model = resource._meta.model
@@ -1059,16 +1107,28 @@ class Importer:
     # Writing -------------------------------------------------------------------
 
     def write(self):
-        """All changes in one transaction; rolled back for a dry run or any refusal."""
+        """All changes in one transaction; rolled back for a dry run or any refusal.
+
+        A committed import is recorded in the same transaction: a revision in the history
+        (who, when, what: import_history) and the admin's log, so the record and its
+        history never disagree.
+        """
         outcomes = [row for row in self.report.rows if row.action != ImportReport.SKIP]
         if not outcomes:
             self.report.committed = not self.dry_run
             return
         try:
             with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
+                if not self.dry_run:
+                    updated = [r.values["pk"] for r in outcomes if r.action == ImportReport.UPDATE]
+                    with translation.override(self.language):
+                        comment = _("As it was before its first recorded change.")
+                    import_history.record_baseline(self.model, updated, comment)
                 self._write(outcomes)
                 if self.dry_run:
                     transaction.set_rollback(True)
+                else:
+                    self.record_history(outcomes)
         except (IntegrityError, DataError):
             self.locate_database_problems(outcomes)
             return
@@ -1076,6 +1136,40 @@ class Importer:
             self.report.committed = True
             model = self.model
             transaction.on_commit(lambda: post_import.send(sender=None, model=model))
+
+    def history_comment(self, count):
+        """“Import of 12 milestones from milestones.csv”, in the language of whoever imports."""
+        opts = self.model._meta
+        with translation.override(self.language):
+            items = opts.verbose_name if count == 1 else opts.verbose_name_plural
+            if self.filename:
+                return ngettext(
+                    "Import of %(count)d %(items)s from %(file)s",
+                    "Import of %(count)d %(items)s from %(file)s",
+                    count,
+                ) % {"count": count, "items": items, "file": self.filename}
+            return ngettext(
+                "Import of %(count)d %(items)s from a file",
+                "Import of %(count)d %(items)s from a file",
+                count,
+            ) % {"count": count, "items": items}
+
+    def record_history(self, outcomes):
+        instances = [row.instance for row in outcomes]
+        comment = self.history_comment(len(instances))
+        import_history.record_revision(
+            self.model, [obj.pk for obj in instances], self.user, comment
+        )
+        user = self.user
+        if user is not None and user.is_authenticated:
+            from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+
+            for action, flag in ((ImportReport.NEW, ADDITION), (ImportReport.UPDATE, CHANGE)):
+                done = [row.instance for row in outcomes if row.action == action]
+                if done:
+                    LogEntry.objects.log_actions(
+                        user.pk, done, flag, change_message=comment, single_object=len(done) == 1
+                    )
 
     def _instance(self, values):
         """A model instance holding ``values``, built without the per-keyword work of __init__."""
@@ -1196,9 +1290,68 @@ class Importer:
         self.load_existing()
         self.merge()
         self.plan()
+        self.check_roles()
         if not report.problems:
             self.write()
         return report
+
+    # Roles ---------------------------------------------------------------------
+
+    def check_roles(self):
+        """Whoever may not publish (an editor) imports drafts only, as in the admin's forms.
+
+        A new record is a draft unless the file says it is published: that row is refused,
+        as is any row that would change a published record or publish a draft. Refused,
+        not quietly changed: the person learns which rows need a publisher, and the import
+        stays all-or-nothing. The rule is timeline.permissions', shared with the admin.
+        """
+        user, model = self.user, self.model
+        flag = permissions.PUBLISHED_FIELD
+        if user is None or not any(f.name == flag for f in model._meta.concrete_fields):
+            return
+        if permissions.can_publish(user, model):
+            return
+        flag_index, flag_column = next(
+            ((i, c) for i, c in self.present if c.attname == flag), (None, None)
+        )
+        report = self.report
+        allowed = []
+        for outcome in report.rows:
+            problems_before = len(report.problems)
+            if outcome.action == ImportReport.NEW and outcome.values.get(flag):
+                if flag_index is not None and flag_column.parse(
+                    spreadsheets.restore(outcome.raw[flag_index]), None
+                ):
+                    report.add(outcome.line, flag, outcome.raw[flag_index], self.publish_message())
+                else:
+                    outcome.values[flag] = False  # the model's default: a draft all the same
+            elif outcome.action == ImportReport.UPDATE:
+                if not permissions.may_change(user, self._instance(outcome.old)):
+                    report.add(
+                        outcome.line,
+                        ", ".join(outcome.changed),
+                        "",
+                        _(
+                            "“%(key)s” is published, and only a publisher can change a "
+                            "published record. Leave this row out of the file, or ask a "
+                            "publisher to import it."
+                        )
+                        % {"key": outcome.key},
+                    )
+                elif flag in outcome.changed and outcome.values.get(flag):
+                    report.add(outcome.line, flag, outcome.raw[flag_index], self.publish_message())
+            if len(report.problems) > problems_before:
+                report.invalid_raw[outcome.line] = outcome.raw
+            else:
+                allowed.append(outcome)
+        report.rows = allowed
+
+    @staticmethod
+    def publish_message():
+        return _(
+            "Only a publisher can publish. Leave this cell empty or write false: the record "
+            "is then imported as a draft, for a publisher to review."
+        )
 
 
 def update_rows(model, instances, field_names):

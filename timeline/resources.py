@@ -26,7 +26,14 @@ Public API (for the admin, the public export views and the commands):
 ``export_file(key, queryset, file_type)``, ``export_filename(key, file_type)``,
 ``import_file(key, data, filename=..., dry_run=..., user=..., progress=...)``,
 ``import_table(...)``; ``ImportReport`` is what an import returns.
+
+Who imports (``user``; None is the operator on the command line) matters twice: someone
+who may not publish imports drafts only (rows that would publish, or change a published
+record, are refused: ``Importer.check_roles``), and a committed import is one revision in
+the history with their name and the file's (``import_history``).
 """
+
+from pathlib import Path
 
 from django.db import models
 from django.utils import timezone
@@ -181,18 +188,30 @@ class TimelineResource(resources.ModelResource):
         rollback_on_validation_errors=False,
         **kwargs,
     ):
-        """Import a tablib Dataset all-or-nothing; returns the library's ``Result``."""
+        """Import a tablib Dataset all-or-nothing; returns the library's ``Result``.
+
+        ``user`` and ``file_name`` (the library's admin passes both) work as in ``import_table``.
+        """
         report = self.import_table(
             list(dataset.headers or []),
             [list(row) for row in dataset],
             dry_run=dry_run,
             encoding=getattr(dataset, "source_encoding", ""),
+            user=kwargs.get("user"),
+            filename=kwargs.get("file_name") or "",
         )
         return report.to_library_result()
 
-    def import_table(self, headers, rows, dry_run=False, progress=None, encoding=""):
-        """Import cells already read (``rows[i]`` is line i + 2); ``encoding``: the file's."""
-        importer = Importer(self, headers, rows, dry_run, progress, encoding)
+    def import_table(
+        self, headers, rows, dry_run=False, progress=None, encoding="", user=None, filename=""
+    ):
+        """Import cells already read (``rows[i]`` is line i + 2); ``encoding``: the file's.
+
+        ``user``: who imports. Their role limits what the file may do (an editor imports
+        drafts only) and a committed import is recorded in the history in their name, with
+        ``filename`` in its comment. None: the operator (command line), unrestricted.
+        """
+        importer = Importer(self, headers, rows, dry_run, progress, encoding, user, filename)
         return importer.run()
 
     def export(self, queryset=None, **kwargs):
@@ -560,16 +579,22 @@ def export_filename(model_key, file_type="csv"):
     return f"{model_key}-{timezone.localdate().isoformat()}.{file_type}"
 
 
-def import_table(model_key, headers, rows, *, dry_run=False, progress=None, encoding=""):
+def import_table(
+    model_key, headers, rows, *, dry_run=False, progress=None, encoding="", user=None, filename=""
+):
     """Import already-read cells (``rows[i]`` is line i + 2); returns an ``ImportReport``."""
-    return resource_for(model_key).import_table(headers, rows, dry_run, progress, encoding)
+    return resource_for(model_key).import_table(
+        headers, rows, dry_run, progress, encoding, user, filename
+    )
 
 
 def import_file(model_key, data, *, filename="", dry_run=False, user=None, progress=None):
     """Import a CSV or XLSX file's bytes, all-or-nothing; returns an ``ImportReport``.
 
-    A file we cannot read gives a report with one problem and no rows. With ``user``,
-    a committed import is recorded in the admin's history for each record it touched.
+    A file we cannot read gives a report with one problem and no rows. ``user`` is who
+    imports (None: the operator): an editor may only add drafts and change drafts. A
+    committed import is recorded as one revision in the history (with ``user`` and the
+    file name) and, with a user, in the admin's log.
     """
     resource = resource_for(model_key)
     try:
@@ -578,24 +603,12 @@ def import_file(model_key, data, *, filename="", dry_run=False, user=None, progr
         report = ImportReport(model_key, resource, dry_run)
         report.add(None, "", "", error.message)
         return report
-    report = resource.import_table(
-        table.headers, table.rows, dry_run=dry_run, progress=progress, encoding=table.encoding
+    return resource.import_table(
+        table.headers,
+        table.rows,
+        dry_run=dry_run,
+        progress=progress,
+        encoding=table.encoding,
+        user=user,
+        filename=Path(filename).name if filename else "",
     )
-    if user is not None and report.committed:
-        _log(user, report)
-    return report
-
-
-def _log(user, report):
-    from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
-
-    for action, flag in ((ImportReport.NEW, ADDITION), (ImportReport.UPDATE, CHANGE)):
-        instances = [row.instance for row in report.rows if row.action == action]
-        if instances:
-            LogEntry.objects.log_actions(
-                user.pk,
-                instances,
-                flag,
-                change_message=_("Imported from a file."),
-                single_object=len(instances) == 1,
-            )

@@ -1,0 +1,743 @@
+"""Import and export in the admin, as staff use them: preview, confirm, roles, history, and
+the public site showing what was imported."""
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import openpyxl
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.contrib.sessions.models import Session
+from django.core import serializers
+from django.core.cache import caches
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import Client
+from django.utils import translation
+from reversion.models import Revision, Version
+from reversion.revisions import _get_options
+
+from timeline import resources, spreadsheets
+from timeline.admin_import_export import DatabaseImportStorage
+from timeline.history import with_versioned_relations
+from timeline.models import Milestone, Theme
+from timeline.permissions import EDITOR_GROUP, PUBLISHER_GROUP
+
+from .admin_helpers import INLINE_CODE, MODELS, admin_url, client_for, messages_of, staff_member
+from .factories import make_initiative, make_milestone, make_year
+
+pytestmark = pytest.mark.django_db
+
+FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "gwangju.json"
+FORUM_2021 = "world-human-rights-cities-forum-2021"
+NEW_TITLE = "제11회 세계인권도시포럼 (수정)"
+# What a person must never see: Python's names for what went wrong.
+PYTHON_WORDS = re.compile(r"Traceback|Error\b|Exception|DoesNotExist|ConversionSyntax|\w+\.\w+\(")
+XLSX_MAGIC = b"PK\x03\x04"
+
+
+@pytest.fixture
+def gwangju():
+    call_command("loaddata", str(FIXTURE), verbosity=0)
+
+
+@pytest.fixture
+def superuser():
+    return User.objects.create_superuser("chief", "chief@example.org", "x")
+
+
+@pytest.fixture
+def as_superuser(superuser):
+    return client_for(superuser)
+
+
+@pytest.fixture
+def editor():
+    return staff_member(EDITOR_GROUP)
+
+
+@pytest.fixture
+def as_editor(editor):
+    return client_for(editor)
+
+
+@pytest.fixture
+def as_publisher():
+    return client_for(staff_member(PUBLISHER_GROUP))
+
+
+# --- helpers ----------------------------------------------------------------------
+
+
+def to_csv(headers, rows, encoding="utf-8-sig"):
+    """CSV bytes; in CP949 characters it lacks (em dashes) are replaced, as Korean Excel does."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return buffer.getvalue().encode(encoding, errors="replace")
+
+
+def to_xlsx(headers, rows):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def read_export(data):
+    """An exported file as (headers, rows of cell values), CSV or XLSX."""
+    if data.startswith(XLSX_MAGIC):
+        book = openpyxl.load_workbook(io.BytesIO(data))
+        rows = [list(row) for row in book.active.iter_rows(values_only=True)]
+    else:
+        assert data.startswith(b"\xef\xbb\xbf"), "Excel needs the BOM to show Korean"
+        rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    return rows[0], rows[1:]
+
+
+def export_via_admin(client, model, file_type="csv", query=""):
+    """Open the export page as the list's Export button does, choose the file type, download."""
+    url = admin_url(model, "export") + (f"?{query}" if query else "")
+    page = client.get(url)
+    assert page.status_code == 200
+    extensions = [format_().get_extension() for format_ in spreadsheets.ADMIN_FORMATS]
+    value = str(extensions.index(file_type))
+    assert value in dict(page.context["form"].fields["format"].choices)
+    response = client.post(url, {"format": value, "resource": "0"})
+    assert response.status_code == 200, response.content[:500]
+    assert response["Content-Disposition"].endswith(f'.{file_type}"')
+    return page, response.content
+
+
+def edited_export(client, slug, file_type="csv", encoding="utf-8-sig", **cells):
+    """The milestones exported from the admin, with some cells of one record changed."""
+    _page, data = export_via_admin(client, Milestone)
+    headers, rows = read_export(data)
+    row = next(row for row in rows if row[headers.index("slug")] == slug)
+    for column, value in cells.items():
+        row[headers.index(column)] = value
+    if file_type == "xlsx":
+        return to_xlsx(headers, rows), "milestones.xlsx"
+    return to_csv(headers, rows, encoding), "milestones.csv"
+
+
+def preview(client, model, data, filename):
+    return client.post(
+        admin_url(model, "import"),
+        {"import_file": _upload(data, filename), "format": "0", "resource": "0"},
+    )
+
+
+def _upload(data, filename):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(filename, data)
+
+
+def confirm_data(response):
+    form = response.context["confirm_form"]
+    assert form is not None, problems_of(response)
+    return {name: form.initial.get(name, "") for name in form.fields}
+
+
+def confirm(client, model, data):
+    return client.post(admin_url(model, "process_import"), data)
+
+
+def problems_of(response):
+    report = response.context["report"]
+    return [str(problem) for problem in report.problems] if report else []
+
+
+def pending_imports():
+    return Session.objects.filter(session_key__startswith=DatabaseImportStorage.PREFIX).count()
+
+
+def links(response):
+    """Every link's address on the page, without its query string."""
+    hrefs = re.findall(r"""href=["']([^"']*)["']""", response.content.decode())
+    return {href.replace("&amp;", "&").split("?")[0] for href in hrefs}
+
+
+def titles():
+    return dict(Milestone.objects.values_list("slug", "title_ko"))
+
+
+# --- The buttons ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+def test_every_changelist_offers_import_export_recover_and_add(as_superuser, model):
+    page = links(as_superuser.get(admin_url(model, "changelist")))
+
+    for view in ("import", "export", "recoverlist", "add"):
+        assert admin_url(model, view) in page, view
+
+
+def test_staff_who_may_only_view_can_export_but_not_import():
+    viewer = staff_member()
+    from django.contrib.auth.models import Permission
+
+    viewer.user_permissions.add(Permission.objects.get(codename="view_milestone"))
+    client = client_for(viewer)
+
+    page = links(client.get(admin_url(Milestone, "changelist")))
+
+    assert admin_url(Milestone, "export") in page
+    assert admin_url(Milestone, "import") not in page
+    assert client.get(admin_url(Milestone, "import")).status_code == 403
+
+
+# --- Preview, then confirm -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("file_type", "encoding"),
+    [("csv", "utf-8-sig"), ("csv", "utf-8"), ("csv", "cp949"), ("xlsx", "")],
+    ids=["utf8-bom", "utf8", "cp949", "xlsx"],
+)
+def test_an_edited_export_is_previewed_then_imported_on_confirm(
+    gwangju, as_superuser, file_type, encoding
+):
+    data, filename = edited_export(
+        as_superuser, FORUM_2021, file_type, encoding, title_ko=NEW_TITLE
+    )
+    before = titles()
+
+    response = preview(as_superuser, Milestone, data, filename)
+
+    assert response.status_code == 200, problems_of(response)
+    assert response.context["counts"] == {"new": 0, "update": 1, "skip": 40, "invalid": 0}
+    page = response.content.decode()
+    assert "<ins" in page and "(수정)" in page  # the diff of the changed title
+    assert titles() == before, "a preview writes nothing"
+
+    response = confirm(as_superuser, Milestone, confirm_data(response))
+
+    assert response.status_code == 302
+    assert response["Location"] == admin_url(Milestone, "changelist")
+    assert titles() == before | {FORUM_2021: NEW_TITLE}
+    # Characters CP949 cannot hold (em dashes in source labels) are kept as they were.
+    assert "—" in Milestone.objects.get(slug=FORUM_2021).sources.get().label
+    followed = as_superuser.get(response["Location"])
+    assert any("1" in message and filename in message for message in messages_of(followed))
+
+
+def test_the_preview_escapes_html_in_every_cell(as_superuser):
+    make_milestone(
+        slug="old", year=2014, title_en="Old title", subject=make_initiative(slug="forum")
+    )
+    script = "<script>alert(1)</script>"
+    data = to_csv(
+        ["year", "slug", "title_en", "initiative"],
+        [["2014", "old", f"Old {script} title", "forum"], ["2014", "new", script, "forum"]],
+    )
+
+    response = preview(as_superuser, Milestone, data, "milestones.csv")
+
+    page = response.content.decode()
+    assert response.context["counts"]["new"] == 1 and response.context["counts"]["update"] == 1
+    assert script not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page  # the new row's cell
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.split("<ins", 1)[1]  # the diff
+    assert not INLINE_CODE.search(page), INLINE_CODE.search(page).group(0)
+
+
+def test_a_long_preview_shows_its_first_rows_and_says_how_many_more(as_superuser, monkeypatch):
+    monkeypatch.setattr("timeline.admin_import_export.PREVIEW_ROWS", 2)
+    make_initiative(slug="forum")
+    make_year(2014)
+    rows = [["2014", f"m-{n}", f"M {n}", "forum"] for n in range(5)]
+
+    response = preview(
+        as_superuser, Milestone, to_csv(["year", "slug", "title_en", "initiative"], rows), "m.csv"
+    )
+
+    assert [line for line, _action, _cells in response.context["preview_rows"]] == [2, 3]
+    assert "3 more are not shown here." in response.content.decode()
+    assert response.context["counts"]["new"] == 5
+
+
+def test_a_file_that_changes_nothing_has_nothing_to_confirm(gwangju, as_superuser):
+    _page, data = export_via_admin(as_superuser, Milestone)
+
+    response = preview(as_superuser, Milestone, data, "milestones.csv")
+
+    assert response.context["counts"] == {"new": 0, "update": 0, "skip": 41, "invalid": 0}
+    assert response.context["confirm_form"] is None
+    assert pending_imports() == 0
+
+
+def test_a_broken_file_is_refused_row_by_row_and_nothing_is_written(gwangju, as_superuser):
+    headers = ["year", "slug", "title_ko", "initiative"]
+    data = to_csv(
+        headers,
+        [
+            ["2021", FORUM_2021, "바뀐 제목", "world-human-rights-cities-forum"],
+            ["1999", "new-one", "새 이정표", "world-human-rights-cities-forum"],
+            ["2021", "new-two", "또 새 이정표", "no-such-forum"],
+        ],
+    )
+    before = titles()
+
+    response = preview(as_superuser, Milestone, data, "broken.csv")
+
+    assert response.context["confirm_form"] is None
+    problems = response.context["report"].problems
+    assert [(p.line, p.column, p.value) for p in problems] == [
+        (3, "year", "1999"),
+        (4, "initiative", "no-such-forum"),
+    ]
+    page = response.content.decode()
+    assert "There is no year 1999" in page
+    assert not PYTHON_WORDS.search(re.sub(r"<[^>]+>", " ", page.split('id="content"')[1]))
+    assert titles() == before
+    assert pending_imports() == 0
+
+
+@pytest.mark.parametrize(
+    ("data", "filename", "fragment"),
+    [
+        (b"", "milestones.csv", "empty"),
+        (b"\xef\xbb\xbf\r\n", "milestones.csv", "The file is empty"),
+        (b"%PDF-1.4 binary", "milestones.pdf", "A .pdf file cannot be imported"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 old excel", "milestones.xls", "Excel 97-2003"),
+        (b"year,slug\n\xff\xfe\xfa\x80\x81,\x82\n", "milestones.csv", "could not be read"),
+        (b"PK\x03\x04 not really a workbook", "milestones.xlsx", "not an Excel workbook"),
+    ],
+    ids=["empty", "blank", "wrong-type", "xls", "undecodable", "broken-xlsx"],
+)
+def test_a_file_that_cannot_be_read_gets_a_plain_message_on_the_form(
+    as_superuser, data, filename, fragment
+):
+    response = preview(as_superuser, Milestone, data, filename)
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors["import_file"]
+    assert any(fragment in error for error in errors), errors
+    assert not any(PYTHON_WORDS.search(error) for error in errors), errors
+    assert fragment in response.content.decode()
+    assert pending_imports() == 0
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(as_superuser, settings):
+    settings.TIMELINE_IMPORT_MAX_BYTES = 1024 * 1024
+    data = to_csv(["slug"], [["x" * 100]] * 20_000)
+
+    response = preview(as_superuser, Milestone, data, "big.csv")
+
+    (error,) = response.context["form"].errors["import_file"]
+    assert "the limit is 1 MB" in error
+
+
+# --- Between preview and confirm: another server, a second click, another person ------
+
+
+def test_the_confirm_step_works_on_another_app_server(gwangju, superuser):
+    data, filename = edited_export(client_for(superuser), FORUM_2021, title_ko=NEW_TITLE)
+    response = preview(client_for(superuser), Milestone, data, filename)
+    posted = confirm_data(response)
+    assert pending_imports() == 1
+
+    # Another server: nothing of this process's memory, a session of its own.
+    for cache in caches.all():
+        cache.clear()
+    response = confirm(client_for(superuser), Milestone, posted)
+
+    assert response.status_code == 302
+    assert Milestone.objects.get(slug=FORUM_2021).title_ko == NEW_TITLE
+    assert pending_imports() == 0
+
+
+def test_confirming_twice_imports_once(as_superuser):
+    make_initiative(slug="forum")
+    make_year(2014)
+    # A row without a slug is a new record each time it is imported: a double click must
+    # not make two.
+    data = to_csv(["year", "slug", "title_en", "initiative"], [["2014", "", "Once", "forum"]])
+    posted = confirm_data(preview(as_superuser, Milestone, data, "once.csv"))
+
+    first = confirm(as_superuser, Milestone, posted)
+    second = confirm(as_superuser, Milestone, posted)
+
+    assert first["Location"] == admin_url(Milestone, "changelist")
+    assert second["Location"] == admin_url(Milestone, "import")
+    assert Milestone.objects.filter(title_en="Once").count() == 1
+    assert any("already confirmed" in m for m in messages_of(as_superuser.get(second["Location"])))
+
+
+def test_a_preview_can_be_confirmed_only_by_who_uploaded_it(as_superuser):
+    make_initiative(slug="forum")
+    make_year(2014)
+    data = to_csv(["year", "slug", "title_en", "initiative"], [["2014", "mine", "Mine", "forum"]])
+    posted = confirm_data(preview(as_superuser, Milestone, data, "mine.csv"))
+    other = client_for(User.objects.create_superuser("other", "o@example.org", "x"))
+
+    response = confirm(other, Milestone, posted)
+
+    assert response["Location"] == admin_url(Milestone, "import")
+    assert not Milestone.objects.filter(slug="mine").exists()
+
+
+def test_a_confirm_refused_because_records_changed_meanwhile_writes_nothing(as_superuser):
+    forum = make_initiative(slug="forum")
+    make_year(2014)
+    data = to_csv(["year", "slug", "title_en", "initiative"], [["2014", "late", "Late", "forum"]])
+    posted = confirm_data(preview(as_superuser, Milestone, data, "late.csv"))
+    forum.delete()  # someone else, between the two steps
+
+    response = confirm(as_superuser, Milestone, posted)
+
+    assert response.status_code == 200
+    assert any("changed after the preview" in m for m in messages_of(response))
+    assert "No initiative has the slug “forum”" in response.content.decode()
+    assert not Milestone.objects.filter(slug="late").exists()
+
+
+# --- Export of what the list shows -----------------------------------------------------
+
+
+@pytest.mark.parametrize("file_type", ["csv", "xlsx"])
+def test_export_from_a_filtered_and_searched_list_has_only_its_rows(as_superuser, file_type):
+    forum = make_initiative(slug="forum")
+    for n, (title, published) in enumerate(
+        [("Charter draft", False), ("Charter adopted", True), ("Forum", False)]
+    ):
+        make_milestone(
+            slug=f"m-{n}", year=2014, title_en=title, is_published=published, subject=forum
+        )
+    query = "is_published__exact=0&q=Charter"
+    changelist = as_superuser.get(admin_url(Milestone, "changelist") + f"?{query}")
+    export_link = (
+        re.search(r'href="([^"]*/export/[^"]*)"', changelist.content.decode())
+        .group(1)
+        .replace("&amp;", "&")
+    )
+    assert export_link.endswith(f"?{query}")
+
+    page, data = export_via_admin(as_superuser, Milestone, file_type, query=query)
+
+    assert page.context["export_count"] == 1
+    headers, rows = read_export(data)
+    assert [row[headers.index("slug")] for row in rows] == ["m-0"]
+    assert headers == [column.name for column in resources.MilestoneResource.get_columns()]
+    if file_type == "xlsx":
+        assert rows[0][headers.index("year")] == 2014  # a number, not text
+
+
+def test_export_of_an_unfiltered_list_has_every_record(gwangju, as_superuser):
+    page, data = export_via_admin(as_superuser, Theme)
+
+    assert page.context["export_count"] == Theme.objects.count()
+    assert len(read_export(data)[1]) == Theme.objects.count()
+
+
+def test_export_with_a_filter_the_list_cannot_apply_is_no_error(as_superuser):
+    response = as_superuser.get(admin_url(Milestone, "export") + "?no_such_field=1")
+
+    assert response.status_code == 302
+    assert response["Location"].endswith("?e=1")
+
+
+# --- Roles: an editor imports drafts --------------------------------------------------
+
+
+def editor_file(rows, headers=("year", "slug", "title_en", "initiative", "is_published")):
+    return to_csv(list(headers), rows)
+
+
+@pytest.fixture
+def forum_2014():
+    make_year(2014)
+    return make_initiative(slug="forum")
+
+
+def test_an_editor_cannot_publish_by_import_in_the_admin(as_editor, forum_2014):
+    data = editor_file([["2014", "new", "New", "forum", "true"]])
+
+    response = preview(as_editor, Milestone, data, "m.csv")
+
+    (problem,) = response.context["report"].problems
+    assert (problem.line, problem.column) == (2, "is_published")
+    assert "Only a publisher can publish" in problem.message
+    assert response.context["confirm_form"] is None
+    assert not Milestone.objects.filter(slug="new").exists()
+
+
+def test_an_editor_cannot_change_a_published_record_by_import(as_editor, forum_2014):
+    make_milestone(slug="public", year=2014, title_en="Public", subject=forum_2014)
+    make_milestone(
+        slug="draft", year=2014, title_en="Draft", is_published=False, subject=forum_2014
+    )
+    data = editor_file(
+        [["2014", "draft", "Draft, edited", "forum", ""], ["2014", "public", "Edited", "forum", ""]]
+    )
+
+    response = preview(as_editor, Milestone, data, "m.csv")
+
+    (problem,) = response.context["report"].problems
+    assert (problem.line, problem.column) == (3, "title_en")
+    assert "“public” is published" in problem.message
+    assert Milestone.objects.get(slug="public").title_en == "Public"
+    assert Milestone.objects.get(slug="draft").title_en == "Draft"
+
+
+def test_an_editor_imports_drafts_and_edits_drafts(as_editor, forum_2014):
+    make_milestone(
+        slug="draft", year=2014, title_en="Draft", is_published=False, subject=forum_2014
+    )
+    make_milestone(slug="public", year=2014, title_en="Public", subject=forum_2014)
+    # An unchanged published row is fine: editors re-import whole exports.
+    data = editor_file(
+        [
+            ["2014", "draft", "Draft, edited", "forum", "false"],
+            ["2014", "public", "Public", "forum", "true"],
+            ["2014", "new", "New", "forum", ""],
+        ]
+    )
+
+    response = confirm(
+        as_editor, Milestone, confirm_data(preview(as_editor, Milestone, data, "m.csv"))
+    )
+
+    assert response.status_code == 302
+    assert Milestone.objects.get(slug="draft").title_en == "Draft, edited"
+    assert Milestone.objects.get(slug="new").is_published is False
+
+
+def test_an_editors_new_theme_is_a_draft_although_themes_default_to_published(editor):
+    report = resources.import_file(
+        "themes", to_csv(["slug", "name_en"], [["new", "New"]]), user=editor
+    )
+
+    assert report.ok
+    assert Theme.objects.get(slug="new").is_published is False
+
+
+def test_a_publisher_publishes_and_changes_published_records_by_import(as_publisher, forum_2014):
+    make_milestone(slug="public", year=2014, title_en="Public", subject=forum_2014)
+    data = editor_file(
+        [["2014", "public", "Edited", "forum", "false"], ["2014", "new", "New", "forum", "true"]]
+    )
+
+    response = confirm(
+        as_publisher, Milestone, confirm_data(preview(as_publisher, Milestone, data, "m.csv"))
+    )
+
+    assert response.status_code == 302
+    public = Milestone.objects.get(slug="public")
+    assert (public.title_en, public.is_published) == ("Edited", False)
+    assert Milestone.objects.get(slug="new").is_published is True
+
+
+@pytest.mark.parametrize(
+    ("cells", "fragment"),
+    [
+        (["2014", "new", "New", "forum", "yes"], "Only a publisher can publish"),
+        (["2014", "public", "Edited", "forum", ""], "is published"),
+        (["2014", "draft", "Draft", "forum", "1"], "Only a publisher can publish"),
+    ],
+    ids=["new-published", "change-published", "publish-draft"],
+)
+def test_the_engine_and_the_command_hold_an_editor_to_drafts(
+    editor, forum_2014, cells, fragment, tmp_path
+):
+    make_milestone(slug="public", year=2014, title_en="Public", subject=forum_2014)
+    make_milestone(
+        slug="draft", year=2014, title_en="Draft", is_published=False, subject=forum_2014
+    )
+    data = editor_file([cells])
+    before = list(Milestone.objects.values_list("slug", "title_en", "is_published"))
+
+    report = resources.import_file("milestones", data, user=editor)
+
+    assert [p.line for p in report.problems] == [2]
+    assert fragment in report.problems[0].message
+    path = tmp_path / "m.csv"
+    path.write_bytes(data)
+    with pytest.raises(CommandError):
+        call_command(
+            "importcsv",
+            "milestones",
+            str(path),
+            user=editor.username,
+            stdout=io.StringIO(),
+            stderr=io.StringIO(),
+        )
+    assert list(Milestone.objects.values_list("slug", "title_en", "is_published")) == before
+    # The operator (no --user) may do anything.
+    call_command("importcsv", "milestones", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+    assert list(Milestone.objects.values_list("slug", "title_en", "is_published")) != before
+
+
+def test_importcsv_names_an_unknown_user_or_one_without_the_right(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_bytes(to_csv(["slug", "name_en"], [["t", "T"]]))
+    viewer = staff_member()
+
+    with pytest.raises(CommandError, match="nobody"):
+        call_command("importcsv", "themes", str(path), user="nobody")
+    with pytest.raises(CommandError, match="may not change"):
+        call_command("importcsv", "themes", str(path), user=viewer.username)
+    assert not Theme.objects.exists()
+
+
+# --- History ----------------------------------------------------------------------
+
+
+def test_a_committed_import_is_one_revision_with_who_and_the_file(
+    as_superuser, superuser, forum_2014
+):
+    older = make_milestone(slug="older", year=2014, title_en="Older", subject=forum_2014)
+    make_milestone(slug="same", year=2014, title_en="Same", subject=forum_2014)
+    older.sources.create(label="Source", url="https://example.org/")
+    data = to_csv(
+        ["year", "slug", "title_en", "initiative"],
+        [
+            ["2014", "older", "Older, edited", "forum"],
+            ["2014", "same", "Same", "forum"],
+            ["2014", "added", "Added", "forum"],
+        ],
+    )
+
+    confirm(
+        as_superuser, Milestone, confirm_data(preview(as_superuser, Milestone, data, "edits.csv"))
+    )
+
+    revision = Revision.objects.latest("pk")
+    assert revision.user == superuser
+    assert revision.comment == "Import of 2 milestones from edits.csv"
+    recorded = {v.object_id for v in revision.version_set.filter(content_type__model="milestone")}
+    added = Milestone.objects.get(slug="added")
+    assert recorded == {str(older.pk), str(added.pk)}  # not the unchanged one
+    assert revision.version_set.filter(content_type__model="milestonesource").count() == 1
+    # The record older than the history kept its state before the import.
+    older_versions = Version.objects.get_for_object(older).order_by("pk")
+    assert [v.field_dict["title_en"] for v in older_versions] == ["Older", "Older, edited"]
+
+
+def test_an_import_can_be_undone_from_the_records_history(as_superuser, forum_2014):
+    milestone = make_milestone(slug="m", year=2014, title_en="Before", subject=forum_2014)
+    milestone.sources.create(label="Kept", url="https://example.org/")
+    data = to_csv(
+        ["year", "slug", "title_en", "initiative", "sources"],
+        [["2014", "m", "After", "forum", "Replaced <https://example.com/>"]],
+    )
+    confirm(as_superuser, Milestone, confirm_data(preview(as_superuser, Milestone, data, "m.csv")))
+    before_import = Version.objects.get_for_object(milestone).order_by("pk").first()
+
+    before_import.revision.revert(delete=True)
+
+    milestone.refresh_from_db()
+    assert milestone.title_en == "Before"
+    assert list(milestone.sources.values_list("label", flat=True)) == ["Kept"]
+
+
+# A text column of each model that an edit may change.
+TEXT_COLUMN = {
+    "themes": "name_en",
+    "years": "headline_en",
+    "institutions": "name_en",
+    "policies": "name_en",
+    "initiatives": "name_en",
+    "milestones": "title_en",
+}
+
+
+def reversion_json(obj):
+    """What reversion itself records for ``obj`` (history.record_revision, the admin's forms)."""
+    model = type(obj)
+    fresh = with_versioned_relations(model.objects.filter(pk=obj.pk)).get()
+    with translation.override(settings.LANGUAGE_CODE):
+        return json.loads(serializers.serialize("json", [fresh], fields=_get_options(model).fields))
+
+
+@pytest.mark.parametrize("key", resources.MODEL_KEYS)
+def test_import_versions_hold_what_reversion_itself_would_record(key, gwangju):
+    resource = resources.RESOURCES[key]
+    model = resource._meta.model
+    headers, rows = read_export(resources.export_file(key))
+    column = headers.index(TEXT_COLUMN[key])
+    rows[0][column] = f"{rows[0][column]} (edited)"
+    record = model.objects.get(**{resource.key_column: rows[0][headers.index(resource.key_column)]})
+    before = reversion_json(record)
+
+    report = resources.import_file(key, to_csv(headers, rows), filename=f"{key}.csv")
+
+    assert report.counts["update"] == 1
+    baseline, imported = Version.objects.get_for_object(record).order_by("pk")
+    assert json.loads(baseline.serialized_data) == before
+    assert json.loads(imported.serialized_data) == reversion_json(record)
+    with translation.override(settings.LANGUAGE_CODE):
+        assert imported.object_repr == str(model.objects.get(pk=record.pk))
+
+
+def test_history_of_ten_thousand_rows_is_recorded_in_bulk(
+    django_assert_max_num_queries, forum_2014
+):
+    rows = [["2014", f"bulk-{n}", f"Bulk {n}", "forum"] for n in range(2000)]
+    data = to_csv(["year", "slug", "title_en", "initiative"], rows)
+
+    with django_assert_max_num_queries(120):
+        report = resources.import_file("milestones", data, filename="bulk.csv")
+
+    assert report.ok
+    assert Version.objects.filter(content_type__model="milestone").count() == 2000
+
+
+# --- The public site after an import --------------------------------------------------
+
+
+@pytest.fixture
+def own_page_cache(settings, tmp_path):
+    """A content version of this test's own: other test runs on this machine share the default."""
+    settings.PAGE_CACHE_VERSION_FILE = tmp_path / "content.version"
+
+
+def public_timeline():
+    """The public timeline as an anonymous visitor gets it (from the page cache if there)."""
+    return Client().get("/ko/timeline/").content.decode()
+
+
+def cache_public_timeline():
+    """Visit the timeline until it is served from the page cache; return what it shows."""
+    page = public_timeline()
+    assert Client().get("/ko/timeline/")["X-Page-Cache"] == "hit"
+    return page
+
+
+def test_the_public_timeline_shows_an_admin_import_at_once(gwangju, as_superuser, own_page_cache):
+    assert NEW_TITLE not in cache_public_timeline()
+
+    data, filename = edited_export(as_superuser, FORUM_2021, title_ko=NEW_TITLE)
+    confirm(as_superuser, Milestone, confirm_data(preview(as_superuser, Milestone, data, filename)))
+
+    assert NEW_TITLE in public_timeline()
+
+
+def test_the_public_timeline_shows_an_importcsv_at_once(
+    gwangju, tmp_path, django_capture_on_commit_callbacks, own_page_cache
+):
+    assert NEW_TITLE not in cache_public_timeline()
+    headers, rows = read_export(resources.export_file("milestones"))
+    row = next(row for row in rows if row[headers.index("slug")] == FORUM_2021)
+    row[headers.index("title_ko")] = NEW_TITLE
+    path = tmp_path / "milestones.csv"
+    path.write_bytes(to_csv(headers, rows, "cp949"))
+
+    # The command's transaction commits: what runs then (the engine's post_import) runs here.
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command(
+            "importcsv", "milestones", str(path), stdout=io.StringIO(), stderr=io.StringIO()
+        )
+
+    assert NEW_TITLE in public_timeline()
