@@ -57,7 +57,7 @@ bench-explain: $(STAMP)
 	$(BIN)/python bench/explain.py
 
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 # Translations (needs gettext): collect every marked string into the Korean catalogue,
 # then compile it. Translate the new entries in timeline/locale/ko/LC_MESSAGES/django.po

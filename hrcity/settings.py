@@ -7,6 +7,7 @@ DATABASE_URL and REDIS_URL switch to PostgreSQL and Redis.
 
 import os
 import sys
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -141,6 +142,10 @@ else:
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", str(60 * 60 * 24)))
 PAGE_CACHE_MAX_AGE = int(os.environ.get("DJANGO_PAGE_MAX_AGE", "60"))
 PAGE_CACHE_S_MAXAGE = int(os.environ.get("DJANGO_PAGE_S_MAXAGE", "300"))
+if TESTING:
+    # Each test process has its own in-memory database, so its own content version too:
+    # parallel runs (pytest -n) must not retire each other's cached figures mid-test.
+    PAGE_CACHE_VERSION_FILE = Path(tempfile.gettempdir()) / f"hrcity-test-{os.getpid()}.version"
 
 # --- Authentication ---------------------------------------------------------
 
