@@ -286,6 +286,18 @@ def only_subject(field):
     )
 
 
+def subject_link(model):
+    """A milestone's optional link to one kind of subject; the constraint makes one required."""
+    return models.ForeignKey(
+        model,
+        verbose_name=model._meta.verbose_name,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="milestones",
+    )
+
+
 class MilestoneQuerySet(PublishableQuerySet):
     def published(self):
         """What the public may see: the milestone, its year and its subject are all published.
@@ -349,30 +361,9 @@ class Milestone(models.Model):
             "Where public sources disagree on a date or a figure, say so here, naming them."
         ),
     )
-    initiative = models.ForeignKey(
-        Initiative,
-        verbose_name=_("initiative"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="milestones",
-    )
-    policy = models.ForeignKey(
-        Policy,
-        verbose_name=_("policy"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="milestones",
-    )
-    institution = models.ForeignKey(
-        Institution,
-        verbose_name=_("institution"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="milestones",
-    )
+    initiative = subject_link(Initiative)
+    policy = subject_link(Policy)
+    institution = subject_link(Institution)
     is_published = models.BooleanField(_("published"), default=False)
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
