@@ -179,8 +179,8 @@ def report(mode, latencies, rates, errors, page_bytes, rss):
         f"{min(pairs):.2f}–{max(pairs):.2f})   goal ≥ {goal:.2f}: {verdict(ratio, goal)}"
     )
     print(
-        f"  page {page_bytes / 1024:.0f} KiB; worker peak RSS {rss:.0f} MiB"
-        f"{f'; {errors} failed requests' if errors else ''}"
+        f"  page {page_bytes / 1024:.0f} KiB; worker peak RSS {rss:.0f} MiB; "
+        f"{errors} failed requests"
     )
     return ratio
 
