@@ -25,7 +25,6 @@ from timeline import resources, spreadsheets
 from timeline.admin_import_export import DatabaseImportStorage
 from timeline.history import with_versioned_relations
 from timeline.models import Milestone, Theme
-from timeline.permissions import EDITOR_GROUP, PUBLISHER_GROUP
 
 from .admin_helpers import INLINE_CODE, MODELS, admin_url, client_for, messages_of, staff_member
 from .factories import make_initiative, make_milestone, make_year
@@ -53,21 +52,6 @@ def superuser():
 @pytest.fixture
 def as_superuser(superuser):
     return client_for(superuser)
-
-
-@pytest.fixture
-def editor():
-    return staff_member(EDITOR_GROUP)
-
-
-@pytest.fixture
-def as_editor(editor):
-    return client_for(editor)
-
-
-@pytest.fixture
-def as_publisher():
-    return client_for(staff_member(PUBLISHER_GROUP))
 
 
 # --- helpers ----------------------------------------------------------------------

@@ -17,7 +17,6 @@ from .admin_helpers import (
     MODELS,
     admin_url,
     changelist_data,
-    client_for,
     form_data,
     make,
     messages_of,
@@ -29,21 +28,6 @@ pytestmark = pytest.mark.django_db
 
 ALL_MODELS = [*MODELS, MilestoneSource]
 _new = itertools.count(1)
-
-
-@pytest.fixture
-def editor():
-    return staff_member(EDITOR_GROUP)
-
-
-@pytest.fixture
-def as_editor(editor):
-    return client_for(editor)
-
-
-@pytest.fixture
-def as_publisher():
-    return client_for(staff_member(PUBLISHER_GROUP))
 
 
 def is_published(obj):

@@ -35,6 +35,23 @@ class SlugConverter:
 register_converter(YearConverter, "timeline_year")
 register_converter(SlugConverter, "timeline_slug")
 
+
+def subject_urls(model, prefix):
+    """The directory and the detail page of one kind of subject."""
+    return [
+        path(
+            f"{prefix}/",
+            cache_public_page(views.SubjectListView.as_view(model=model)),
+            name=f"{model.KIND}-list",
+        ),
+        path(
+            f"{prefix}/<timeline_slug:slug>/",
+            cache_public_page(views.SubjectDetailView.as_view(model=model)),
+            name=f"{model.KIND}-detail",
+        ),
+    ]
+
+
 app_name = "timeline"
 urlpatterns = [
     path("", cache_public_page(views.HomeView.as_view()), name="home"),
@@ -59,36 +76,9 @@ urlpatterns = [
         cache_public_page(views.YearDetailView.as_view()),
         name="year-detail",
     ),
-    path(
-        "initiatives/",
-        cache_public_page(views.SubjectListView.as_view(model=Initiative)),
-        name="initiative-list",
-    ),
-    path(
-        "initiatives/<timeline_slug:slug>/",
-        cache_public_page(views.SubjectDetailView.as_view(model=Initiative)),
-        name="initiative-detail",
-    ),
-    path(
-        "policies/",
-        cache_public_page(views.SubjectListView.as_view(model=Policy)),
-        name="policy-list",
-    ),
-    path(
-        "policies/<timeline_slug:slug>/",
-        cache_public_page(views.SubjectDetailView.as_view(model=Policy)),
-        name="policy-detail",
-    ),
-    path(
-        "institutions/",
-        cache_public_page(views.SubjectListView.as_view(model=Institution)),
-        name="institution-list",
-    ),
-    path(
-        "institutions/<timeline_slug:slug>/",
-        cache_public_page(views.SubjectDetailView.as_view(model=Institution)),
-        name="institution-detail",
-    ),
+    *subject_urls(Initiative, "initiatives"),
+    *subject_urls(Policy, "policies"),
+    *subject_urls(Institution, "institutions"),
     path("feed/", MilestoneFeed(), name="feed"),
     path("open-data/", views.OpenDataView.as_view(), name="open-data"),
     path("privacy/", views.PrivacyView.as_view(), name="privacy"),
