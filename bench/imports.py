@@ -194,7 +194,7 @@ def main():
     if not args.skip_setup:
         prepare_database(args.rows)
     setup_django()
-    from timeline import resources
+    from timeline.transfer import resources
 
     CSV_FILE.write_bytes(resources.export_file("milestones"))
     stock = stock_resource()

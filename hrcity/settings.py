@@ -75,7 +75,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before everything that sets headers or cookies, so a cached page is stored as sent.
-    "timeline.caching.PublicPageCacheMiddleware",
+    "timeline.caching.pages.PublicPageCacheMiddleware",
     "hrcity.security.SiteCSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

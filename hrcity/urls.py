@@ -5,8 +5,8 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from hrcity.health import healthz
-from timeline.sitemaps import SITEMAPS
-from timeline.views import robots_txt
+from timeline.public.sitemaps import SITEMAPS
+from timeline.public.views import robots_txt
 
 urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
@@ -15,4 +15,4 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]
-urlpatterns += i18n_patterns(path("", include("timeline.urls")))
+urlpatterns += i18n_patterns(path("", include("timeline.public.urls")))

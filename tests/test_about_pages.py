@@ -5,9 +5,9 @@ import re
 
 import pytest
 
-from timeline import opendata
 from timeline.models import Milestone
-from timeline.resources import export_rows
+from timeline.public import opendata
+from timeline.transfer.resources import export_rows
 
 from .factories import make_initiative, make_milestone
 

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from timeline import admin_publishing
+from timeline.admin import publishing as admin_publishing
 from timeline.models import (
     Initiative,
     Milestone,

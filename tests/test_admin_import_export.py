@@ -21,10 +21,10 @@ from django.utils import translation
 from reversion.models import Revision, Version
 from reversion.revisions import _get_options
 
-from timeline import resources, spreadsheets
-from timeline.admin_import_export import DatabaseImportStorage
+from timeline.admin.transfer import DatabaseImportStorage
 from timeline.history import with_versioned_relations
 from timeline.models import Milestone, Theme
+from timeline.transfer import resources, spreadsheets
 
 from .admin_helpers import INLINE_CODE, MODELS, admin_url, client_for, messages_of, staff_member
 from .factories import make_initiative, make_milestone, make_year
@@ -237,7 +237,7 @@ def test_the_preview_escapes_html_in_every_cell(as_superuser):
 
 
 def test_a_long_preview_shows_its_first_rows_and_says_how_many_more(as_superuser, monkeypatch):
-    monkeypatch.setattr("timeline.admin_import_export.PREVIEW_ROWS", 2)
+    monkeypatch.setattr("timeline.admin.transfer.PREVIEW_ROWS", 2)
     make_initiative(slug="forum")
     make_year(2014)
     rows = [["2014", f"m-{n}", f"M {n}", "forum"] for n in range(5)]

@@ -13,7 +13,8 @@ from django.core.management import call_command
 from django.http import HttpResponse
 from django.urls import path, reverse
 
-from timeline import caching
+from timeline.caching import pages as page_cache
+from timeline.caching import version
 from timeline.models import Milestone, MilestoneSource
 
 from .factories import make_milestone, make_policy, make_theme
@@ -43,17 +44,17 @@ def assert_cached(client, django_assert_num_queries, address=TIMELINE):
     """The page is served from the cache: no query at all, marked as a hit."""
     with django_assert_num_queries(0):
         response = client.get(address)
-    assert response[caching.STATUS_HEADER] == "hit"
+    assert response[page_cache.STATUS_HEADER] == "hit"
     return response
 
 
 def stored_pages():
-    return [key for key in cache._cache if caching.PAGE_KEY in key]
+    return [key for key in cache._cache if page_cache.PAGE_KEY in key]
 
 
 def assert_fresh(client, address=TIMELINE):
     response = client.get(address)
-    assert response[caching.STATUS_HEADER] == "miss", "expected a freshly rendered page"
+    assert response[page_cache.STATUS_HEADER] == "miss", "expected a freshly rendered page"
     return response
 
 
@@ -64,7 +65,7 @@ def test_second_anonymous_request_is_served_from_the_cache_without_queries(
     client, django_assert_num_queries, milestone
 ):
     first = get(client)
-    assert first[caching.STATUS_HEADER] == "miss"
+    assert first[page_cache.STATUS_HEADER] == "miss"
     second = assert_cached(client, django_assert_num_queries)
     assert second.content == first.content
     assert "Charter adopted" in second.content.decode()
@@ -97,7 +98,7 @@ def test_language_and_query_string_are_separate_entries(client, milestone):
         pages[address] = assert_fresh(client, address).content
     for address in addresses:
         response = client.get(address)
-        assert response[caching.STATUS_HEADER] == "hit"
+        assert response[page_cache.STATUS_HEADER] == "hit"
         assert response.content == pages[address]
     assert pages["/ko/timeline/"] != pages["/en/timeline/"]
     assert b"Charter adopted" not in pages["/en/timeline/?year=2013"]
@@ -173,7 +174,7 @@ def test_any_change_to_the_record_retires_cached_pages(client, milestone, change
     address = f"/en/years/{milestone.year_id}/"
     for page in (TIMELINE, address):
         get(client, page)
-        assert client.get(page)[caching.STATUS_HEADER] == "hit"
+        assert client.get(page)[page_cache.STATUS_HEADER] == "hit"
     change(milestone)
     for page in (TIMELINE, address):
         assert_fresh(client, page)
@@ -194,7 +195,7 @@ def test_a_page_rendered_before_the_commit_does_not_outlive_it(
     with django_capture_on_commit_callbacks() as callbacks:
         rename(milestone)
         get(client)
-        assert client.get(TIMELINE)[caching.STATUS_HEADER] == "hit"
+        assert client.get(TIMELINE)[page_cache.STATUS_HEADER] == "hit"
     assert callbacks
     for callback in callbacks:
         callback()
@@ -231,11 +232,11 @@ def test_a_publish_action_in_the_admin_retires_cached_pages(client, admin_client
 def test_another_process_sees_the_new_version(settings, milestone):
     # With the local-memory cache every gunicorn worker has its own cache; the version file
     # is what they share, so a change saved by one worker retires the others' pages.
-    other_worker = caching.FileVersion(settings.PAGE_CACHE_VERSION_FILE)
+    other_worker = version.FileVersion(settings.PAGE_CACHE_VERSION_FILE)
     before = other_worker.get()
     rename(milestone)
     assert other_worker.get() != before
-    assert caching.content_version() == other_worker.get()
+    assert version.content_version() == other_worker.get()
 
 
 def test_a_lost_version_file_does_not_bring_back_old_pages(client, milestone, settings):
@@ -253,11 +254,11 @@ def test_signed_in_staff_bypass_the_cache_and_are_told_not_to_store(
     get(client)  # an anonymous visitor fills the cache
     for _ in range(2):
         response = get(admin_client)
-        assert response[caching.STATUS_HEADER] == "bypass"
+        assert response[page_cache.STATUS_HEADER] == "bypass"
         directives = set(response["Cache-Control"].split(", "))
         assert {"private", "no-store"} <= directives and "public" not in directives
     # The staff request neither used nor replaced the anonymous entry.
-    assert client.get(TIMELINE)[caching.STATUS_HEADER] == "hit"
+    assert client.get(TIMELINE)[page_cache.STATUS_HEADER] == "hit"
 
 
 def test_staff_see_a_change_at_once(admin_client, milestone, client):
@@ -290,10 +291,10 @@ def plain(request):
 
 # Under a language prefix, where public pages live; only "plain" may be stored.
 urlpatterns = [
-    path("en/plain/", caching.cache_public_page(plain)),
-    path("en/cookie/", caching.cache_public_page(sets_a_cookie)),
-    path("en/error/", caching.cache_public_page(fails)),
-    path("en/missing/", caching.cache_public_page(not_found)),
+    path("en/plain/", page_cache.cache_public_page(plain)),
+    path("en/cookie/", page_cache.cache_public_page(sets_a_cookie)),
+    path("en/error/", page_cache.cache_public_page(fails)),
+    path("en/missing/", page_cache.cache_public_page(not_found)),
 ]
 
 
@@ -301,11 +302,11 @@ urlpatterns = [
 @pytest.mark.parametrize("address", ["/en/cookie/", "/en/error/", "/en/missing/"])
 def test_responses_with_cookies_or_errors_are_never_stored(client, address):
     client.raise_request_exception = False
-    assert client.get("/en/plain/")[caching.STATUS_HEADER] == "miss"
-    assert client.get("/en/plain/")[caching.STATUS_HEADER] == "hit"
+    assert client.get("/en/plain/")[page_cache.STATUS_HEADER] == "miss"
+    assert client.get("/en/plain/")[page_cache.STATUS_HEADER] == "hit"
     for _ in range(2):
         response = client.get(address)
-        assert response.get(caching.STATUS_HEADER) != "hit"
+        assert response.get(page_cache.STATUS_HEADER) != "hit"
     assert len(stored_pages()) == 1
 
 

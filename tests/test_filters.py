@@ -8,8 +8,8 @@ from django.test import override_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from timeline.filters import InitiativeFilterSet, MilestoneFilterSet
 from timeline.models import Milestone
+from timeline.public.filters import InitiativeFilterSet, MilestoneFilterSet
 
 from .factories import (
     make_initiative,

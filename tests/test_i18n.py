@@ -22,9 +22,9 @@ from django.urls import URLPattern, reverse
 from django.utils import translation
 from modeltranslation.translator import translator
 
-from timeline import urls as timeline_urls
-from timeline.admin_filters import MissingKoreanFilter
+from timeline.admin.filters import MissingKoreanFilter
 from timeline.models import Milestone, MilestoneSource
+from timeline.public import urls as timeline_urls
 
 from .factories import (
     make_initiative,

@@ -19,9 +19,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from import_export.resources import ModelResource
 
-from timeline import importing, resources, spreadsheets
 from timeline.models import Initiative, Institution, Milestone, MilestoneSource
-from timeline.resources import MODEL_KEYS, export_file, import_file
+from timeline.transfer import importing, resources, spreadsheets
+from timeline.transfer.resources import MODEL_KEYS, export_file, import_file
 
 from .factories import make_initiative, make_institution, make_milestone, make_year
 

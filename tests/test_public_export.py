@@ -19,8 +19,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 
-from timeline import opendata
 from timeline.models import Milestone
+from timeline.public import opendata
 
 from .factories import (
     make_initiative,

@@ -13,9 +13,9 @@ from django import forms
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from timeline import charts
-from timeline.filters import Select
 from timeline.models import Milestone
+from timeline.public import charts
+from timeline.public.filters import Select
 
 from .factories import make_initiative, make_milestone, make_policy, make_theme
 

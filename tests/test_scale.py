@@ -242,7 +242,7 @@ def test_admin_changelist_runs_the_same_queries_at_10000_milestones(
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram indexes are PostgreSQL's")
 @pytest.mark.parametrize("words", ["민주주의", "Ordinance", "위원회 출범"])
 def test_search_is_answered_from_the_trigram_indexes_on_postgresql(budgets, words):
-    from timeline.filters import MilestoneFilterSet
+    from timeline.public.filters import MilestoneFilterSet
 
     with connection.cursor() as cursor:
         # What autovacuum does after a large insert: the 10,000 rows just added still sit in

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from timeline.charts import year_strip
+from timeline.public.charts import year_strip
 
 from .factories import make_initiative, make_institution, make_milestone, make_policy
 

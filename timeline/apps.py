@@ -7,6 +7,6 @@ class TimelineConfig(AppConfig):
     verbose_name = _("Human rights city timeline")
 
     def ready(self):
-        from . import caching
+        from timeline.caching import version
 
-        caching.connect_signals()
+        version.connect_signals()

@@ -26,7 +26,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext
 from reversion.models import Version
 
-from .models import Initiative, Institution, Milestone, MilestoneSource, Policy, Theme, Year
+from timeline.models import Initiative, Institution, Milestone, MilestoneSource, Policy, Theme, Year
 
 # What a model's versions include besides its own row and many-to-many fields.
 FOLLOW = {Milestone: ("sources",)}

@@ -2,7 +2,7 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Initiative, Institution, Milestone, Policy, Theme, Year
+from timeline.models import Initiative, Institution, Milestone, Policy, Theme, Year
 
 
 class BilingualOptions(TranslationOptions):

@@ -3,7 +3,7 @@
 from django import template
 from django.urls import reverse
 
-from timeline.exports import export_query
+from timeline.public.exports import export_query
 
 register = template.Library()
 

@@ -11,7 +11,7 @@ from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from timeline import opendata
+from timeline.public import opendata
 
 register = template.Library()
 # JSON in a <script> block must not contain "</script>" or "<!--": escape the characters

@@ -7,12 +7,12 @@ from django import template
 from django.conf import settings
 from django.urls import reverse, translate_url
 from django.utils import translation
-from django.utils.formats import date_format
 from django.utils.html import format_html
-from django.utils.translation import get_language_info, pgettext, pgettext_lazy
+from django.utils.translation import get_language_info
 
-from timeline.filters import kind_label as _kind_label
 from timeline.languages import shown_language
+from timeline.public import dates
+from timeline.public.filters import kind_label as _kind_label
 from timeline.templatetags.site_tags import canonical_url
 
 register = template.Library()
@@ -50,39 +50,9 @@ def text_lang_attr(text):
     return ""
 
 
-# Each language writes dates its own way, so the formats are translated (Django's date
-# format codes): "18 May 2020" / "2020년 5월 18일". Django's own English DATE_FORMAT
-# would give "May 18, 2020", or "Oct. 18, 2012" for other months.
-DAY_FORMAT = pgettext_lazy("date format for a day (Django date codes)", "j F Y")
-MONTH_FORMAT = pgettext_lazy("date format for a month (Django date codes)", "F Y")
-
-
-@register.filter
-def year_label(year):
-    """A year as text: 2012 / 2012년."""
-    return pgettext("a date known only to the year", "%(year)s") % {"year": year}
-
-
-@register.filter
-def precise_date(milestone):
-    """The stated date as precisely as it is known (May 2020, 2012); else the year group."""
-    date, precision = milestone.date, milestone.date_precision
-    if date and precision == "day":
-        return date_format(date, str(DAY_FORMAT))
-    if date and precision == "month":
-        return date_format(date, str(MONTH_FORMAT))
-    return year_label(date.year if date else milestone.year_id)
-
-
-@register.filter
-def iso_date(milestone):
-    """The same date for <time datetime>: 2020-05-12, 2020-05 or 2020."""
-    date, precision = milestone.date, milestone.date_precision
-    if date and precision == "day":
-        return date.isoformat()
-    if date and precision == "month":
-        return date.strftime("%Y-%m")
-    return str(date.year if date else milestone.year_id)
+year_label = register.filter(dates.year_label)
+precise_date = register.filter(dates.precise_date)
+iso_date = register.filter(dates.iso_date)
 
 
 @register.filter

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from timeline import resources, spreadsheets
+from timeline.transfer import resources, spreadsheets
 
 
 class Command(BaseCommand):

@@ -10,7 +10,7 @@ import random
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from timeline import caching
+from timeline.caching.version import content_changed
 from timeline.models import Initiative, Institution, Milestone, Policy, Theme, Year
 
 PREFIX = "demo-"
@@ -86,8 +86,8 @@ class Command(BaseCommand):
             years = self.make_years(milestones)
             subjects = self.make_subjects(rng, themes, max(3, milestones // MILESTONES_PER_SUBJECT))
             self.make_milestones(rng, years, subjects, milestones)
-            # bulk_create sends no signals: retire cached public pages here (timeline/caching.py).
-            caching.content_changed()
+            # bulk_create sends no signals: retire cached public pages here (timeline/caching/version.py).
+            content_changed()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Created {milestones} demo milestones, {len(subjects)} subjects, "

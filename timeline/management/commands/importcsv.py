@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from timeline import resources
+from timeline.transfer import resources
 
 PROGRESS_FROM_ROWS = 1000  # shorter files finish before a bar would help
 

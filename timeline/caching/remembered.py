@@ -16,7 +16,7 @@ import logging
 
 from django.core.cache import cache
 
-from .caching import content_version
+from timeline.caching.version import content_version
 
 logger = logging.getLogger(__name__)
 

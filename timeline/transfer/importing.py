@@ -38,9 +38,11 @@ from django.utils.translation import gettext_lazy, ngettext
 from import_export.results import Error, Result, RowResult
 from import_export.signals import post_import
 
-from . import import_history, permissions, spreadsheets
-from .models import MilestoneSource
-from .spreadsheets import cell_text, is_blank
+from timeline import permissions
+from timeline.models import MilestoneSource
+from timeline.transfer import spreadsheets
+from timeline.transfer import versions as import_history
+from timeline.transfer.spreadsheets import cell_text, is_blank
 
 BATCH_SIZE = 500
 QUERY_CHUNK = 900  # keys per IN (...) query; below SQLite's historical 999-parameter limit
@@ -875,7 +877,7 @@ class Importer:
             "names": ", ".join(f"“{name}”" for name in unknown),
             "columns": ", ".join(column.name for column in self.resource.get_columns()),
         }
-        from .resources import RESOURCES  # the registry sits above this module
+        from timeline.transfer.resources import RESOURCES  # the registry sits above this module
 
         for key, resource in RESOURCES.items():
             if names <= {column.name for column in resource.get_columns()}:

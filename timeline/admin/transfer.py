@@ -40,7 +40,7 @@ from import_export import forms as import_export_forms
 from import_export.admin import ImportExportMixin
 from import_export.tmp_storages import BaseStorage
 
-from . import resources, spreadsheets
+from timeline.transfer import resources, spreadsheets
 
 PREVIEW_ROWS = 500  # rows shown in the preview; the counts always cover the whole file
 

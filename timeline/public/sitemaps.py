@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from .models import Initiative, Institution, Milestone, Policy, Year
+from timeline.models import Initiative, Institution, Milestone, Policy, Year
 
 
 class BilingualSitemap(Sitemap):

@@ -27,9 +27,9 @@ from django.utils.translation import gettext, ngettext, override
 from django.utils.translation import gettext_lazy as _
 from reversion.models import Version
 
-from . import permissions
-from .history import record_revision, with_versioned_relations
-from .permissions import PUBLISHED_FIELD
+from timeline import permissions
+from timeline.history import record_revision, with_versioned_relations
+from timeline.permissions import PUBLISHED_FIELD
 
 # The records a restore may touch that must stay drafts: set on the request by the
 # restore and recover views, for those who may not publish.

@@ -19,9 +19,9 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import CharFilter, Filter, FilterSet, MultipleChoiceFilter
 from django_filters.filterset import filterset_factory
 
-from .content_cache import remembered
-from .languages import marked_text
-from .models import (
+from timeline.caching.remembered import remembered
+from timeline.languages import marked_text
+from timeline.models import (
     MAX_YEAR,
     MIN_YEAR,
     SUBJECT_FIELDS,
@@ -31,7 +31,7 @@ from .models import (
     Policy,
     Theme,
 )
-from .search import contains
+from timeline.public.search import contains
 
 SUBJECT_MODELS = {model.KIND: model for model in (Initiative, Policy, Institution)}
 

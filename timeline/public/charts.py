@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Min
 
-from .content_cache import remembered
-from .filters import SUBJECT_MODELS, kind_label
-from .models import Milestone
+from timeline.caching.remembered import remembered
+from timeline.models import Milestone
+from timeline.public.filters import SUBJECT_MODELS, kind_label
 
 ROW_HEIGHT = 30  # px per year row
 BAR_HEIGHT = 20

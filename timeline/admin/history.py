@@ -13,7 +13,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from reversion.admin import VersionAdmin
 
-from .history import record_baseline
+from timeline.history import record_baseline
 
 # The id fields of a changelist's list-editable rows ("form" is Django's prefix there).
 LIST_EDITABLE_ID = re.compile(r"^form-\d+-id$")

@@ -18,16 +18,16 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
-from .admin_filters import MilestoneKindFilter, MilestoneThemeFilter, missing_korean_filter
-from .admin_history import HistoryAdmin, posted_ids, valid_pks
-from .admin_import_export import SpreadsheetImportExportMixin
-from .admin_publishing import (
+from timeline.admin.filters import MilestoneKindFilter, MilestoneThemeFilter, missing_korean_filter
+from timeline.admin.history import HistoryAdmin, posted_ids, valid_pks
+from timeline.admin.publishing import (
     PublishableAdmin,
     PublishFlagInlineMixin,
     ViewOnSiteMixin,
     with_public_flag,
 )
-from .models import (
+from timeline.admin.transfer import SpreadsheetImportExportMixin
+from timeline.models import (
     SUBJECT_FIELDS,
     Initiative,
     Institution,

@@ -5,9 +5,9 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
-from .filters import kind_label
-from .templatetags.timeline_tags import precise_date
-from .views import public_milestones
+from timeline.public.dates import precise_date
+from timeline.public.filters import kind_label
+from timeline.public.views import public_milestones
 
 FEED_SIZE = 30
 

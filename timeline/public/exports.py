@@ -24,9 +24,10 @@ from django.utils.translation import gettext
 from django.views import View
 from django_filters.views import FilterMixin
 
-from . import opendata, resources
-from .filters import MilestoneFilterSet
-from .views import PublicMilestonesMixin
+from timeline.public import opendata
+from timeline.public.filters import MilestoneFilterSet
+from timeline.public.views import PublicMilestonesMixin
+from timeline.transfer import resources
 
 MODEL_KEY = "milestones"
 PLAIN_TEXT = "text/plain; charset=utf-8"

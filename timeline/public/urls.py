@@ -2,10 +2,10 @@
 
 from django.urls import path, register_converter
 
-from . import exports, views
-from .caching import cache_public_page
-from .feeds import MilestoneFeed
-from .models import Initiative, Institution, Policy
+from timeline.caching.pages import cache_public_page
+from timeline.models import Initiative, Institution, Policy
+from timeline.public import exports, views
+from timeline.public.feeds import MilestoneFeed
 
 
 class YearConverter:

@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import SUBJECT_FIELDS, Milestone, Theme
+from timeline.models import SUBJECT_FIELDS, Milestone, Theme
 
 
 class MissingKoreanFilter(admin.SimpleListFilter):

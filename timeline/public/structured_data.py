@@ -8,8 +8,8 @@ escaped so that no text from the database can close the block.
 from django.utils import translation
 from django.utils.translation import gettext
 
-from .models import Institution, Policy
-from .templatetags.timeline_tags import iso_date
+from timeline.models import Institution, Policy
+from timeline.public.dates import iso_date
 
 CONTEXT = "https://schema.org"
 CITY_WEBSITE = "https://www.gwangju.go.kr/"

@@ -40,8 +40,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
-from . import spreadsheets
-from .importing import (
+from timeline.models import Initiative, Institution, Milestone, Policy, Theme, Year
+from timeline.transfer import spreadsheets
+from timeline.transfer.importing import (
     BooleanColumn,
     ChoiceColumn,
     Column,
@@ -58,7 +59,6 @@ from .importing import (
     format_sources,
     missing_translation_message,
 )
-from .models import Initiative, Institution, Milestone, Policy, Theme, Year
 
 
 class SourcesWidget(widgets.Widget):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Max
 from django.utils import timezone, translation
 
-from .models import Milestone
+from timeline.models import Milestone
 
 # Korea Open Government License (공공누리), Type 1: use for any purpose, with attribution.
 KOGL_TYPE = 1
@@ -75,7 +75,7 @@ class Column:
 TEXT = ("텍스트", "text")
 SLUG = ("식별자", "identifier")
 
-# Same order and names as timeline.resources.MilestoneResource (a test keeps them equal).
+# Same order and names as timeline.transfer.resources.MilestoneResource (a test keeps them equal).
 MILESTONE_COLUMNS = (
     Column(
         "year",

@@ -16,11 +16,17 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
-from . import opendata, structured_data
-from .charts import record_span, remembered_year_counts, year_chart, year_counts, year_strip
-from .content_cache import remembered
-from .filters import SUBJECT_FILTERSETS, SUBJECT_MODELS, MilestoneFilterSet
-from .models import SUBJECT_FIELDS, Institution, Milestone, Theme, Year
+from timeline.caching.remembered import remembered
+from timeline.models import SUBJECT_FIELDS, Institution, Milestone, Theme, Year
+from timeline.public import opendata, structured_data
+from timeline.public.charts import (
+    record_span,
+    remembered_year_counts,
+    year_chart,
+    year_counts,
+    year_strip,
+)
+from timeline.public.filters import SUBJECT_FILTERSETS, SUBJECT_MODELS, MilestoneFilterSet
 
 LATEST_MILESTONES = 6
 

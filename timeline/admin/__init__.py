@@ -1,0 +1,7 @@
+"""The staff wing: the Django admin's registrations, publishing, history and transfer screens.
+
+``django.contrib.admin`` autodiscovers ``timeline.admin``; importing the registrations here
+is what puts every model on the admin site.
+"""
+
+from timeline.admin import registration  # noqa: F401

@@ -1,0 +1,35 @@
+"""Dates as precisely as the record knows them, in each language's own way."""
+
+from django.utils.formats import date_format
+from django.utils.translation import pgettext, pgettext_lazy
+
+# Each language writes dates its own way, so the formats are translated (Django's date
+# format codes): "18 May 2020" / "2020년 5월 18일". Django's own English DATE_FORMAT
+# would give "May 18, 2020", or "Oct. 18, 2012" for other months.
+DAY_FORMAT = pgettext_lazy("date format for a day (Django date codes)", "j F Y")
+MONTH_FORMAT = pgettext_lazy("date format for a month (Django date codes)", "F Y")
+
+
+def year_label(year):
+    """A year as text: 2012 / 2012년."""
+    return pgettext("a date known only to the year", "%(year)s") % {"year": year}
+
+
+def precise_date(milestone):
+    """The stated date as precisely as it is known (May 2020, 2012); else the year group."""
+    date, precision = milestone.date, milestone.date_precision
+    if date and precision == "day":
+        return date_format(date, str(DAY_FORMAT))
+    if date and precision == "month":
+        return date_format(date, str(MONTH_FORMAT))
+    return year_label(date.year if date else milestone.year_id)
+
+
+def iso_date(milestone):
+    """The same date for <time datetime>: 2020-05-12, 2020-05 or 2020."""
+    date, precision = milestone.date, milestone.date_precision
+    if date and precision == "day":
+        return date.isoformat()
+    if date and precision == "month":
+        return date.strftime("%Y-%m")
+    return str(date.year if date else milestone.year_id)
