@@ -1,0 +1,187 @@
+"""Milestones: the dated lines of the timeline, each about exactly one subject."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from timeline.models.base import (
+    PublishableQuerySet,
+    either_language,
+    require_either_language,
+)
+from timeline.models.record import Year
+from timeline.models.subjects import Initiative, Institution, Policy
+
+SUBJECT_FIELDS = ("initiative", "policy", "institution")
+
+
+def only_subject(field):
+    """The condition that ``field`` is the milestone's one and only subject."""
+    return Q(**{f"{field}__isnull": False}) & Q(
+        **{f"{other}__isnull": True for other in SUBJECT_FIELDS if other != field}
+    )
+
+
+def subject_link(model):
+    """A milestone's optional link to one kind of subject; the constraint makes one required."""
+    return models.ForeignKey(
+        model,
+        verbose_name=model._meta.verbose_name,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="milestones",
+    )
+
+
+class MilestoneQuerySet(PublishableQuerySet):
+    def published(self):
+        """What the public may see: the milestone, its year and its subject are all published.
+
+        A milestone whose subject is unpublished is hidden rather than shown without its
+        subject, so that nothing of an unpublished record reaches a public page.
+        """
+        subject_published = Q()
+        for field in SUBJECT_FIELDS:
+            subject_published |= Q(**{f"{field}__is_published": True})
+        return self.filter(subject_published, is_published=True, year__is_published=True)
+
+    def of_kind(self, *kinds):
+        condition = Q()
+        for kind in kinds:
+            condition |= Q(**{f"{kind}__isnull": False})
+        return self.filter(condition)
+
+    def with_subjects(self):
+        return self.select_related(*SUBJECT_FIELDS)
+
+
+class Milestone(models.Model):
+    class Precision(models.TextChoices):
+        YEAR = "year", _("Year")
+        MONTH = "month", _("Month")
+        DAY = "day", _("Day")
+
+    year = models.ForeignKey(
+        Year,
+        verbose_name=_("year group"),
+        to_field="year",
+        db_column="year",
+        on_delete=models.PROTECT,
+        related_name="milestones",
+        help_text=_("The year the source lists this milestone under."),
+    )
+    slug = models.SlugField(_("slug"), max_length=120, unique=True, allow_unicode=True)
+    order = models.PositiveSmallIntegerField(
+        _("order within the year"), default=0, help_text=_("Source order; lower comes first.")
+    )
+    date = models.DateField(
+        _("date"),
+        null=True,
+        blank=True,
+        help_text=_("The stated date, if the sources give one. It may differ from the year group."),
+    )
+    date_precision = models.CharField(
+        _("date precision"),
+        max_length=5,
+        choices=Precision.choices,
+        blank=True,
+        help_text=_("How much of the date is known: only the year, the month, or the day."),
+    )
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    note = models.TextField(
+        _("note on disputed facts"),
+        blank=True,
+        help_text=_(
+            "Where public sources disagree on a date or a figure, say so here, naming them."
+        ),
+    )
+    initiative = subject_link(Initiative)
+    policy = subject_link(Policy)
+    institution = subject_link(Institution)
+    is_published = models.BooleanField(_("published"), default=False)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = MilestoneQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        permissions = [("publish_milestone", "Can publish and unpublish milestones")]
+        ordering = ["-year_id", "order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=only_subject("initiative")
+                | only_subject("policy")
+                | only_subject("institution"),
+                name="milestone_exactly_one_subject",
+                violation_error_message=_(
+                    "A milestone is about exactly one subject: an initiative, a policy or an "
+                    "institution."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=(Q(date__isnull=True) & Q(date_precision=""))
+                | (Q(date__isnull=False) & Q(date_precision__in=["year", "month", "day"])),
+                name="milestone_date_has_precision",
+                violation_error_message=_("A date needs its precision, and a precision its date."),
+            ),
+            models.CheckConstraint(condition=either_language("title"), name="milestone_has_title"),
+        ]
+        indexes = [
+            models.Index(fields=["-year", "order", "id"], name="milestone_timeline_order_idx"),
+            models.Index(fields=["is_published", "-year", "order"], name="milestone_public_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.year_id} · {self.title or self.slug}"
+
+    def get_absolute_url(self):
+        return reverse(
+            "timeline:milestone-detail", kwargs={"year": self.year_id, "slug": self.slug}
+        )
+
+    @property
+    def subject(self):
+        return self.initiative or self.policy or self.institution
+
+    @property
+    def kind(self):
+        for field in SUBJECT_FIELDS:
+            if getattr(self, f"{field}_id"):
+                return field
+        return ""
+
+    def clean(self):
+        require_either_language(self, "title")
+        chosen = [field for field in SUBJECT_FIELDS if getattr(self, f"{field}_id")]
+        if len(chosen) != 1:
+            message = _("Choose exactly one subject: an initiative, a policy or an institution.")
+            raise ValidationError(dict.fromkeys(chosen or SUBJECT_FIELDS, message))
+        if self.date and not self.date_precision:
+            raise ValidationError({"date_precision": _("Say how precise the date is.")})
+        if self.date_precision and not self.date:
+            raise ValidationError({"date": _("Enter the date, or clear its precision.")})
+
+
+class MilestoneSource(models.Model):
+    """A public source for a milestone: a label (publication, site) and, if online, its URL."""
+
+    milestone = models.ForeignKey(
+        Milestone, verbose_name=_("milestone"), on_delete=models.CASCADE, related_name="sources"
+    )
+    label = models.CharField(_("label"), max_length=300)
+    url = models.URLField(_("URL"), max_length=500, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        ordering = ["milestone", "order", "id"]
+
+    def __str__(self):
+        return self.label

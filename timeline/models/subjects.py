@@ -1,0 +1,197 @@
+"""The subjects milestones are about: initiatives, policies and institutions."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from timeline.models.base import (
+    MAX_YEAR,
+    MIN_YEAR,
+    PublishableQuerySet,
+    either_language,
+    require_either_language,
+)
+from timeline.models.record import Theme
+
+
+class SubjectQuerySet(PublishableQuerySet):
+    def with_milestone_counts(self):
+        """Annotate each subject with how many public milestones it has."""
+        return self.annotate(
+            milestone_count=models.Count(
+                "milestones",
+                filter=Q(milestones__is_published=True, milestones__year__is_published=True),
+            )
+        )
+
+
+class Subject(models.Model):
+    """What initiatives, policies and institutions share; each has a life over many years."""
+
+    KIND = ""  # "initiative", "policy" or "institution"; the milestone filter's vocabulary
+
+    slug = models.SlugField(_("slug"), max_length=120, unique=True, allow_unicode=True)
+    name = models.CharField(_("name"), max_length=255, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True)
+    website = models.URLField(_("website or source"), max_length=500, blank=True)
+    is_published = models.BooleanField(
+        _("published"),
+        default=False,
+        help_text=_(
+            "Unpublished subjects and all their milestones are hidden from the public site."
+        ),
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = SubjectQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["slug"]
+        constraints = [
+            models.CheckConstraint(condition=either_language("name"), name="%(class)s_has_name")
+        ]
+        indexes = [
+            models.Index(fields=["is_published", "slug"], name="%(class)s_published_slug_idx")
+        ]
+
+    def __str__(self):
+        return self.name or self.slug
+
+    def get_absolute_url(self):
+        return reverse(f"timeline:{self.KIND}-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        require_either_language(self, "name")
+
+    @property
+    def kind(self):
+        return self.KIND
+
+
+class Initiative(Subject):
+    KIND = "initiative"
+
+    class Type(models.TextChoices):
+        FORUM = "forum", _("Forum")
+        PROGRAMME = "programme", _("Programme")
+        PUBLICATION = "publication", _("Publication")
+        TRAINING = "training", _("Training")
+        CAMPAIGN = "campaign", _("Campaign")
+        PROJECT = "project", _("Project")
+
+    initiative_type = models.CharField(_("initiative type"), max_length=20, choices=Type.choices)
+
+    class Meta(Subject.Meta):
+        verbose_name = _("initiative")
+        verbose_name_plural = _("initiatives")
+        permissions = [("publish_initiative", "Can publish and unpublish initiatives")]
+
+    @property
+    def type_label(self):
+        return self.get_initiative_type_display()
+
+
+class Policy(Subject):
+    KIND = "policy"
+
+    class Type(models.TextChoices):
+        ORDINANCE = "ordinance", _("Ordinance")
+        CHARTER = "charter", _("Charter")
+        FRAMEWORK_PLAN = "framework_plan", _("Framework plan")
+        LAW = "law", _("Law")
+        INDEX = "index", _("Index")
+        PROGRAMME = "programme", _("Programme")
+
+    policy_type = models.CharField(_("policy type"), max_length=20, choices=Type.choices)
+    period_start = models.PositiveSmallIntegerField(
+        _("period from"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)],
+    )
+    period_end = models.PositiveSmallIntegerField(
+        _("period to"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)],
+    )
+
+    class Meta(Subject.Meta):
+        verbose_name = _("policy")
+        verbose_name_plural = _("policies")
+        permissions = [("publish_policy", "Can publish and unpublish policies")]
+        constraints = [
+            *Subject.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(period_start__isnull=True)
+                | Q(period_end__isnull=True)
+                | Q(period_start__lte=models.F("period_end")),
+                name="policy_period_in_order",
+            ),
+        ]
+
+    @property
+    def type_label(self):
+        return self.get_policy_type_display()
+
+    @property
+    def period(self):
+        if self.period_start and self.period_end:
+            return f"{self.period_start}–{self.period_end}"
+        if self.period_start:
+            return f"{self.period_start}–"
+        return ""
+
+    def clean(self):
+        super().clean()
+        if self.period_start and self.period_end and self.period_start > self.period_end:
+            raise ValidationError({"period_end": _("The period cannot end before it starts.")})
+
+
+class Institution(Subject):
+    KIND = "institution"
+
+    class Type(models.TextChoices):
+        CITY_OFFICE = "city_office", _("City office")
+        CENTRE = "centre", _("Centre")
+        COMMITTEE = "committee", _("Committee")
+        COUNCIL = "council", _("Council")
+        CIVIC_GROUP = "civic_group", _("Civic group")
+        INTERNATIONAL_BODY = "international_body", _("International body")
+
+    institution_type = models.CharField(_("institution type"), max_length=20, choices=Type.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent institution"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+    )
+
+    class Meta(Subject.Meta):
+        verbose_name = _("institution")
+        verbose_name_plural = _("institutions")
+        permissions = [("publish_institution", "Can publish and unpublish institutions")]
+        constraints = [
+            *Subject.Meta.constraints,
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("pk")), name="institution_not_its_own_parent"
+            ),
+        ]
+
+    @property
+    def type_label(self):
+        return self.get_institution_type_display()
+
+    def clean(self):
+        super().clean()
+        if self.parent_id and self.parent_id == self.pk:
+            raise ValidationError({"parent": _("An institution cannot be its own parent.")})
