@@ -5,11 +5,13 @@ import csv
 import io
 import json
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import openpyxl
 import pytest
 from django.conf import settings
+from django.contrib import admin
 from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
 from django.core import serializers
@@ -17,13 +19,12 @@ from django.core.cache import caches
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 from reversion.models import Revision, Version
 from reversion.revisions import _get_options
 
-from timeline.admin.transfer import DatabaseImportStorage
 from timeline.history import with_versioned_relations
-from timeline.models import Milestone, Theme
+from timeline.models import ImportJob, Milestone, Theme
 from timeline.transfer import resources, spreadsheets
 
 from .admin_helpers import INLINE_CODE, MODELS, admin_url, client_for, messages_of, staff_member
@@ -143,7 +144,11 @@ def problems_of(response):
 
 
 def pending_imports():
-    return Session.objects.filter(session_key__startswith=DatabaseImportStorage.PREFIX).count()
+    return ImportJob.objects.filter(state=ImportJob.State.PREVIEWED).count()
+
+
+def job_of(posted):
+    return ImportJob.objects.get(pk=posted["job"])
 
 
 def links(response):
@@ -385,6 +390,178 @@ def test_a_confirm_refused_because_records_changed_meanwhile_writes_nothing(as_s
     assert any("changed after the preview" in m for m in messages_of(response))
     assert "No initiative has the slug “forum”" in response.content.decode()
     assert not Milestone.objects.filter(slug="late").exists()
+    job = job_of(posted)
+    assert (job.state, bytes(job.data)) == (ImportJob.State.FAILED, b"")
+
+
+# --- The pending import's record -------------------------------------------------------
+
+
+@pytest.fixture
+def one_new_milestone(forum_2014):
+    """A file that adds one milestone ("Once"), and its name."""
+    data = to_csv(["year", "slug", "title_en", "initiative"], [["2014", "", "Once", "forum"]])
+    return data, "once.csv"
+
+
+def refusal(response, client):
+    """Where a refused confirm sends the user, and what it tells them there."""
+    assert response.status_code == 302
+    return response["Location"], messages_of(client.get(response["Location"]))
+
+
+def test_a_preview_keeps_the_file_in_a_job_of_its_own_and_nothing_in_the_session(
+    as_superuser, superuser, forum_2014
+):
+    marker = "Marker-7f3a-only-in-the-file"
+    data = to_csv(["year", "slug", "title_en", "initiative"], [["2014", "m", marker, "forum"]])
+
+    posted = confirm_data(preview(as_superuser, Milestone, data, "marked.csv"))
+
+    assert set(posted) == {"job"}, "the confirm form carries the job's id and nothing else"
+    job = job_of(posted)
+    assert (job.user, job.model_key, job.file_name) == (superuser, "milestones", "marked.csv")
+    assert (job.size, job.file_type, job.encoding) == (len(data), "csv", "utf-8-sig")
+    assert (job.state, bytes(job.data)) == (ImportJob.State.PREVIEWED, data)
+    assert marker not in str(job)
+    for session in Session.objects.all():
+        assert set(session.get_decoded()) <= {
+            "_auth_user_id",
+            "_auth_user_backend",
+            "_auth_user_hash",
+        }
+        assert marker not in json.dumps(session.get_decoded())
+
+
+def test_a_confirmed_job_keeps_its_record_but_not_its_file(
+    as_superuser, superuser, one_new_milestone
+):
+    posted = confirm_data(preview(as_superuser, Milestone, *one_new_milestone))
+
+    confirm(as_superuser, Milestone, posted)
+
+    job = job_of(posted)
+    assert (job.state, bytes(job.data)) == (ImportJob.State.CONFIRMED, b"")
+    assert (job.user, job.file_name, job.size) == (superuser, "once.csv", len(one_new_milestone[0]))
+
+
+def test_of_two_tabs_that_loaded_the_same_preview_only_one_takes_its_file(
+    as_superuser, one_new_milestone
+):
+    posted = confirm_data(preview(as_superuser, Milestone, *one_new_milestone))
+    first_tab, second_tab = job_of(posted), job_of(posted)  # both still see it previewed
+
+    assert first_tab.take_file() == one_new_milestone[0]
+    assert second_tab.take_file() is None
+    assert second_tab.state == ImportJob.State.CONFIRMED
+    # And through the admin: the page in another tab, posted after the first, imports nothing.
+    other_tab = confirm(as_superuser, Milestone, posted)
+    assert any("already confirmed" in m for m in refusal(other_tab, as_superuser)[1])
+    assert not Milestone.objects.filter(title_en="Once").exists()
+
+
+def test_another_users_job_is_refused_with_a_message_and_left_as_it_was(
+    as_superuser, one_new_milestone
+):
+    posted = confirm_data(preview(as_superuser, Milestone, *one_new_milestone))
+    other = client_for(User.objects.create_superuser("other", "o@example.org", "x"))
+
+    location, said = refusal(confirm(other, Milestone, posted), other)
+
+    assert location == admin_url(Milestone, "import")
+    assert any("not one of yours" in m for m in said), said
+    assert job_of(posted).state == ImportJob.State.PREVIEWED
+    assert bytes(job_of(posted).data) == one_new_milestone[0]
+    # Its own uploader still can.
+    assert confirm(as_superuser, Milestone, posted)["Location"] == admin_url(
+        Milestone, "changelist"
+    )
+    assert Milestone.objects.filter(title_en="Once").count() == 1
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [{}, {"job": ""}, {"job": "abc"}, {"job": "-1"}, {"job": "999999"}, {"job": str(10**30)}],
+    ids=["missing", "empty", "text", "negative", "unknown", "huge"],
+)
+def test_a_forged_job_id_gets_a_message_and_changes_nothing(
+    as_superuser, one_new_milestone, forged
+):
+    posted = confirm_data(preview(as_superuser, Milestone, *one_new_milestone))
+
+    location, said = refusal(confirm(as_superuser, Milestone, forged), as_superuser)
+
+    assert location == admin_url(Milestone, "import")
+    assert any("not one of yours" in m for m in said), said
+    assert job_of(posted).state == ImportJob.State.PREVIEWED
+    assert not Milestone.objects.filter(title_en="Once").exists()
+
+
+def test_a_job_is_confirmed_only_on_the_model_it_was_previewed_for(as_superuser, one_new_milestone):
+    posted = confirm_data(preview(as_superuser, Milestone, *one_new_milestone))
+
+    location, said = refusal(confirm(as_superuser, Theme, posted), as_superuser)
+
+    assert location == admin_url(Theme, "import")
+    assert any("not one of yours" in m for m in said), said
+    assert job_of(posted).state == ImportJob.State.PREVIEWED
+
+
+def age(posted, **ago):
+    ImportJob.objects.filter(pk=posted["job"]).update(created=timezone.now() - timedelta(**ago))
+
+
+def test_a_preview_older_than_a_day_is_refused_as_expired(as_superuser, one_new_milestone):
+    posted = confirm_data(preview(as_superuser, Milestone, *one_new_milestone))
+    age(posted, days=1, minutes=1)
+
+    location, said = refusal(confirm(as_superuser, Milestone, posted), as_superuser)
+
+    assert location == admin_url(Milestone, "import")
+    assert any("waited more than a day" in m for m in said), said
+    assert not Milestone.objects.filter(title_en="Once").exists()
+    job = job_of(posted)
+    assert (job.state, bytes(job.data)) == (ImportJob.State.EXPIRED, b"")
+
+
+def test_prune_imports_drops_the_files_of_abandoned_previews_only(as_superuser, one_new_milestone):
+    abandoned = confirm_data(preview(as_superuser, Milestone, *one_new_milestone))
+    fresh = confirm_data(preview(as_superuser, Milestone, *one_new_milestone))
+    age(abandoned, hours=25)
+    out = io.StringIO()
+
+    call_command("prune_imports", stdout=out)
+
+    assert out.getvalue().startswith("1 ")
+    old = job_of(abandoned)
+    assert (old.state, bytes(old.data)) == (ImportJob.State.EXPIRED, b"")
+    assert (old.file_name, old.size) == ("once.csv", len(one_new_milestone[0]))  # kept
+    assert bytes(job_of(fresh).data) == one_new_milestone[0]
+    assert confirm(as_superuser, Milestone, fresh)["Location"] == admin_url(Milestone, "changelist")
+
+
+def test_a_new_preview_drops_the_files_of_abandoned_ones(as_superuser, one_new_milestone):
+    abandoned = confirm_data(preview(as_superuser, Milestone, *one_new_milestone))
+    age(abandoned, days=2)
+
+    preview(as_superuser, Milestone, *one_new_milestone)
+
+    assert bytes(job_of(abandoned).data) == b""
+    assert pending_imports() == 1
+
+
+def test_deleting_a_staff_account_keeps_the_record_of_its_imports(one_new_milestone):
+    uploader = User.objects.create_superuser("leaving", "l@example.org", "x")
+    posted = confirm_data(preview(client_for(uploader), Milestone, *one_new_milestone))
+
+    uploader.delete()
+
+    job = job_of(posted)
+    assert job.user is None and job.file_name == "once.csv"
+
+
+def test_pending_files_are_not_in_the_admin(as_superuser):
+    assert not admin.site.is_registered(ImportJob)
 
 
 # --- Export of what the list shows -----------------------------------------------------

@@ -2,8 +2,9 @@
 
 Import is two steps, as django-import-export has them: choose a file and see a preview
 (how many records are new, changed, unchanged or invalid, and the changed cells), then
-confirm. Between the two steps the file waits in the database (``DatabaseImportStorage``),
-so the confirm step may reach any app server. Both steps run the same engine as
+confirm. Between the two steps the file waits in the database as an ``ImportJob``, so the
+confirm step may reach any app server; the confirm form carries only the job's id, and
+the job is taken once, by its own uploader, within a day. Both steps run the same engine as
 ``manage.py importcsv``: all or nothing, every problem with its line, column, value and
 reason, the role rules (an editor imports drafts only) and one history revision per import.
 
@@ -16,97 +17,27 @@ with real numbers, formula-looking cells neutralised), of exactly what the list 
 (its search and filters: ``get_export_queryset``).
 """
 
-import base64
-import re
-import secrets
-import zlib
-from datetime import timedelta
-
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ERROR_FLAG
-from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from import_export import forms as import_export_forms
 from import_export.admin import ImportExportMixin
-from import_export.tmp_storages import BaseStorage
 
+from timeline.models import ImportJob
 from timeline.transfer import resources, spreadsheets
 
 PREVIEW_ROWS = 500  # rows shown in the preview; the counts always cover the whole file
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-# --- Between preview and confirm ---------------------------------------------------
-
-
-class DatabaseImportStorage(BaseStorage):
-    """The uploaded file, kept between preview and confirm in the database.
-
-    Any app server may answer the confirm step: the database is the one thing they all
-    share (a Redis cache is optional, and the local-memory cache is per process). The file
-    is a row of Django's session table -- already there, cleaned of expired rows by
-    ``manage.py clearsessions`` -- under a key no browser session has (``import-`` and 32
-    random hex digits), compressed, and readable only by the staff member who uploaded
-    it. The confirm step takes it (read, then delete; a second click finds nothing), and
-    an unconfirmed file expires after ``LIFETIME``.
-    """
-
-    PREFIX = "import-"
-    NAME = re.compile(r"^import-[0-9a-f]{32}$")
-    LIFETIME = timedelta(days=1)
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.owner = str(kwargs.get("owner", ""))
-
-    def save(self, data):
-        now = timezone.now()
-        Session.objects.filter(session_key__startswith=self.PREFIX, expire_date__lt=now).delete()
-        self.name = self.PREFIX + secrets.token_hex(16)
-        payload = base64.b64encode(zlib.compress(bytes(data))).decode("ascii")
-        Session.objects.create(
-            session_key=self.name,
-            session_data=f"{self.owner}:{payload}",
-            expire_date=now + self.LIFETIME,
-        )
-
-    def read(self):
-        """The file's bytes, or None if it is not there (expired, taken, someone else's)."""
-        if not self.name or not self.NAME.match(self.name):
-            return None
-        stored = (
-            Session.objects.filter(session_key=self.name, expire_date__gt=timezone.now())
-            .values_list("session_data", flat=True)
-            .first()
-        )
-        if stored is None:
-            return None
-        owner, _sep, payload = stored.partition(":")
-        if owner != self.owner:
-            return None
-        return zlib.decompress(base64.b64decode(payload))
-
-    def remove(self):
-        """Delete the file; False if it was already gone (taken by another request)."""
-        return Session.objects.filter(session_key=self.name).delete()[0] > 0
-
-    def take(self):
-        """Read and delete the file in one go; None unless this request got it."""
-        data = self.read()
-        if data is None or not self.remove():
-            return None
-        return data
 
 
 # --- Forms -------------------------------------------------------------------------
@@ -151,6 +82,13 @@ class SpreadsheetImportForm(import_export_forms.ImportForm):
         return upload
 
 
+class ConfirmImportForm(forms.Form):
+    """The confirm step's form: which previewed ``ImportJob`` to import, nothing else."""
+
+    # Bounded like the primary key, so a forged number is a form error, not a database one.
+    job = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
+
+
 class SpreadsheetExportForm(import_export_forms.ExportForm):
     """CSV or Excel, CSV chosen to begin with (the page works without JavaScript)."""
 
@@ -182,7 +120,6 @@ class SpreadsheetImportExportMixin(ImportExportMixin):
     import_form_class = SpreadsheetImportForm
     # Every column, always: what comes back in through Import is the whole contract.
     export_form_class = SpreadsheetExportForm
-    tmp_storage_class = DatabaseImportStorage
 
     @property
     def import_formats(self):
@@ -203,16 +140,13 @@ class SpreadsheetImportExportMixin(ImportExportMixin):
     def get_resource_classes(self, request):
         return [resources.RESOURCES[self.model_key]]
 
-    def tmp_storage(self, request, name=None):
-        return self.get_tmp_storage_class()(name=name, owner=request.user.pk)
-
     # Used by the library's import views only; ours (below) say the same through read_table.
     def add_data_read_fail_error_to_form(self, form, e):
         form.add_error("import_file", spreadsheets.read_error_message(e))
 
     # --- import: preview ---
 
-    def import_action(self, request, **kwargs):
+    def import_action(self, request: HttpRequest, **kwargs: object) -> HttpResponse:
         if not self.has_import_permission(request):
             raise PermissionDenied
         form = self.create_import_form(request)
@@ -228,16 +162,8 @@ class SpreadsheetImportExportMixin(ImportExportMixin):
         report = self.run_import(request, table, upload.name, dry_run=True)
         confirm_form = None
         if report.ok and report.counts["new"] + report.counts["update"]:
-            storage = self.tmp_storage(request)
-            storage.save(data)
-            confirm_form = self.get_confirm_form_class(request)(
-                initial={
-                    "import_file_name": storage.name,
-                    "original_file_name": upload.name,
-                    "format": "0",
-                    "resource": "0",
-                }
-            )
+            job = self.store_preview(request, data, upload.name, table)
+            confirm_form = ConfirmImportForm(initial={"job": job.pk})
         return self.render_import(
             request, form, report=report, confirm_form=confirm_form, filename=upload.name
         )
@@ -255,31 +181,30 @@ class SpreadsheetImportExportMixin(ImportExportMixin):
     # --- import: confirm ---
 
     @method_decorator(require_POST)
-    def process_import(self, request, **kwargs):
+    def process_import(self, request: HttpRequest, **kwargs: object) -> HttpResponse:
         if not self.has_import_permission(request):
             raise PermissionDenied
-        confirm_form = self.create_confirm_form(request)
-        data = None
-        if confirm_form.is_valid():
-            name = confirm_form.cleaned_data["import_file_name"]
-            data = self.tmp_storage(request, name).take()
-        if data is None:
-            messages.warning(
-                request,
-                gettext(
-                    "Nothing was imported: this preview was already confirmed, or it waited "
-                    "more than a day. Choose the file again to see what it would change."
-                ),
-            )
+        job = self.pending_job(request)
+        if job is None:
             return HttpResponseRedirect(self.admin_url("import"))
-        filename = confirm_form.cleaned_data["original_file_name"]
+        data = job.take_file()
+        if data is None:  # the other click, or the other tab, took it first
+            self.warn_not_importable(request, job)
+            return HttpResponseRedirect(self.admin_url("import"))
+        filename = job.file_name
         try:
             table = spreadsheets.read_table(data, filename=filename)
         except spreadsheets.SpreadsheetError as error:  # it was read at the preview
+            job.fail()
             messages.error(request, str(error))
             return HttpResponseRedirect(self.admin_url("import"))
-        report = self.run_import(request, table, filename, dry_run=False)
+        try:
+            report = self.run_import(request, table, filename, dry_run=False)
+        except Exception:
+            job.fail()  # the engine wrote nothing: it is all or nothing
+            raise
         if not report.ok:
+            job.fail()
             # Someone changed the records since the preview, and the file no longer fits.
             messages.error(
                 request,
@@ -297,6 +222,58 @@ class SpreadsheetImportExportMixin(ImportExportMixin):
             % {"file": filename, "summary": report.summary()},
         )
         return HttpResponseRedirect(self.admin_url("changelist"))
+
+    def store_preview(
+        self, request: HttpRequest, data: bytes, filename: str, table: spreadsheets.Table
+    ) -> ImportJob:
+        """Keep a previewed file for its confirmation; drop the files of abandoned ones."""
+        ImportJob.objects.expire_abandoned()
+        return ImportJob.objects.create(
+            user=request.user,
+            model_key=self.model_key,
+            file_name=filename[: ImportJob._meta.get_field("file_name").max_length],
+            size=len(data),
+            file_type=table.file_type,
+            encoding=table.encoding,
+            data=data,
+        )
+
+    def pending_job(self, request: HttpRequest) -> ImportJob | None:
+        """The requester's own job for this model named by the confirm form, or None with a
+        message saying why: a forged, foreign or other model's id changes nothing."""
+        ImportJob.objects.expire_abandoned()
+        form = ConfirmImportForm(request.POST)
+        job = None
+        if form.is_valid():
+            job = ImportJob.objects.filter(
+                pk=form.cleaned_data["job"], user=request.user, model_key=self.model_key
+            ).first()
+        if job is None:
+            messages.error(
+                request,
+                gettext(
+                    "Nothing was imported: this preview is not one of yours for %(models)s. "
+                    "Choose the file again to see what it would change."
+                )
+                % {"models": self.opts.verbose_name_plural},
+            )
+        elif job.state != ImportJob.State.PREVIEWED:
+            self.warn_not_importable(request, job)
+            return None
+        return job
+
+    def warn_not_importable(self, request: HttpRequest, job: ImportJob) -> None:
+        if job.state == ImportJob.State.EXPIRED:
+            message = gettext(
+                "Nothing was imported: this preview waited more than a day and has expired. "
+                "Choose the file again to see what it would change."
+            )
+        else:
+            message = gettext(
+                "Nothing was imported: this preview was already confirmed. "
+                "Choose the file again to see what it would change."
+            )
+        messages.warning(request, message)
 
     # --- import: the page ---
 

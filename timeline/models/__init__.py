@@ -6,6 +6,7 @@ record must have its name or title in at least one language.
 """
 
 from timeline.models.base import MAX_YEAR, MIN_YEAR, PublishableQuerySet, either_language
+from timeline.models.imports import ImportJob
 from timeline.models.milestones import SUBJECT_FIELDS, Milestone, MilestoneSource
 from timeline.models.record import Theme, Year
 from timeline.models.subjects import Initiative, Institution, Policy, Subject
@@ -14,6 +15,7 @@ __all__ = [
     "MAX_YEAR",
     "MIN_YEAR",
     "SUBJECT_FIELDS",
+    "ImportJob",
     "Initiative",
     "Institution",
     "Milestone",
