@@ -13,7 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.core.management import call_command
 
-from timeline.models import Milestone
+from timeline.models import ImportJob, Milestone
 
 # flush is a whole-database operation: on PostgreSQL it cannot run inside the test's
 # transaction. serialized_rollback puts back what migrations created, for later tests.
@@ -58,7 +58,8 @@ def snapshot():
 
 
 def add_staff_records():
-    """Users, groups with permissions and the admin's change log: references by natural key."""
+    """Users, groups with permissions, the admin's change log and import records (one still
+    waiting with its file, bytes that JSON must carry): references by natural key."""
     editors = Group.objects.create(name="Backup test editors")
     editors.permissions.set(Permission.objects.filter(codename__in=["change_milestone"]))
     user = get_user_model().objects.create_user("restorer", password="x", is_staff=True)
@@ -72,6 +73,23 @@ def add_staff_records():
         action_flag=CHANGE,
         change_message="Changed title.",
     )
+    ImportJob.objects.create(
+        user=user,
+        model_key="milestones",
+        file_name="m.csv",
+        size=5,
+        file_type="csv",
+        encoding="utf-8",
+        data=b"\xef\xbb\xbfa\x00",
+    )
+    ImportJob.objects.create(
+        user=user,
+        model_key="themes",
+        file_name="t.xlsx",
+        size=9,
+        file_type="xlsx",
+        state=ImportJob.State.CONFIRMED,
+    )
 
 
 def test_restore_reproduces_every_record(tmp_path):
@@ -81,6 +99,7 @@ def test_restore_reproduces_every_record(tmp_path):
     # The comparison must cover the whole timeline, relations included.
     assert len(before["timeline.milestone"]) == 41
     assert before["timeline.milestonesource"]
+    assert len(before["timeline.importjob"]) == 2
     assert any(json.loads(row)["fields"]["themes"] for row in before["timeline.policy"])
 
     backup = tmp_path / "backup.json"
