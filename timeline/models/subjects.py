@@ -56,6 +56,10 @@ class Subject(models.Model):
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
+    # Each kind inherits this manager; it names its own type below, so that
+    # ``Initiative.objects`` gives initiatives.
+    objects: ClassVar[SubjectManager["Subject"]] = SubjectManager()
+
     class Meta:
         abstract = True
         ordering = ["slug"]
@@ -82,7 +86,7 @@ class Subject(models.Model):
 
 class Initiative(Subject):
     KIND = "initiative"
-    objects: ClassVar[SubjectManager["Initiative"]] = SubjectManager()
+    objects: ClassVar[SubjectManager["Initiative"]]
 
     class Type(models.TextChoices):
         FORUM = "forum", _("Forum")
@@ -106,7 +110,7 @@ class Initiative(Subject):
 
 class Policy(Subject):
     KIND = "policy"
-    objects: ClassVar[SubjectManager["Policy"]] = SubjectManager()
+    objects: ClassVar[SubjectManager["Policy"]]
 
     class Type(models.TextChoices):
         ORDINANCE = "ordinance", _("Ordinance")
@@ -164,7 +168,7 @@ class Policy(Subject):
 
 class Institution(Subject):
     KIND = "institution"
-    objects: ClassVar[SubjectManager["Institution"]] = SubjectManager()
+    objects: ClassVar[SubjectManager["Institution"]]
     _default_manager: ClassVar[SubjectManager["Institution"]]
 
     class Type(models.TextChoices):
