@@ -66,9 +66,14 @@ messages: $(STAMP)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages -l ko --no-obsolete --add-location=file --ignore=.venv --ignore=staticfiles --ignore=tests --ignore=bench
 	DJANGO_DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv
 
+# Style, types (mypy over timeline/ and hrcity/, pyproject [tool.mypy]) and the direction of
+# imports between the wings (pyproject [tool.importlinter]). The type checker imports the
+# settings, which need a secret unless DEBUG is on.
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	DJANGO_DEBUG=1 $(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

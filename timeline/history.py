@@ -21,21 +21,31 @@ does it for all at once, and the admin records one for a record just before its 
 change or deletion (``record_baseline``), so that that change too can be undone.
 """
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, TypeVar
+
 import reversion
+from django.db import models
 from django.db.models import QuerySet
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 from reversion.models import Version
 
 from timeline.models import Initiative, Institution, Milestone, MilestoneSource, Policy, Theme, Year
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
+_M = TypeVar("_M", bound=models.Model)
+
 # What a model's versions include besides its own row and many-to-many fields.
-FOLLOW = {Milestone: ("sources",)}
+FOLLOW: dict[type[models.Model], tuple[str, ...]] = {Milestone: ("sources",)}
 
 for _model in (Theme, Year, Initiative, Policy, Institution, Milestone, MilestoneSource):
     reversion.register(_model, follow=FOLLOW.get(_model, ()))
 
 
-def with_versioned_relations(queryset):
+def with_versioned_relations(queryset: QuerySet[_M]) -> QuerySet[_M]:
     """``queryset`` with what a version stores beyond the row prefetched (many-to-many
     fields, followed relations), so that recording many records costs a few queries, not
     a few per record."""
@@ -43,7 +53,11 @@ def with_versioned_relations(queryset):
     return queryset.prefetch_related(*related, *FOLLOW.get(queryset.model, ()))
 
 
-def record_revision(objects, user=None, comment=""):
+def record_revision(
+    objects: Iterable[models.Model],
+    user: "User | AnonymousUser | None" = None,
+    comment: "str | Promise" = "",
+) -> None:
     """Record the current state of ``objects`` (saved records) as one revision.
 
     Each record's history then shows this version, with ``user`` (who did it; None for a
@@ -67,7 +81,7 @@ def record_revision(objects, user=None, comment=""):
             reversion.add_to_revision(obj)
 
 
-def record_baseline(queryset):
+def record_baseline(queryset: QuerySet[models.Model]) -> None:
     """Record, for the records of ``queryset`` that have no version yet, their current state.
 
     Call it just before changing or deleting them, outside any revision being recorded

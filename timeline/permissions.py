@@ -12,18 +12,25 @@ Superusers may do everything. Each publishable model has its own permission,
 publishing per model.
 """
 
+from typing import TYPE_CHECKING
+
+from django.db import models
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
 PUBLISHED_FIELD = "is_published"
 EDITOR_GROUP = "Editor"
 PUBLISHER_GROUP = "Publisher"
 
 
-def publish_permission(model):
+def publish_permission(model: type[models.Model]) -> str:
     """The permission (``app_label.codename``) to publish and unpublish ``model``'s records."""
     opts = model._meta
     return f"{opts.app_label}.publish_{opts.model_name}"
 
 
-def can_publish(user, model):
+def can_publish(user: "User | AnonymousUser | None", model: type[models.Model]) -> bool:
     """Whether ``user`` may publish and unpublish records of ``model``.
 
     Without it, records the user creates are drafts, and the published state of existing
@@ -32,7 +39,7 @@ def can_publish(user, model):
     return user is not None and user.has_perm(publish_permission(model))
 
 
-def may_change(user, obj):
+def may_change(user: "User | AnonymousUser | None", obj: models.Model) -> bool:
     """Whether ``user``, who may change ``obj``'s model, may change this record.
 
     Publishers may change any record; others only drafts. Judged on ``obj`` as stored:

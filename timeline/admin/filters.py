@@ -1,11 +1,19 @@
 """Changelist filters shared by the timeline's model admins."""
 
+from typing import TYPE_CHECKING, Any, cast
+
 from django.contrib import admin
-from django.db.models import Q
+from django.db.models import Model, Q, QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from timeline.models import SUBJECT_FIELDS, Milestone, Theme
+from timeline.models import SUBJECT_FIELDS, Milestone, Subject, Theme
+from timeline.models.milestones import MilestoneQuerySet
+
+if TYPE_CHECKING:
+    from django.db.models import Field, ForeignKey
+    from django_stubs_ext import StrOrPromise
 
 
 class MissingKoreanFilter(admin.SimpleListFilter):
@@ -15,19 +23,27 @@ class MissingKoreanFilter(admin.SimpleListFilter):
     """
 
     parameter_name = "korean"
-    title = _("Korean text")
+    title: "StrOrPromise" = _("Korean text")
     field = ""
 
-    def __init__(self, request, params, model, model_admin):
+    def __init__(
+        self,
+        request: HttpRequest,
+        params: dict[str, Any],
+        model: type[Model],
+        model_admin: admin.ModelAdmin,
+    ) -> None:
         super().__init__(request, params, model, model_admin)
         # Built per request so the field's name is in the admin's current language.
-        label = model._meta.get_field(self.field).verbose_name
+        label = cast("Field[Any, Any]", model._meta.get_field(self.field)).verbose_name
         self.title = gettext("Korean %(field)s") % {"field": label}
 
-    def lookups(self, request, model_admin):
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin
+    ) -> tuple[tuple[str, "StrOrPromise"], ...]:
         return (("missing", _("Missing")), ("present", _("Present")))
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         korean = f"{self.field}_ko"
         empty = Q(**{f"{korean}__isnull": True}) | Q(**{korean: ""})
         if self.value() == "missing":
@@ -37,21 +53,29 @@ class MissingKoreanFilter(admin.SimpleListFilter):
         return queryset
 
 
-def missing_korean_filter(field):
+def missing_korean_filter(field: str) -> type[MissingKoreanFilter]:
     """A ``MissingKoreanFilter`` for the translated ``field`` (e.g. "name", "title")."""
     return type(f"MissingKorean{field.title()}Filter", (MissingKoreanFilter,), {"field": field})
+
+
+def subject_field(name: str) -> "ForeignKey[Subject | None, Subject | None]":
+    """Milestone's foreign key to one kind of subject (one of ``SUBJECT_FIELDS``)."""
+    return cast("ForeignKey[Subject | None, Subject | None]", Milestone._meta.get_field(name))
 
 
 class MilestoneKindFilter(admin.SimpleListFilter):
     title = _("kind")
     parameter_name = "kind"
 
-    def lookups(self, request, model_admin):
-        return [(field, Milestone._meta.get_field(field).verbose_name) for field in SUBJECT_FIELDS]
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin
+    ) -> list[tuple[str, "StrOrPromise"]]:
+        return [(field, subject_field(field).verbose_name) for field in SUBJECT_FIELDS]
 
-    def queryset(self, request, queryset):
-        if self.value() in SUBJECT_FIELDS:
-            return queryset.of_kind(self.value())
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        kind = self.value()
+        if kind in SUBJECT_FIELDS:
+            return cast(MilestoneQuerySet, queryset).of_kind(kind)
         return queryset
 
 
@@ -61,17 +85,16 @@ class MilestoneThemeFilter(admin.SimpleListFilter):
     title = _("theme")
     parameter_name = "theme"
 
-    def lookups(self, request, model_admin):
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
         return [(theme.slug, str(theme)) for theme in Theme.objects.all()]
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Milestone]) -> QuerySet[Milestone]:
         slug = self.value()
         if not slug:
             return queryset
         condition = Q()
         for field in SUBJECT_FIELDS:
-            subjects = Milestone._meta.get_field(field).related_model.objects.filter(
-                themes__slug=slug
-            )
+            model = cast("type[Subject]", subject_field(field).related_model)
+            subjects = model.objects.filter(themes__slug=slug)
             condition |= Q(**{f"{field}__in": subjects})
         return queryset.filter(condition)

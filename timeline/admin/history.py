@@ -7,10 +7,14 @@ What is versioned, and why reversion: timeline/history.py.
 """
 
 import re
+from collections.abc import Iterable
+from typing import Any, cast
 
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse
 from reversion.admin import VersionAdmin
 
 from timeline.history import record_baseline
@@ -26,17 +30,27 @@ class HistoryAdmin(VersionAdmin):
 
     history_latest_first = True
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
         if request.method == "POST":
             self.record_baseline([unquote(object_id)])
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def delete_view(self, request, object_id, extra_context=None):
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         if request.method == "POST":
             self.record_baseline([unquote(object_id)])
         return super().delete_view(request, object_id, extra_context)
 
-    def changelist_view(self, request, extra_context=None):
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         # Before VersionAdmin opens the revision the list's actions and edits go into.
         if request.method == "POST" and ("action" in request.POST or "_save" in request.POST):
             if request.POST.get("select_across") == "1":
@@ -45,7 +59,7 @@ class HistoryAdmin(VersionAdmin):
                 self.record_baseline(posted_ids(request))
         return super().changelist_view(request, extra_context)
 
-    def record_baseline(self, pks):
+    def record_baseline(self, pks: Iterable[str] | None) -> None:
         """For the records with these ids (None: all); malformed ids are ignored."""
         records = self.model._default_manager.all()
         if pks is not None:
@@ -53,13 +67,13 @@ class HistoryAdmin(VersionAdmin):
         record_baseline(records)
 
 
-def posted_ids(request):
+def posted_ids(request: HttpRequest) -> list[str]:
     """The record ids a changelist's POST acts on: selected rows and list-editable rows."""
     edited = [value for key, value in request.POST.items() if LIST_EDITABLE_ID.match(key)]
-    return request.POST.getlist(helpers.ACTION_CHECKBOX_NAME) + edited
+    return cast(list[str], request.POST.getlist(helpers.ACTION_CHECKBOX_NAME) + edited)
 
 
-def valid_pks(model, values):
+def valid_pks(model: type[Model], values: Iterable[str]) -> list[Any]:
     """Those of ``values`` (from a request) that can be ``model`` ids, as ids."""
     field = model._meta.pk
     valid = []

@@ -12,13 +12,17 @@ asks timeline.permissions (the rule for every door: admin, import). For those it
 - delete is refused (editors have no delete permission).
 """
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.utils import model_ngettext, unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef
-from django.http import Http404
+from django.db.models import Exists, Model, OuterRef, QuerySet
+from django.forms import BaseFormSet, BaseInlineFormSet, BaseModelFormSet, ModelForm
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -29,27 +33,42 @@ from reversion.models import Version
 
 from timeline import permissions
 from timeline.history import record_revision, with_versioned_relations
+from timeline.models import PublishableQuerySet
 from timeline.permissions import PUBLISHED_FIELD
+
+if TYPE_CHECKING:
+    from timeline.models.base import PublishableManager
 
 # The records a restore may touch that must stay drafts: set on the request by the
 # restore and recover views, for those who may not publish.
 HELD_AS_DRAFTS = "timeline_held_as_drafts"
 
+_M = TypeVar("_M", bound=Model)
+_FormSetT = TypeVar("_FormSetT", bound=type[BaseFormSet])
 
-def can_publish(request, model):
+# The mixins below are combined with Django's admin classes; the type checker sees them on those.
+if TYPE_CHECKING:
+    AdminBase = admin.options.BaseModelAdmin[Any]
+    ModelAdminBase = admin.ModelAdmin[Any]
+    InlineBase = admin.options.InlineModelAdmin[Any, Any]
+else:
+    AdminBase = ModelAdminBase = InlineBase = object
+
+
+def can_publish(request: HttpRequest, model: type[Model]) -> bool:
     """Whether this request's user may publish and unpublish records of ``model``."""
     return permissions.can_publish(request.user, model)
 
 
-def is_publishable(model):
+def is_publishable(model: type[Model]) -> bool:
     return any(field.name == PUBLISHED_FIELD for field in model._meta.concrete_fields)
 
 
-def drafts_only(formset_class):
+def drafts_only(formset_class: _FormSetT) -> _FormSetT:
     """``formset_class``, refusing any change to a row whose record is published."""
 
-    class DraftsOnlyFormSet(formset_class):
-        def clean(self):
+    class DraftsOnlyFormSet(formset_class):  # type: ignore[valid-type,misc]  # made per call
+        def clean(self) -> None:
             super().clean()
             # The flag is never a field of these forms, so the instance still holds it as stored.
             published = [
@@ -63,63 +82,71 @@ def drafts_only(formset_class):
                     % {"records": ", ".join(published)}
                 )
 
-    return DraftsOnlyFormSet
+    return cast(_FormSetT, DraftsOnlyFormSet)  # a subclass of formset_class
 
 
-def new_records_as_drafts(form_class):
+def new_records_as_drafts(form_class: type[ModelForm]) -> type[ModelForm]:
     """``form_class`` whose new record starts unpublished, as the form then shows it."""
 
-    class DraftForm(form_class):
-        def __init__(self, *args, **kwargs):
+    class DraftForm(form_class):  # type: ignore[valid-type,misc]  # made per call
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             setattr(self.instance, PUBLISHED_FIELD, False)
 
     return DraftForm
 
 
-class PublishFlagMixin:
+class PublishFlagMixin(AdminBase):
     """For model admins and inlines: the published flag is read-only to those who may not publish."""
 
-    def has_publish_permission(self, request, obj=None):
+    def has_publish_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return can_publish(request, self.model)
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
         fields = list(super().get_readonly_fields(request, obj))
         if PUBLISHED_FIELD not in fields and not self.has_publish_permission(request, obj):
             fields.append(PUBLISHED_FIELD)
         return fields
 
 
-class PublishFlagInlineMixin(PublishFlagMixin):
+class PublishFlagInlineMixin(PublishFlagMixin, InlineBase):
     """For inlines of publishable records: a published row cannot be changed by a non-publisher."""
 
-    def get_formset(self, request, obj=None, **kwargs):
+    def get_formset(
+        self, request: HttpRequest, obj: Model | None = None, **kwargs: Any
+    ) -> type[BaseInlineFormSet]:
         formset = super().get_formset(request, obj, **kwargs)
         return formset if self.has_publish_permission(request, obj) else drafts_only(formset)
 
 
-def with_public_flag(queryset):
+def published_of(model: type[Model]) -> PublishableQuerySet[Any]:
+    """What the public site shows of a publishable ``model``: its manager's ``published()``."""
+    return cast("PublishableManager[Any]", model._default_manager).published()
+
+
+def with_public_flag(queryset: QuerySet[_M]) -> QuerySet[_M]:
     """Annotate ``public``: whether the public site shows the record, by its model's published().
 
     One subquery in the same query, so a list of records costs no query per row.
     """
-    published = queryset.model._default_manager.published().filter(pk=OuterRef("pk"))
+    published = published_of(queryset.model).filter(pk=OuterRef("pk"))
     return queryset.annotate(public=Exists(published))
 
 
-def is_public(obj):
+def is_public(obj: Model) -> bool:
+    """Whether the public site shows ``obj`` (read from ``with_public_flag`` when annotated)."""
     if hasattr(obj, "public"):
         return obj.public
-    return obj.pk is not None and type(obj)._default_manager.published().filter(pk=obj.pk).exists()
+    return obj.pk is not None and published_of(type(obj)).filter(pk=obj.pk).exists()
 
 
-class ViewOnSiteMixin:
+class ViewOnSiteMixin(AdminBase):
     """For model admins and inlines: "view on site" only where the public URL shows the record.
 
     An unpublished record's public URL answers 404.
     """
 
-    def view_on_site(self, obj):
+    def view_on_site(self, obj: Model) -> str | None:
         if not is_public(obj):
             return None
         return reverse(
@@ -132,7 +159,7 @@ class ViewOnSiteMixin:
         )
 
 
-class PublishableAdmin(PublishFlagMixin, ViewOnSiteMixin):
+class PublishableAdmin(PublishFlagMixin, ViewOnSiteMixin, ModelAdminBase):
     """Publish/unpublish actions, the publish rule on forms, lists and restores, "view on site".
 
     Put it before the ModelAdmin base class (a reversion ``VersionAdmin``) so its hooks wrap
@@ -143,7 +170,7 @@ class PublishableAdmin(PublishFlagMixin, ViewOnSiteMixin):
 
     # --- the rule on forms, list-editable rows and restores ---
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         if not super().has_change_permission(request, obj):
             return False
         # Judged on the record as stored: get_object loads it before any form touches it.
@@ -153,24 +180,27 @@ class PublishableAdmin(PublishFlagMixin, ViewOnSiteMixin):
             or self.has_publish_permission(request, obj)
         )
 
-    def get_form(self, request, obj=None, **kwargs):
+    # ``change`` stays in **kwargs: modeltranslation's get_form takes it only by name.
+    def get_form(  # type: ignore[override]
+        self, request: HttpRequest, obj: Model | None = None, **kwargs: Any
+    ) -> type[ModelForm]:
         form = super().get_form(request, obj, **kwargs)
         if obj is None and not self.has_publish_permission(request):
             form = new_records_as_drafts(form)
         return form
 
-    def get_changelist_formset(self, request, **kwargs):
+    def get_changelist_formset(self, request: HttpRequest, **kwargs: Any) -> type[BaseModelFormSet]:
         formset = super().get_changelist_formset(request, **kwargs)
         return formset if self.has_publish_permission(request) else drafts_only(formset)
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: Model, form: Any, change: bool) -> None:
         if not self.has_publish_permission(request, obj):
             # A non-publisher may save only new records and drafts (has_change_permission);
             # a restored version may say "published", the record stays a draft.
             setattr(obj, PUBLISHED_FIELD, False)
         super().save_model(request, obj, form, change)
 
-    def save_related(self, request, form, formsets, change):
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         # A restore puts back every record of the version's revision, not only this one.
         for model, pk in getattr(request, HELD_AS_DRAFTS, ()):
@@ -178,29 +208,44 @@ class PublishableAdmin(PublishFlagMixin, ViewOnSiteMixin):
                 setattr(obj, PUBLISHED_FIELD, False)
                 obj.save()
 
-    def get_object(self, request, object_id, from_field=None):
+    def get_object(
+        self, request: HttpRequest, object_id: str, from_field: str | None = None
+    ) -> Model | None:
         obj = super().get_object(request, object_id, from_field)
         if obj is not None and (type(obj), str(obj.pk)) in getattr(request, HELD_AS_DRAFTS, ()):
             # What the restore will save, so the form shows it and lets a non-publisher save.
             setattr(obj, PUBLISHED_FIELD, False)
         return obj
 
-    def revision_view(self, request, object_id, version_id, extra_context=None):
+    def revision_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        version_id: str,
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
         history = reverse(
             f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_history",
             args=[object_id],
         )
         refused = self.hold_as_drafts(request, version_id, unquote(object_id), history)
-        return refused or super().revision_view(request, object_id, version_id, extra_context)
+        # revision_view and recover_view are reversion's VersionAdmin's, which has no types.
+        return refused or super().revision_view(  # type: ignore[misc]
+            request, object_id, version_id, extra_context
+        )
 
-    def recover_view(self, request, version_id, extra_context=None):
+    def recover_view(
+        self, request: HttpRequest, version_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         recover_list = reverse(
             f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_recoverlist"
         )
         refused = self.hold_as_drafts(request, version_id, None, recover_list)
-        return refused or super().recover_view(request, version_id, extra_context)
+        return refused or super().recover_view(request, version_id, extra_context)  # type: ignore[misc]
 
-    def hold_as_drafts(self, request, version_id, object_id, refused_url):
+    def hold_as_drafts(
+        self, request: HttpRequest, version_id: str, object_id: str | None, refused_url: str
+    ) -> HttpResponseRedirect | None:
         """Before a restore by someone who may not publish some of the records it puts back.
 
         Restoring is changing: if any of those records is published now, refuse with a
@@ -214,7 +259,7 @@ class PublishableAdmin(PublishFlagMixin, ViewOnSiteMixin):
         version = versions.select_related("revision").first()
         if version is None:
             raise Http404
-        held = set()
+        held: set[tuple[type[Model], str]] = set()
         for other in version.revision.version_set.select_related("content_type"):
             model = other.content_type.model_class()
             if model is None or not is_publishable(model) or can_publish(request, model):
@@ -235,21 +280,21 @@ class PublishableAdmin(PublishFlagMixin, ViewOnSiteMixin):
     @admin.action(
         description=_("Publish selected %(verbose_name_plural)s"), permissions=["publish"]
     )
-    def publish_selected(self, request, queryset):
+    def publish_selected(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         self.set_published(request, queryset, True)
 
     @admin.action(
         description=_("Unpublish selected %(verbose_name_plural)s"), permissions=["publish"]
     )
-    def unpublish_selected(self, request, queryset):
+    def unpublish_selected(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         self.set_published(request, queryset, False)
 
-    def set_published(self, request, queryset, published):
+    def set_published(self, request: HttpRequest, queryset: QuerySet[Any], published: bool) -> None:
         """Set the flag on the selected records, record each change, say how many changed."""
         selected = queryset.count()
         to_change = list(with_versioned_relations(queryset.exclude(**{PUBLISHED_FIELD: published})))
         if to_change:
-            values = {PUBLISHED_FIELD: published}
+            values: dict[str, Any] = {PUBLISHED_FIELD: published}
             # update() skips auto_now; keep "updated" truthful for those that have it.
             if any(f.name == "updated" for f in self.model._meta.concrete_fields):
                 values["updated"] = timezone.now()
@@ -264,18 +309,20 @@ class PublishableAdmin(PublishFlagMixin, ViewOnSiteMixin):
             self.log_published(request, to_change)
         self.report_published(request, len(to_change), selected - len(to_change), published)
 
-    def log_published(self, request, objects):
+    def log_published(self, request: HttpRequest, objects: Iterable[Model]) -> None:
         # Same shape as the change form's log message, so each record's history reads alike.
         with override(None):
             label = str(capfirst(self.model._meta.get_field(PUBLISHED_FIELD).verbose_name))
         LogEntry.objects.log_actions(
-            user_id=request.user.pk,
+            user_id=cast(int, request.user.pk),  # staff, signed in
             queryset=objects,
             action_flag=CHANGE,
             change_message=[{"changed": {"fields": [label]}}],
         )
 
-    def report_published(self, request, changed, unchanged, published):
+    def report_published(
+        self, request: HttpRequest, changed: int, unchanged: int, published: bool
+    ) -> None:
         items = model_ngettext(self.opts, changed)
         if published:
             message = gettext("Published %(count)d %(items)s.")

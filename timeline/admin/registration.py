@@ -6,19 +6,28 @@ actions, "view on site"), admin_history.py (history, restore, recover deleted),
 admin_import_export.py (Import and Export buttons) and admin_filters.py (changelist filters).
 """
 
+from typing import TYPE_CHECKING, Any, cast
+
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.db import models
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, Model, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpResponseRedirect
+from django.forms import Field as FormField
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
-from timeline.admin.filters import MilestoneKindFilter, MilestoneThemeFilter, missing_korean_filter
+from timeline.admin.filters import (
+    MilestoneKindFilter,
+    MilestoneThemeFilter,
+    missing_korean_filter,
+    subject_field,
+)
 from timeline.admin.history import HistoryAdmin, posted_ids, valid_pks
 from timeline.admin.publishing import (
     PublishableAdmin,
@@ -34,38 +43,49 @@ from timeline.models import (
     Milestone,
     MilestoneSource,
     Policy,
+    Subject,
     Theme,
     Year,
 )
+from timeline.models.milestones import MilestoneQuerySet
+
+if TYPE_CHECKING:
+    from django.contrib.admin.options import InlineModelAdmin, _FieldsetSpec
+    from django.utils.datastructures import _ListOrTuple
+    from django_stubs_ext import StrOrPromise
+
+    ModelAdminBase = admin.ModelAdmin[Any]
+else:
+    ModelAdminBase = object
 
 admin.site.site_header = _("Gwangju Human Rights City records")
 admin.site.site_title = _("Gwangju Human Rights City records")
 admin.site.index_title = _("Records")
 
 # Staff type "gwangju.go.kr"; public sites are on HTTPS.
-HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+HTTPS_URLS: dict[type[models.Field], dict[str, Any]] = {models.URLField: {"assume_scheme": "https"}}
 
-DATE_FORMATS = {
+DATE_FORMATS: dict[str, str] = {
     Milestone.Precision.YEAR: "%Y",
     Milestone.Precision.MONTH: "%Y-%m",
     Milestone.Precision.DAY: "%Y-%m-%d",
 }
 
 
-def admin_change_url(obj):
+def admin_change_url(obj: Model) -> str:
     opts = obj._meta
     return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
 
 
 @admin.display(description=_("subject"))
-def subject_link(milestone):
+def subject_link(milestone: Milestone) -> SafeString | None:
     subject = milestone.subject
     if subject is None:
         return None
     return format_html('<a href="{}">{}</a>', admin_change_url(subject), subject)
 
 
-class MilestoneCountAdmin:
+class MilestoneCountAdmin(ModelAdminBase):
     """Adds a ``milestone_total`` column: how many milestones (public or not) point here.
 
     The count is a subquery, so it stays right whatever joins the changelist's filters add.
@@ -74,7 +94,7 @@ class MilestoneCountAdmin:
     milestone_fk = ""  # Milestone's field pointing at this model
     milestone_target = "pk"  # the field of this model that the foreign key holds
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         counts = (
             Milestone.objects.filter(**{self.milestone_fk: OuterRef(self.milestone_target)})
             .order_by()
@@ -85,10 +105,11 @@ class MilestoneCountAdmin:
         return super().get_queryset(request).annotate(milestone_total=Coalesce(Subquery(counts), 0))
 
     @admin.display(description=_("milestones"), ordering="milestone_total")
-    def milestone_total(self, obj):
+    def milestone_total(self, obj: Any) -> SafeString:  # a row annotated by get_queryset
         url = reverse("admin:timeline_milestone_changelist")
         # The same parameter the milestone list's own filters use, so they show it as chosen.
-        target = Milestone._meta.get_field(self.milestone_fk).target_field.name
+        link = cast("models.ForeignKey[Any, Any]", Milestone._meta.get_field(self.milestone_fk))
+        target = link.target_field.name
         param = f"{self.milestone_fk}__{target}__exact"
         query = urlencode({param: getattr(obj, self.milestone_target)})
         return format_html('<a href="{}?{}">{}</a>', url, query, obj.milestone_total)
@@ -104,7 +125,9 @@ class TimelineAdmin(
         css = {"all": ("timeline/admin/admin.css",)}
         js = ("timeline/admin/language_tabs.js",)
 
-    def changelist_view(self, request, extra_context=None):
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         if request.method == "POST" and not self.posted_ids_exist(request):
             message = _(
                 "Nothing was changed: the list named records that do not exist (deleted "
@@ -114,7 +137,7 @@ class TimelineAdmin(
             return HttpResponseRedirect(request.get_full_path())
         return super().changelist_view(request, extra_context)
 
-    def posted_ids_exist(self, request):
+    def posted_ids_exist(self, request: HttpRequest) -> bool:
         # A malformed id or one of a record gone since the list was shown would otherwise
         # end in an error page.
         ids = posted_ids(request)
@@ -142,7 +165,7 @@ class MilestoneInline(PublishFlagInlineMixin, ViewOnSiteMixin, admin.TabularInli
     can_delete = False  # deleting a milestone is done on its own page, where it is visible
     show_change_link = True
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Milestone]:
         return with_public_flag(super().get_queryset(request))
 
 
@@ -152,9 +175,15 @@ class SubjectMilestoneInline(MilestoneInline, TranslationTabularInline):
     fields = ("year", "order", "title", "slug", "is_published")
     prepopulated_fields = {"slug": ("title_en",)}
 
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
+    def formfield_for_dbfield(
+        self, db_field: models.Field, request: HttpRequest, **kwargs: Any
+    ) -> FormField | None:
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if db_field.name == "year" and isinstance(field.widget, RelatedFieldWidgetWrapper):
+        if (
+            field is not None
+            and db_field.name == "year"
+            and isinstance(field.widget, RelatedFieldWidgetWrapper)
+        ):
             # Editing or deleting a year from a row of another record's page is a trap.
             field.widget = field.widget.widget
         return field
@@ -176,14 +205,15 @@ class YearMilestoneInline(MilestoneInline):
     """A year's milestones, to review and reorder them; new ones need a subject, so add them
     from the milestone form or a subject's page."""
 
-    fields = ("order", "title", subject_link, "is_published")
-    readonly_fields = ("title", subject_link, "is_published")
+    # Django takes a callable among the fields; the stubs allow only names.
+    fields = ("order", "title", subject_link, "is_published")  # type: ignore[assignment]
+    readonly_fields = ("title", subject_link, "is_published")  # type: ignore[assignment]
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).with_subjects()
+    def get_queryset(self, request: HttpRequest) -> MilestoneQuerySet:
+        return cast(MilestoneQuerySet, super().get_queryset(request)).with_subjects()
 
 
 # --- Themes and years ---------------------------------------------------------
@@ -213,7 +243,7 @@ class YearAdmin(MilestoneCountAdmin, TimelineAdmin):
 # --- Subjects -----------------------------------------------------------------
 
 
-def subject_fieldsets(*kind_fields):
+def subject_fieldsets(*kind_fields: str | tuple[str, ...]) -> "_FieldsetSpec":
     return (
         (None, {"fields": ("name", "slug", *kind_fields)}),
         (_("Description"), {"fields": ("summary", "description", "themes", "website")}),
@@ -229,19 +259,21 @@ class SubjectAdmin(MilestoneCountAdmin, TimelineAdmin):
     filter_horizontal = ("themes",)
     formfield_overrides = HTTPS_URLS
 
-    def __init__(self, model, admin_site):
+    def __init__(self, model: type[Subject], admin_site: admin.AdminSite) -> None:
         self.milestone_fk = model.KIND
         super().__init__(model, admin_site)
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return super().get_queryset(request).prefetch_related("themes")
 
-    def get_inlines(self, request, obj):
+    def get_inlines(
+        self, request: HttpRequest, obj: Model | None
+    ) -> "_ListOrTuple[type[InlineModelAdmin[Any, Any]]]":
         # A subject being added has no id yet for new milestones to point at.
         return self.inlines if obj is not None else ()
 
     @admin.display(description=_("themes"))
-    def theme_list(self, obj):
+    def theme_list(self, obj: Subject) -> str:
         return ", ".join(str(theme) for theme in obj.themes.all())
 
 
@@ -276,7 +308,7 @@ class PolicyAdmin(SubjectAdmin):
     inlines = (PolicyMilestoneInline,)
 
     @admin.display(description=_("period"), ordering="period_start")
-    def period_display(self, obj):
+    def period_display(self, obj: Policy) -> str | None:
         return obj.period or None
 
 
@@ -303,7 +335,8 @@ class InstitutionAdmin(SubjectAdmin):
 
 @admin.register(Milestone)
 class MilestoneAdmin(TimelineAdmin):
-    list_display = (
+    # Django takes a callable that gives HTML or nothing; the stubs expect text or a flag.
+    list_display = (  # type: ignore[assignment]
         "year",
         "order",
         "title",
@@ -346,19 +379,19 @@ class MilestoneAdmin(TimelineAdmin):
     )
     inlines = (MilestoneSourceInline,)
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Milestone]:
         return with_public_flag(super().get_queryset(request))
 
     @admin.display(description=_("kind"))
-    def kind_label(self, obj):
-        return Milestone._meta.get_field(obj.kind).verbose_name if obj.kind else None
+    def kind_label(self, obj: Milestone) -> "StrOrPromise | None":
+        return subject_field(obj.kind).verbose_name if obj.kind else None
 
     @admin.display(description=_("date"), ordering="date")
-    def date_display(self, obj):
+    def date_display(self, obj: Milestone) -> str | None:
         if not obj.date:
             return None
         return obj.date.strftime(DATE_FORMATS.get(obj.date_precision, "%Y-%m-%d"))
 
     @admin.display(description=_("on the public site"), boolean=True, ordering="public")
-    def on_public_site(self, obj):
+    def on_public_site(self, obj: Any) -> bool:  # a milestone annotated by with_public_flag
         return obj.public

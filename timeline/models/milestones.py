@@ -1,5 +1,7 @@
 """Milestones: the dated lines of the timeline, each about exactly one subject."""
 
+from typing import ClassVar, Self, TypeVar
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -12,19 +14,21 @@ from timeline.models.base import (
     require_either_language,
 )
 from timeline.models.record import Year
-from timeline.models.subjects import Initiative, Institution, Policy
+from timeline.models.subjects import Initiative, Institution, Policy, Subject
 
 SUBJECT_FIELDS = ("initiative", "policy", "institution")
 
+_S = TypeVar("_S", bound=Subject)
 
-def only_subject(field):
+
+def only_subject(field: str) -> Q:
     """The condition that ``field`` is the milestone's one and only subject."""
     return Q(**{f"{field}__isnull": False}) & Q(
         **{f"{other}__isnull": True for other in SUBJECT_FIELDS if other != field}
     )
 
 
-def subject_link(model):
+def subject_link(model: type[_S]) -> "models.ForeignKey[_S | None, _S | None]":
     """A milestone's optional link to one kind of subject; the constraint makes one required."""
     return models.ForeignKey(
         model,
@@ -36,8 +40,8 @@ def subject_link(model):
     )
 
 
-class MilestoneQuerySet(PublishableQuerySet):
-    def published(self):
+class MilestoneQuerySet(PublishableQuerySet["Milestone"]):
+    def published(self) -> Self:
         """What the public may see: the milestone, its year and its subject are all published.
 
         A milestone whose subject is unpublished is hidden rather than shown without its
@@ -48,14 +52,18 @@ class MilestoneQuerySet(PublishableQuerySet):
             subject_published |= Q(**{f"{field}__is_published": True})
         return self.filter(subject_published, is_published=True, year__is_published=True)
 
-    def of_kind(self, *kinds):
+    def of_kind(self, *kinds: str) -> Self:
+        """Milestones about a subject of any of ``kinds`` (names in ``SUBJECT_FIELDS``)."""
         condition = Q()
         for kind in kinds:
             condition |= Q(**{f"{kind}__isnull": False})
         return self.filter(condition)
 
-    def with_subjects(self):
+    def with_subjects(self) -> Self:
         return self.select_related(*SUBJECT_FIELDS)
+
+
+MilestoneManager = models.Manager.from_queryset(MilestoneQuerySet)
 
 
 class Milestone(models.Model):
@@ -106,7 +114,8 @@ class Milestone(models.Model):
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = MilestoneQuerySet.as_manager()
+    objects: ClassVar[MilestoneManager] = MilestoneManager()
+    _default_manager: ClassVar[MilestoneManager]
 
     class Meta:
         verbose_name = _("milestone")
@@ -137,26 +146,26 @@ class Milestone(models.Model):
             models.Index(fields=["is_published", "-year", "order"], name="milestone_public_idx"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.year_id} · {self.title or self.slug}"
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse(
             "timeline:milestone-detail", kwargs={"year": self.year_id, "slug": self.slug}
         )
 
     @property
-    def subject(self):
+    def subject(self) -> Subject | None:
         return self.initiative or self.policy or self.institution
 
     @property
-    def kind(self):
+    def kind(self) -> str:
         for field in SUBJECT_FIELDS:
             if getattr(self, f"{field}_id"):
                 return field
         return ""
 
-    def clean(self):
+    def clean(self) -> None:
         require_either_language(self, "title")
         chosen = [field for field in SUBJECT_FIELDS if getattr(self, f"{field}_id")]
         if len(chosen) != 1:
@@ -183,5 +192,5 @@ class MilestoneSource(models.Model):
         verbose_name_plural = _("sources")
         ordering = ["milestone", "order", "id"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.label

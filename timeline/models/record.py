@@ -1,5 +1,7 @@
 """Themes and years: the record's cross-cutting topics and its year groups."""
 
+from typing import ClassVar
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -9,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from timeline.models.base import (
     MAX_YEAR,
     MIN_YEAR,
-    PublishableQuerySet,
+    PublishableManager,
     either_language,
     require_either_language,
 )
@@ -22,7 +24,7 @@ class Theme(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_published = models.BooleanField(_("published"), default=True)
 
-    objects = PublishableQuerySet.as_manager()
+    objects: ClassVar[PublishableManager["Theme"]] = PublishableManager()
 
     class Meta:
         verbose_name = _("theme")
@@ -33,13 +35,13 @@ class Theme(models.Model):
             models.CheckConstraint(condition=either_language("name"), name="theme_has_name")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name or self.slug
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return f"{reverse('timeline:timeline')}?theme={self.slug}"
 
-    def clean(self):
+    def clean(self) -> None:
         require_either_language(self, "name")
 
 
@@ -53,7 +55,7 @@ class Year(models.Model):
     summary = models.TextField(_("summary"), blank=True)
     is_published = models.BooleanField(_("published"), default=True)
 
-    objects = PublishableQuerySet.as_manager()
+    objects: ClassVar[PublishableManager["Year"]] = PublishableManager()
 
     class Meta:
         verbose_name = _("year")
@@ -66,8 +68,8 @@ class Year(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return str(self.year)
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("timeline:year-detail", kwargs={"year": self.year})

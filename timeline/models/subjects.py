@@ -1,5 +1,7 @@
 """The subjects milestones are about: initiatives, policies and institutions."""
 
+from typing import ClassVar, Self, TypeVar
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -16,9 +18,11 @@ from timeline.models.base import (
 )
 from timeline.models.record import Theme
 
+_S = TypeVar("_S", bound=models.Model)
 
-class SubjectQuerySet(PublishableQuerySet):
-    def with_milestone_counts(self):
+
+class SubjectQuerySet(PublishableQuerySet[_S]):
+    def with_milestone_counts(self) -> Self:
         """Annotate each subject with how many public milestones it has."""
         return self.annotate(
             milestone_count=models.Count(
@@ -26,6 +30,9 @@ class SubjectQuerySet(PublishableQuerySet):
                 filter=Q(milestones__is_published=True, milestones__year__is_published=True),
             )
         )
+
+
+SubjectManager = models.Manager.from_queryset(SubjectQuerySet)
 
 
 class Subject(models.Model):
@@ -49,7 +56,9 @@ class Subject(models.Model):
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = SubjectQuerySet.as_manager()
+    # Each kind inherits this manager; it names its own type below, so that
+    # ``Initiative.objects`` gives initiatives.
+    objects: ClassVar[SubjectManager["Subject"]] = SubjectManager()
 
     class Meta:
         abstract = True
@@ -61,22 +70,23 @@ class Subject(models.Model):
             models.Index(fields=["is_published", "slug"], name="%(class)s_published_slug_idx")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name or self.slug
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse(f"timeline:{self.KIND}-detail", kwargs={"slug": self.slug})
 
-    def clean(self):
+    def clean(self) -> None:
         require_either_language(self, "name")
 
     @property
-    def kind(self):
+    def kind(self) -> str:
         return self.KIND
 
 
 class Initiative(Subject):
     KIND = "initiative"
+    objects: ClassVar[SubjectManager["Initiative"]]
 
     class Type(models.TextChoices):
         FORUM = "forum", _("Forum")
@@ -94,12 +104,13 @@ class Initiative(Subject):
         permissions = [("publish_initiative", "Can publish and unpublish initiatives")]
 
     @property
-    def type_label(self):
+    def type_label(self) -> str:
         return self.get_initiative_type_display()
 
 
 class Policy(Subject):
     KIND = "policy"
+    objects: ClassVar[SubjectManager["Policy"]]
 
     class Type(models.TextChoices):
         ORDINANCE = "ordinance", _("Ordinance")
@@ -138,18 +149,18 @@ class Policy(Subject):
         ]
 
     @property
-    def type_label(self):
+    def type_label(self) -> str:
         return self.get_policy_type_display()
 
     @property
-    def period(self):
+    def period(self) -> str:
         if self.period_start and self.period_end:
             return f"{self.period_start}–{self.period_end}"
         if self.period_start:
             return f"{self.period_start}–"
         return ""
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         if self.period_start and self.period_end and self.period_start > self.period_end:
             raise ValidationError({"period_end": _("The period cannot end before it starts.")})
@@ -157,6 +168,8 @@ class Policy(Subject):
 
 class Institution(Subject):
     KIND = "institution"
+    objects: ClassVar[SubjectManager["Institution"]]
+    _default_manager: ClassVar[SubjectManager["Institution"]]
 
     class Type(models.TextChoices):
         CITY_OFFICE = "city_office", _("City office")
@@ -188,10 +201,10 @@ class Institution(Subject):
         ]
 
     @property
-    def type_label(self):
+    def type_label(self) -> str:
         return self.get_institution_type_display()
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         if self.parent_id and self.parent_id == self.pk:
             raise ValidationError({"parent": _("An institution cannot be its own parent.")})

@@ -6,13 +6,18 @@ percentages of the chart's width, heights are fixed pixels, and text keeps the p
 """
 
 from collections import Counter
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from django.db.models import Count, Max, Min
+from django.db.models import Count, Max, Min, QuerySet
 
 from timeline.caching.remembered import remembered
 from timeline.models import Milestone
 from timeline.public.filters import SUBJECT_MODELS, kind_label
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 ROW_HEIGHT = 30  # px per year row
 BAR_HEIGHT = 20
@@ -26,7 +31,7 @@ BAR_SPACE = 72  # % of the width the longest bar takes; the rest holds its total
 @dataclass
 class Segment:
     kind: str
-    label: str
+    label: "StrOrPromise"
     count: int
     x: float  # % of the chart's width
     width: float
@@ -35,43 +40,46 @@ class Segment:
 @dataclass
 class Row:
     year: int
-    counts: dict
+    counts: dict[str, int]
     total: int
     y: float = 0  # px, top of the bar
     text_y: float = 0  # px, baseline of the row's labels
     end: float = 0  # %, where the bar ends and its total is written
-    segments: list = field(default_factory=list)
+    segments: list[Segment] = field(default_factory=list)
 
 
 @dataclass
 class YearChart:
-    rows: list
-    kinds: list  # [(kind, label)] in stacking order
+    rows: list[Row]
+    kinds: list[tuple[str, "StrOrPromise"]]  # [(kind, label)] in stacking order
     total: int
     height: int
     bar_height: int = BAR_HEIGHT
 
     @property
-    def first_year(self):
+    def first_year(self) -> int:
         return self.rows[-1].year  # rows run newest first
 
     @property
-    def last_year(self):
+    def last_year(self) -> int:
         return self.rows[0].year
 
     @property
-    def years_with_milestones(self):
+    def years_with_milestones(self) -> int:
         return sum(1 for row in self.rows if row.total)
 
 
-def year_counts(milestones):
+YearCounts = dict[int, dict[str, int]]
+
+
+def year_counts(milestones: QuerySet[Milestone]) -> YearCounts:
     """{year: {kind: count}} for a milestone queryset, in one query."""
     per_kind = {kind: Count(kind) for kind in SUBJECT_MODELS}
     rows = milestones.order_by().values("year_id").annotate(**per_kind)
     return {row["year_id"]: {kind: row[kind] for kind in SUBJECT_MODELS} for row in rows}
 
 
-def remembered_year_counts(milestones, question):
+def remembered_year_counts(milestones: QuerySet[Milestone], question: Hashable) -> YearCounts:
     """``year_counts(milestones)``, computed once per content version (timeline/content_cache.py).
 
     ``question`` must say which milestones these are, e.g. the normalised filters
@@ -80,7 +88,9 @@ def remembered_year_counts(milestones, question):
     return remembered("year-counts", lambda: year_counts(milestones), question)
 
 
-def year_chart(milestones, compact=False, counts=None):
+def year_chart(
+    milestones: QuerySet[Milestone], compact: bool = False, counts: YearCounts | None = None
+) -> YearChart | None:
     """The chart of a milestone queryset (already filtered to what the public may see).
 
     Every year between the first and the last gets a row, empty years included, so gaps in
@@ -104,7 +114,7 @@ def year_chart(milestones, compact=False, counts=None):
     for index, row in enumerate(rows):
         row.y = TOP + index * row_height
         row.text_y = row.y + bar_height / 2
-        x = LABEL_WIDTH
+        x: float = LABEL_WIDTH
         for kind, label in kinds:
             count = row.counts[kind]
             if count:
@@ -142,32 +152,34 @@ class StripMark:
 class YearStrip:
     first: int
     last: int
-    marks: list
-    ticks: list  # x (%) of every year of the span, marked or not
-    ends: list = field(default_factory=list)  # [StripMark] labels for the span's unmarked ends
+    marks: list[StripMark]
+    ticks: list[float]  # x (%) of every year of the span, marked or not
+    ends: list[StripMark] = field(
+        default_factory=list
+    )  # [StripMark] labels for the span's unmarked ends
     line_y: int = STRIP_LINE_Y
     height: int = 0
 
     @property
-    def start(self):
+    def start(self) -> int:
         return STRIP_MARGIN
 
     @property
-    def end(self):
+    def end(self) -> int:
         return 100 - STRIP_MARGIN
 
 
-def record_span():
+def record_span() -> tuple[int, int] | None:
     """(first, last) year of the public record, so every subject's strip has the same scale."""
     return remembered("record-span", _record_span)
 
 
-def _record_span():
+def _record_span() -> tuple[int, int] | None:
     span = Milestone.objects.published().aggregate(first=Min("year"), last=Max("year"))
     return (span["first"], span["last"]) if span["first"] is not None else None
 
 
-def year_strip(years, span=None):
+def year_strip(years: Iterable[int], span: tuple[int, int] | None = None) -> YearStrip | None:
     """The geometry of a strip of ``years`` (with repeats) on the record's ``span`` of years.
 
     Returns None when there are no years. The span widens to include every year given.
@@ -180,12 +192,13 @@ def year_strip(years, span=None):
         first, last = min(first, span[0]), max(last, span[1])
     width = 100 - 2 * STRIP_MARGIN
 
-    def x_of(year):
+    def x_of(year: int) -> float:
         if last == first:
             return 50.0
         return round(STRIP_MARGIN + width * (year - first) / (last - first), 3)
 
-    marks, row_ends = [], [None] * STRIP_LABEL_ROWS
+    marks: list[StripMark] = []
+    row_ends: list[float | None] = [None] * STRIP_LABEL_ROWS
     for year in sorted(counts):
         x = x_of(year)
         row = next(

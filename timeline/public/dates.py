@@ -3,6 +3,8 @@
 from django.utils.formats import date_format
 from django.utils.translation import pgettext, pgettext_lazy
 
+from timeline.models import Milestone
+
 # Each language writes dates its own way, so the formats are translated (Django's date
 # format codes): "18 May 2020" / "2020년 5월 18일". Django's own English DATE_FORMAT
 # would give "May 18, 2020", or "Oct. 18, 2012" for other months.
@@ -10,12 +12,12 @@ DAY_FORMAT = pgettext_lazy("date format for a day (Django date codes)", "j F Y")
 MONTH_FORMAT = pgettext_lazy("date format for a month (Django date codes)", "F Y")
 
 
-def year_label(year):
+def year_label(year: int) -> str:
     """A year as text: 2012 / 2012년."""
     return pgettext("a date known only to the year", "%(year)s") % {"year": year}
 
 
-def precise_date(milestone):
+def precise_date(milestone: Milestone) -> str:
     """The stated date as precisely as it is known (May 2020, 2012); else the year group."""
     date, precision = milestone.date, milestone.date_precision
     if date and precision == "day":
@@ -25,7 +27,7 @@ def precise_date(milestone):
     return year_label(date.year if date else milestone.year_id)
 
 
-def iso_date(milestone):
+def iso_date(milestone: Milestone) -> str:
     """The same date for <time datetime>: 2020-05-12, 2020-05 or 2020."""
     date, precision = milestone.date, milestone.date_precision
     if date and precision == "day":

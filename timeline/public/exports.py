@@ -17,7 +17,9 @@ What a download promises:
 A fixed number of queries whatever the number of rows (``resources.export_rows``).
 """
 
-from django.http import HttpResponse
+from typing import Any, cast
+
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
@@ -33,7 +35,7 @@ MODEL_KEY = "milestones"
 PLAIN_TEXT = "text/plain; charset=utf-8"
 
 
-def export_query(query_dict):
+def export_query(query_dict: QueryDict) -> str:
     """The timeline's query string for its download links: every filter, without ``page``.
 
     Empty (no "?") when nothing is left, so an unfiltered link is the plain address.
@@ -43,7 +45,7 @@ def export_query(query_dict):
     return f"?{params.urlencode()}" if params else ""
 
 
-def license_links(request):
+def license_links(request: HttpRequest) -> str:
     """The ``Link`` header: the licence itself, and the page with the attribution to use."""
     open_data = request.build_absolute_uri(reverse("timeline:open-data"))
     return ", ".join(
@@ -54,7 +56,7 @@ def license_links(request):
     )
 
 
-def filter_errors_text(filterset):
+def filter_errors_text(filterset: MilestoneFilterSet) -> str:
     """The 400 answer's body: what is wrong with which parameter, one line each."""
     lines = [gettext("No file was made, because some filters in the address are not valid:")]
     for name, messages in filterset.errors.items():
@@ -77,7 +79,7 @@ class MilestoneExportView(PublicMilestonesMixin, FilterMixin, View):
     file_type = "csv"
     http_method_names = ["get", "head", "options"]
 
-    def get(self, request, *args, **kwargs):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         filterset = self.get_filterset(self.get_filterset_class())
         if filterset.is_bound and not filterset.is_valid():
             return HttpResponse(filter_errors_text(filterset), status=400, content_type=PLAIN_TEXT)
@@ -85,8 +87,12 @@ class MilestoneExportView(PublicMilestonesMixin, FilterMixin, View):
             resources.export_file(MODEL_KEY, filterset.qs, self.file_type),
             content_type=resources.content_type(self.file_type),
         )
-        response["Content-Disposition"] = content_disposition_header(
-            as_attachment=True, filename=resources.export_filename(MODEL_KEY, self.file_type)
+        # Never None for an attachment.
+        response["Content-Disposition"] = cast(
+            str,
+            content_disposition_header(
+                as_attachment=True, filename=resources.export_filename(MODEL_KEY, self.file_type)
+            ),
         )
         response["Link"] = license_links(request)
         return response

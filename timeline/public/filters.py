@@ -9,11 +9,16 @@ Without a queryset, a FilterSet starts from the *published* records, so code tha
 to pass one (an export view, a shell session) cannot leak unpublished data.
 """
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, cast
+
 from django import forms
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Field, Model, Q, QuerySet
+from django.forms.renderers import BaseRenderer
+from django.http import HttpRequest, QueryDict
 from django.utils.html import conditional_escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_filters import CharFilter, Filter, FilterSet, MultipleChoiceFilter
@@ -29,11 +34,18 @@ from timeline.models import (
     Institution,
     Milestone,
     Policy,
+    Subject,
     Theme,
 )
+from timeline.models.milestones import MilestoneQuerySet
 from timeline.public.search import contains
 
-SUBJECT_MODELS = {model.KIND: model for model in (Initiative, Policy, Institution)}
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+SUBJECT_MODELS: dict[str, type[Subject]] = {
+    model.KIND: model for model in (Initiative, Policy, Institution)
+}
 
 # Long enough for any real search, short enough that a pasted essay is refused politely.
 MAX_SEARCH_LENGTH = 200
@@ -41,22 +53,22 @@ MAX_SEARCH_LENGTH = 200
 MAX_SEARCH_TERMS = 8
 
 
-def kind_label(kind):
+def kind_label(kind: str) -> "StrOrPromise":
     """'Initiative', 'Policy' or 'Institution' in the active language (the models' own names)."""
     model = SUBJECT_MODELS.get(kind)
-    return capfirst(model._meta.verbose_name) if model else ""
+    return capfirst(cast("StrOrPromise", model._meta.verbose_name)) if model else ""
 
 
-def kind_choices():
+def kind_choices() -> list[tuple[str, "StrOrPromise"]]:
     return [(kind, kind_label(kind)) for kind in SUBJECT_MODELS]
 
 
-def theme_choices():
+def theme_choices() -> list[tuple[str, str]]:
     # A theme still without Korean shows its English name, marked lang="en" for screen readers.
     return [(theme.slug, marked_text(theme, "name")) for theme in Theme.objects.published()]
 
 
-def search_condition(text, fields, model):
+def search_condition(text: str, fields: Iterable[str], model: type[Model]) -> Q:
     """Every word of ``text`` must appear (any case) in at least one of ``fields`` of ``model``.
 
     Substring matching, so a Korean stem finds its inflected forms: 인권 finds 인권도시와.
@@ -72,12 +84,12 @@ def search_condition(text, fields, model):
     return condition
 
 
-def localized(*fields):
+def localized(*fields: str) -> list[str]:
     """``title`` -> ``title_ko``, ``title_en``: search both languages whatever the page's."""
     return [f"{field}_{lang}" for field in fields for lang in settings.MODELTRANSLATION_LANGUAGES]
 
 
-def html_attrs(attrs):
+def html_attrs(attrs: dict[str, Any]) -> str:
     """Django's django/forms/widgets/attrs.html, in Python."""
     return "".join(
         f" {conditional_escape(name)}"
@@ -95,7 +107,13 @@ class Select(forms.Select):
     Named ``Select`` like Django's, so the field's ``widget_type`` (its CSS class) is unchanged.
     """
 
-    def render(self, name, value, attrs=None, renderer=None):
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: BaseRenderer | None = None,
+    ) -> SafeString:
         widget = self.get_context(name, value, attrs)["widget"]
         parts = [
             f'<select name="{conditional_escape(widget["name"])}"',
@@ -121,7 +139,7 @@ class YearField(forms.IntegerField):
 
     widget = Select
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("min_value", MIN_YEAR)
         kwargs.setdefault("max_value", MAX_YEAR)
         super().__init__(*args, **kwargs)
@@ -134,14 +152,14 @@ class YearFilter(Filter):
 class SearchFilter(CharFilter):
     """Free-text search; the FilterSet's ``search_fields`` say where to look."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label", _("Search"))
         kwargs.setdefault("max_length", MAX_SEARCH_LENGTH)
         kwargs.setdefault("method", "filter_search")
         super().__init__(*args, **kwargs)
 
 
-def checkboxes(**kwargs):
+def checkboxes(**kwargs: Any) -> MultipleChoiceFilter:
     """A repeatable parameter (``?kind=a&kind=b``) matching any of its values, as checkboxes."""
     kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
     return MultipleChoiceFilter(**kwargs)
@@ -150,14 +168,14 @@ def checkboxes(**kwargs):
 class FilterForm(forms.Form):
     """The form behind every public filter: a GET form with labels and errors by each field."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")  # a colon after a legend or label adds nothing
         super().__init__(*args, **kwargs)
 
 
 class TimelineFilterForm(FilterForm):
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = cast(dict[str, Any], super().clean())  # Form.clean gives cleaned_data
         start, end = cleaned.get("year_min"), cleaned.get("year_max")
         if start and end and start > end:
             self.add_error(
@@ -170,9 +188,16 @@ class TimelineFilterForm(FilterForm):
 class PublicFilterSet(FilterSet):
     """Shared behaviour: published records by default, theme choices from the database."""
 
-    search_fields = ()
+    search_fields: tuple[str, ...] = ()
 
-    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+    def __init__(
+        self,
+        data: QueryDict | dict[str, Any] | None = None,
+        queryset: QuerySet[Any] | None = None,
+        *,
+        request: HttpRequest | None = None,
+        prefix: str | None = None,
+    ) -> None:
         if queryset is None:
             queryset = self._meta.model.objects.published()
         super().__init__(data, queryset, request=request, prefix=prefix)
@@ -180,7 +205,7 @@ class PublicFilterSet(FilterSet):
             self.filters["theme"].extra["choices"] = theme_choices()
 
     @property
-    def qs(self):
+    def qs(self) -> QuerySet[Any]:
         # Invalid input matches nothing, for every user of the FilterSet (page, CSV, JSON),
         # rather than django-filter's default of silently dropping the invalid filters.
         if self.is_bound and not self.is_valid():
@@ -188,7 +213,7 @@ class PublicFilterSet(FilterSet):
         return super().qs
 
     @property
-    def is_filtered(self):
+    def is_filtered(self) -> bool:
         """True when the visitor asked for something narrower than everything."""
         if not self.is_bound:
             return False
@@ -199,11 +224,11 @@ class PublicFilterSet(FilterSet):
                 return True
         return False
 
-    def filter_search(self, queryset, name, value):
+    def filter_search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         return queryset.filter(search_condition(value, self.search_fields, queryset.model))
 
     @property
-    def question(self):
+    def question(self) -> tuple[tuple[str, Any], ...] | None:
         """What was asked, normalised and hashable (a key for remembered figures).
 
         ``()`` for everything (no filter, or only empty ones); None when the form is invalid.
@@ -212,7 +237,7 @@ class PublicFilterSet(FilterSet):
             return ()
         if not self.is_valid():
             return None
-        asked = []
+        asked: list[tuple[str, Any]] = []
         for name, value in self.form.cleaned_data.items():
             if value in (None, "", [], ()):
                 continue
@@ -220,7 +245,7 @@ class PublicFilterSet(FilterSet):
         return tuple(sorted(asked))
 
 
-def public_years():
+def public_years() -> list[int]:
     return list(
         Milestone.objects.published().order_by().values_list("year_id", flat=True).distinct()
     )
@@ -245,16 +270,16 @@ class MilestoneFilterSet(PublicFilterSet):
 
     class Meta:
         model = Milestone
-        fields = []
+        fields: list[str] = []
         form = TimelineFilterForm
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices = self.year_choices()
         for name in ("year", "year_min", "year_max"):
             self.filters[name].extra["widget"] = Select(choices=choices)
 
-    def year_choices(self):
+    def year_choices(self) -> list[tuple[Any, Any]]:
         """The years that have public milestones, plus any other valid year already asked for.
 
         A shared link may ask for a year outside the list (``year_min=2010``): keeping it
@@ -270,10 +295,14 @@ class MilestoneFilterSet(PublicFilterSet):
                 years.add(asked)
         return [("", _("Any year")), *((year, year) for year in sorted(years, reverse=True))]
 
-    def filter_kind(self, queryset, name, value):
+    def filter_kind(
+        self, queryset: MilestoneQuerySet, name: str, value: list[str]
+    ) -> MilestoneQuerySet:
         return queryset.of_kind(*value)
 
-    def filter_theme(self, queryset, name, value):
+    def filter_theme(
+        self, queryset: QuerySet[Milestone], name: str, value: list[str]
+    ) -> QuerySet[Milestone]:
         # Subqueries rather than joins through the M2M: a subject with two of the chosen
         # themes must not make its milestones appear twice.
         condition = Q()
@@ -292,29 +321,29 @@ class SubjectFilterSet(PublicFilterSet):
     search_fields = (*localized("name", "summary"),)
 
     class Meta:
-        fields = []
+        fields: list[str] = []
         form = FilterForm
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.filters["type"].extra["choices"] = self.type_field().choices
 
     @classmethod
-    def type_field(cls):
+    def type_field(cls) -> Field:
         model = cls._meta.model
         return model._meta.get_field(f"{model.KIND}_type")
 
-    def filter_type(self, queryset, name, value):
+    def filter_type(self, queryset: QuerySet[Any], name: str, value: list[str]) -> QuerySet[Any]:
         return queryset.filter(**{f"{self.type_field().name}__in": value})
 
-    def filter_theme(self, queryset, name, value):
+    def filter_theme(self, queryset: QuerySet[Any], name: str, value: list[str]) -> QuerySet[Any]:
         # A subquery, not a join: the directory annotates milestone counts, which a join
         # through themes would multiply.
         model = self._meta.model
         return queryset.filter(pk__in=model.objects.filter(themes__slug__in=value))
 
 
-SUBJECT_FILTERSETS = {
+SUBJECT_FILTERSETS: dict[type[Subject], type[SubjectFilterSet]] = {
     model: filterset_factory(model, filterset=SubjectFilterSet) for model in SUBJECT_MODELS.values()
 }
 InitiativeFilterSet = SUBJECT_FILTERSETS[Initiative]

@@ -5,6 +5,7 @@ about reuse, so they cannot drift apart. The attribution is written out in both 
 (not translated through gettext): a download carries both, whatever page it came from.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import Max
@@ -33,16 +34,16 @@ KOGL_ATTRIBUTION = {
 }
 
 
-def _active():
+def _active() -> str:
     return (translation.get_language() or "ko")[:2]
 
 
-def kogl_attribution(lang=None):
+def kogl_attribution(lang: str | None = None) -> str:
     """The attribution in ``lang`` (default: the active language; Korean if unknown)."""
     return KOGL_ATTRIBUTION.get(lang or _active(), KOGL_ATTRIBUTION["ko"])
 
 
-def kogl_name(lang=None):
+def kogl_name(lang: str | None = None) -> str:
     return KOGL_NAME.get(lang or _active(), KOGL_NAME["ko"])
 
 
@@ -64,11 +65,11 @@ class Column:
     description_en: str
 
     @property
-    def description(self):
+    def description(self) -> str:
         return self.description_en if _active() == "en" else self.description_ko
 
     @property
-    def format(self):
+    def format(self) -> str:
         return self.format_en if _active() == "en" else self.format_ko
 
 
@@ -215,7 +216,7 @@ MILESTONE_COLUMNS = (
 SUBJECT_COLUMNS = ("initiative", "policy", "institution")
 
 
-def reference_date():
+def reference_date() -> datetime.date | None:
     """The data's reference date (기준일자): when the newest published milestone was updated.
 
     A date in the site's time zone, or None while nothing is published.

@@ -6,7 +6,12 @@ subject is one of those whose name matches", each part is an index lookup (a tri
 for text, the foreign key's index for the subject), combined with BitmapOr.
 """
 
-from django.db.models import BooleanField, Expression, F, Q, Subquery
+from collections.abc import Sequence
+from typing import Any, cast
+
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import BooleanField, Expression, F, Model, Q, QuerySet, Subquery
+from django.db.models.sql.compiler import SQLCompiler
 
 
 class InSubquery(Expression):
@@ -19,37 +24,41 @@ class InSubquery(Expression):
     conditional = True
     output_field = BooleanField()
 
-    def __init__(self, field_name, queryset):
+    def __init__(self, field_name: str, queryset: QuerySet[Any]) -> None:
         super().__init__(output_field=BooleanField())
-        self.column = F(field_name)
+        self.column: Any = F(field_name)  # an F until the query resolves it to a column
         self.subquery = Subquery(queryset.values("pk"))
 
-    def get_source_expressions(self):
+    def get_source_expressions(self) -> list[Any]:
         return [self.column, self.subquery]
 
-    def set_source_expressions(self, expressions):
+    def set_source_expressions(self, expressions: Sequence[Any]) -> None:
         self.column, self.subquery = expressions
 
-    def _parts(self, compiler):
+    def _parts(self, compiler: SQLCompiler) -> tuple[str, str, tuple[Any, ...]]:
         column, column_params = compiler.compile(self.column)
         subquery, subquery_params = compiler.compile(self.subquery)  # "(SELECT ...)"
         return column, subquery, (*column_params, *subquery_params)
 
-    def as_sql(self, compiler, connection):
+    def as_sql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> tuple[str, tuple[Any, ...]]:
         column, subquery, params = self._parts(compiler)
         return f"{column} IN {subquery}", params
 
-    def as_postgresql(self, compiler, connection):
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> tuple[str, tuple[Any, ...]]:
         column, subquery, params = self._parts(compiler)
         return f"{column} = ANY(ARRAY{subquery})", params
 
 
-def contains(model, field, term):
+def contains(model: type[Model], field: str, term: str) -> Q:
     """``field`` of ``model`` contains ``term`` (any case); ``relation__field`` looks in the
     related record by subquery, not by join."""
     relation, _, related_field = field.partition("__")
     if not related_field:
         return Q(**{f"{field}__icontains": term})
-    related = model._meta.get_field(relation).related_model
+    related = cast("type[Model]", model._meta.get_field(relation).related_model)
     matches = related._base_manager.filter(**{f"{related_field}__icontains": term})
     return Q(InSubquery(relation, matches))

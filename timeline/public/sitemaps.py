@@ -3,11 +3,19 @@
 Only published records: the same querysets the public pages use.
 """
 
+import datetime
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.db.models import QuerySet
 from django.urls import reverse
 
-from timeline.models import Initiative, Institution, Milestone, Policy, Year
+from timeline.models import Initiative, Institution, Milestone, Policy, Subject, Year
+
+if TYPE_CHECKING:  # django.contrib.sites is not installed: the request gives the domain
+    from django.contrib.sites.models import Site
+    from django.contrib.sites.requests import RequestSite
 
 
 class BilingualSitemap(Sitemap):
@@ -16,7 +24,12 @@ class BilingualSitemap(Sitemap):
     alternates = True
     x_default = True
 
-    def get_urls(self, page=1, site=None, protocol=None):
+    def get_urls(
+        self,
+        page: int | str = 1,
+        site: "Site | RequestSite | None" = None,
+        protocol: str | None = None,
+    ) -> list[dict[str, Any]]:
         """Django writes the x-default without a language prefix (/timeline/), a redirect
         here; point it at the Korean page instead, as the pages' own hreflang links do."""
         urls = super().get_urls(page=page, site=site, protocol=protocol)
@@ -33,7 +46,7 @@ class ListPagesSitemap(BilingualSitemap):
 
     changefreq = "weekly"
 
-    def items(self):
+    def items(self) -> list[str]:
         return [
             "home",
             "timeline",
@@ -45,33 +58,33 @@ class ListPagesSitemap(BilingualSitemap):
             "accessibility",
         ]
 
-    def location(self, item):
+    def location(self, item: str) -> str:
         return reverse(f"timeline:{item}")
 
-    def priority(self, item):
+    def priority(self, item: str) -> float:
         return 1.0 if item in {"home", "timeline"} else 0.5
 
 
 class YearSitemap(BilingualSitemap):
-    def items(self):
+    def items(self) -> QuerySet[Year]:
         return Year.objects.published().order_by("year")
 
 
 class MilestoneSitemap(BilingualSitemap):
-    def items(self):
+    def items(self) -> QuerySet[Milestone]:
         return Milestone.objects.published().order_by("year_id", "order", "pk")
 
-    def lastmod(self, milestone):
+    def lastmod(self, milestone: Milestone) -> datetime.datetime:
         return milestone.updated
 
 
 class SubjectSitemap(BilingualSitemap):
-    model = None
+    model: type[Subject]
 
-    def items(self):
+    def items(self) -> QuerySet[Subject]:
         return self.model.objects.published().order_by("slug")
 
-    def lastmod(self, subject):
+    def lastmod(self, subject: Subject) -> datetime.datetime:
         return subject.updated
 
 

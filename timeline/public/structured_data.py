@@ -5,17 +5,21 @@ Each function returns a plain dict; the ``json_ld`` template tag writes it into 
 escaped so that no text from the database can close the block.
 """
 
+from typing import Any, cast
+
+from django.db import models
+from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext
 
-from timeline.models import Institution, Policy
+from timeline.models import Institution, Milestone, Policy, Subject
 from timeline.public.dates import iso_date
 
 CONTEXT = "https://schema.org"
 CITY_WEBSITE = "https://www.gwangju.go.kr/"
 
 # A civic group is not a government body, nor is an international network of cities.
-INSTITUTION_TYPES = {
+INSTITUTION_TYPES: dict[str, str] = {
     Institution.Type.CIVIC_GROUP: "NGO",
     Institution.Type.INTERNATIONAL_BODY: "Organization",
 }
@@ -23,7 +27,7 @@ INSTITUTION_TYPES = {
 LEGISLATION = {Policy.Type.ORDINANCE, Policy.Type.LAW}
 
 
-def _other_language(obj, field):
+def _other_language(obj: models.Model, field: str) -> str:
     """``field`` in the language not shown, when it has different text: an alternate name."""
     active = translation.get_language()
     for code in ("ko", "en"):
@@ -34,7 +38,7 @@ def _other_language(obj, field):
     return ""
 
 
-def city():
+def city() -> dict[str, Any]:
     return {
         "@type": "GovernmentOrganization",
         "name": gettext("Gwangju Metropolitan City"),
@@ -42,7 +46,7 @@ def city():
     }
 
 
-def gwangju_place():
+def gwangju_place() -> dict[str, Any]:
     return {
         "@type": "Place",
         "name": gettext("Gwangju"),
@@ -54,10 +58,10 @@ def gwangju_place():
     }
 
 
-def subject_reference(subject, request):
-    if subject.KIND == "institution":
+def subject_reference(subject: Subject, request: HttpRequest) -> dict[str, Any]:
+    if isinstance(subject, Institution):
         kind_type = organisation_type(subject)
-    elif subject.KIND == "policy" and subject.policy_type in LEGISLATION:
+    elif isinstance(subject, Policy) and subject.policy_type in LEGISLATION:
         kind_type = "Legislation"
     else:
         kind_type = "CreativeWork"
@@ -68,12 +72,12 @@ def subject_reference(subject, request):
     }
 
 
-def organisation_type(institution):
+def organisation_type(institution: Institution) -> str:
     return INSTITUTION_TYPES.get(institution.institution_type, "GovernmentOrganization")
 
 
-def milestone_event(milestone, request):
-    data = {
+def milestone_event(milestone: Milestone, request: HttpRequest) -> dict[str, Any]:
+    data: dict[str, Any] = {
         "@context": CONTEXT,
         "@type": "Event",
         "name": milestone.title,
@@ -81,7 +85,8 @@ def milestone_event(milestone, request):
         "url": request.build_absolute_uri(milestone.get_absolute_url()),
         "inLanguage": translation.get_language(),
         "location": gwangju_place(),
-        "about": subject_reference(milestone.subject, request),
+        # A public milestone always has its subject: it is public only with it.
+        "about": subject_reference(cast(Subject, milestone.subject), request),
     }
     if alternate := _other_language(milestone, "title"):
         data["alternateName"] = alternate
@@ -90,8 +95,10 @@ def milestone_event(milestone, request):
     return data
 
 
-def organisation(institution, request, parent=None):
-    data = {
+def organisation(
+    institution: Institution, request: HttpRequest, parent: Institution | None = None
+) -> dict[str, Any]:
+    data: dict[str, Any] = {
         "@context": CONTEXT,
         "@type": organisation_type(institution),
         "name": institution.name,
@@ -113,7 +120,7 @@ def organisation(institution, request, parent=None):
     return data
 
 
-def website(request, name, description):
+def website(request: HttpRequest, name: str, description: str) -> dict[str, Any]:
     return {
         "@context": CONTEXT,
         "@type": "WebSite",

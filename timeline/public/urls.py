@@ -1,9 +1,9 @@
 """The public URL contract (DESIGN.md), mounted under /ko/ and /en/ by hrcity/urls.py."""
 
-from django.urls import path, register_converter
+from django.urls import URLPattern, path, register_converter
 
 from timeline.caching.pages import cache_public_page
-from timeline.models import Initiative, Institution, Policy
+from timeline.models import Initiative, Institution, Policy, Subject
 from timeline.public import exports, views
 from timeline.public.feeds import MilestoneFeed
 
@@ -13,10 +13,10 @@ class YearConverter:
 
     regex = "[0-9]{4}"
 
-    def to_python(self, value):
+    def to_python(self, value: str) -> int:
         return int(value)
 
-    def to_url(self, value):
+    def to_url(self, value: int) -> str:
         return str(value)
 
 
@@ -25,10 +25,10 @@ class SlugConverter:
 
     regex = r"[-\w]+"
 
-    def to_python(self, value):
+    def to_python(self, value: str) -> str:
         return value
 
-    def to_url(self, value):
+    def to_url(self, value: str) -> str:
         return value
 
 
@@ -36,7 +36,7 @@ register_converter(YearConverter, "timeline_year")
 register_converter(SlugConverter, "timeline_slug")
 
 
-def subject_urls(model, prefix):
+def subject_urls(model: type[Subject], prefix: str) -> list[URLPattern]:
     """The directory and the detail page of one kind of subject."""
     return [
         path(

@@ -4,22 +4,30 @@ Every page runs a fixed number of queries however much data there is: subjects a
 their themes prefetched, and counts come from annotations.
 """
 
+from collections.abc import Hashable
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
-from django.core.paginator import EmptyPage, PageNotAnInteger
-from django.db.models import Max, Min, Prefetch, Q
-from django.http import HttpResponse
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db.models import Max, Min, Prefetch, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, TemplateView
+from django.views.generic.base import ContextMixin
+from django.views.generic.list import MultipleObjectMixin
 from django_filters.views import FilterView
 
 from timeline.caching.remembered import remembered
-from timeline.models import SUBJECT_FIELDS, Institution, Milestone, Theme, Year
+from timeline.models import SUBJECT_FIELDS, Institution, Milestone, Subject, Theme, Year
+from timeline.models.milestones import MilestoneQuerySet
 from timeline.public import opendata, structured_data
 from timeline.public.charts import (
+    YearChart,
+    YearCounts,
     record_span,
     remembered_year_counts,
     year_chart,
@@ -30,12 +38,25 @@ from timeline.public.filters import SUBJECT_FILTERSETS, SUBJECT_MODELS, Mileston
 
 LATEST_MILESTONES = 6
 
+# The mixins below are combined with Django's views; the type checker sees them on those bases.
+if TYPE_CHECKING:
+    from django.core.paginator import _SupportsPagination
+    from django.views import View
+    from django_stubs_ext import StrOrPromise
 
-def published_themes(lookup):
+    ContextBase = ContextMixin
+
+    class PaginationBase(MultipleObjectMixin[Any], View): ...
+
+else:
+    ContextBase = PaginationBase = object
+
+
+def published_themes(lookup: str) -> Prefetch:
     return Prefetch(lookup, queryset=Theme.objects.published())
 
 
-def public_milestones():
+def public_milestones() -> MilestoneQuerySet:
     """Published milestones with what a milestone card shows: year, subject, its themes."""
     return (
         Milestone.objects.published()
@@ -44,7 +65,7 @@ def public_milestones():
     )
 
 
-def public_subjects(model):
+def public_subjects(model: type[Subject]) -> QuerySet[Subject]:
     """Published subjects of one kind, with their themes and public milestone figures."""
     public = Q(milestones__is_published=True, milestones__year__is_published=True)
     return (
@@ -58,28 +79,30 @@ def public_subjects(model):
     )
 
 
-class SectionMixin:
+class SectionMixin(ContextBase):
     """Names the navigation section the page belongs to, for the header's current link."""
 
     section = ""
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(section=self.section, **kwargs)
 
 
 class PublicMilestonesMixin(SectionMixin):
     section = "timeline"
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Milestone]:
         return public_milestones()
 
 
-class ForgivingPaginationMixin:
+class ForgivingPaginationMixin(PaginationBase):
     """Paging that explains a bad page number and shows a real page, instead of a bare 404."""
 
-    page_message = ""
+    page_message: "StrOrPromise" = ""
 
-    def paginate_queryset(self, queryset, page_size):
+    def paginate_queryset(
+        self, queryset: "_SupportsPagination[Any]", page_size: int
+    ) -> tuple[Paginator, Page, Any, bool]:
         paginator = self.get_paginator(queryset, page_size)
         asked = self.request.GET.get(self.page_kwarg) or 1
         try:
@@ -96,7 +119,7 @@ class ForgivingPaginationMixin:
         page = paginator.page(number)
         return paginator, page, page.object_list, page.has_other_pages()
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         page = context.get("page_obj")
         context["page_message"] = self.page_message
@@ -112,7 +135,7 @@ class HomeView(SectionMixin, TemplateView):
     template_name = "timeline/home.html"
     section = "home"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         milestones = Milestone.objects.published()
         chart = year_chart(milestones, counts=remembered_year_counts(milestones, ()))
@@ -146,12 +169,12 @@ class TimelineView(PublicMilestonesMixin, ForgivingPaginationMixin, FilterView):
     filterset_class = MilestoneFilterSet
     template_name = "timeline/timeline.html"
 
-    def get_paginate_by(self, queryset):
+    def get_paginate_by(self, queryset: QuerySet[Any]) -> int:
         return settings.TIMELINE_PAGE_SIZE
 
-    counts = None
+    counts: YearCounts | None = None
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         # The chart follows the filters: every match, not only this page's. Its counts are
         # remembered per content version and filters, and give the paginator its total too.
         question = self.filterset.question
@@ -165,28 +188,37 @@ class TimelineView(PublicMilestonesMixin, ForgivingPaginationMixin, FilterView):
         )
 
     @staticmethod
-    def chart_html(chart, question):
+    def chart_html(chart: YearChart | None, question: Hashable | None) -> str:
         """The chart's markup: some sixty rows of SVG and table, the same for every visitor
         who asks the same question in the same language until the record changes."""
         if chart is None:
             return ""
 
-        def render():
+        def render() -> str:
             return render_to_string("includes/chart.html", {"chart": chart})
 
         if question is None:
             return render()
         return remembered("timeline-chart-html", render, question, get_language())
 
-    def get_paginator(self, queryset, per_page, **kwargs):
-        paginator = super().get_paginator(queryset, per_page, **kwargs)
+    def get_paginator(
+        self,
+        queryset: "_SupportsPagination[Any]",
+        per_page: int,
+        orphans: int = 0,
+        allow_empty_first_page: bool = True,
+        **kwargs: Any,
+    ) -> Paginator:
+        paginator = super().get_paginator(
+            queryset, per_page, orphans, allow_empty_first_page, **kwargs
+        )
         if self.counts is not None:
             # Each match is counted once in the chart (one subject per milestone): no COUNT(*).
             paginator.count = sum(sum(kinds.values()) for kinds in self.counts.values())
         return paginator
 
 
-def timeline_neighbours(milestone):
+def timeline_neighbours(milestone: Milestone) -> tuple[Milestone | None, Milestone | None]:
     """The milestones just before and just after this one in the timeline's order."""
     year, order, pk = milestone.year_id, milestone.order, milestone.pk
     after = Q(year__lt=year) | Q(year=year, order__gt=order) | Q(year=year, order=order, pk__gt=pk)
@@ -202,11 +234,11 @@ class MilestoneDetailView(PublicMilestonesMixin, DetailView):
     template_name = "timeline/milestone_detail.html"
     context_object_name = "milestone"
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Milestone]:
         # The year in the URL must be the milestone's own: a wrong one is a 404, not a redirect.
         return super().get_queryset().filter(year=self.kwargs["year"]).prefetch_related("sources")
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         previous, following = timeline_neighbours(self.object)
         return super().get_context_data(
             previous=previous,
@@ -223,7 +255,7 @@ class YearDetailView(SectionMixin, DetailView):
     slug_field = slug_url_kwarg = "year"
     context_object_name = "year"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         year = self.object.year
         years = Year.objects.published()
         return super().get_context_data(
@@ -237,9 +269,9 @@ class YearDetailView(SectionMixin, DetailView):
 class SubjectMixin(SectionMixin):
     """One implementation for initiatives, policies and institutions: set ``model``."""
 
-    model = None
+    model: type[Subject]
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(
             kind=self.model.KIND,
             kind_plural=self.model._meta.verbose_name_plural,
@@ -248,11 +280,12 @@ class SubjectMixin(SectionMixin):
         )
 
     @property
-    def section(self):
+    def section(self) -> str:  # type: ignore[override]  # a class attribute on the other pages
         return self.model.KIND
 
 
-class SubjectListView(SubjectMixin, ForgivingPaginationMixin, FilterView):
+# The list mixin types ``model`` as optional; here it is always a kind of subject.
+class SubjectListView(SubjectMixin, ForgivingPaginationMixin, FilterView):  # type: ignore[misc]
     template_name = "timeline/subject_list.html"
 
     intros = {
@@ -270,16 +303,16 @@ class SubjectListView(SubjectMixin, ForgivingPaginationMixin, FilterView):
         ),
     }
 
-    def get_filterset_class(self):
+    def get_filterset_class(self) -> type[Any]:
         return SUBJECT_FILTERSETS[self.model]
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Subject]:
         return public_subjects(self.model)
 
-    def get_paginate_by(self, queryset):
+    def get_paginate_by(self, queryset: QuerySet[Any]) -> int:
         return settings.DIRECTORY_PAGE_SIZE
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(intro=self.intros[self.model.KIND], **kwargs)
 
 
@@ -287,19 +320,21 @@ class SubjectDetailView(SubjectMixin, DetailView):
     template_name = "timeline/subject_detail.html"
     context_object_name = "subject"
 
-    def get_queryset(self):
-        subjects = self.model.objects.published().prefetch_related(published_themes("themes"))
+    def get_queryset(self) -> QuerySet[Subject]:
+        subjects: QuerySet[Any] = self.model.objects.published().prefetch_related(
+            published_themes("themes")
+        )
         if self.model is Institution:
             subjects = subjects.select_related("parent")
         return subjects
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         subject = self.object
         # Oldest first: a subject's page tells its story in the order it happened.
         milestones = list(
             public_milestones().filter(**{subject.KIND: subject}).order_by("year_id", "order", "pk")
         )
-        context = {
+        context: dict[str, Any] = {
             "milestones": milestones,
             "strip": year_strip([milestone.year_id for milestone in milestones], record_span()),
         }
@@ -332,7 +367,7 @@ class AccessibilityView(AboutPageView):
 class OpenDataView(AboutPageView):
     template_name = "timeline/open_data.html"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(
             columns=opendata.MILESTONE_COLUMNS,
             reference_date=opendata.reference_date(),
@@ -347,7 +382,7 @@ class OpenDataView(AboutPageView):
 
 
 @require_safe
-def robots_txt(request):
+def robots_txt(request: HttpRequest) -> HttpResponse:
     """Everything public may be crawled; the admin may not; the sitemap lists every page."""
     lines = ["User-agent: *", "Allow: /"]
     if settings.ADMIN_PATH == "admin/":

@@ -2,16 +2,22 @@
 data, the open-data licence, and the filter panel."""
 
 import json
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
+from django.template import Context
+from django.template.base import NodeList, Parser, Token
 from django.templatetags.static import static
 from django.utils import translation
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 from timeline.public import opendata
+
+if TYPE_CHECKING:
+    from django_filters import FilterSet
 
 register = template.Library()
 # JSON in a <script> block must not contain "</script>" or "<!--": escape the characters
@@ -20,7 +26,7 @@ _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u
 
 
 @register.simple_tag
-def json_ld(data):
+def json_ld(data: dict[str, Any]) -> SafeString:
     """``data`` as a schema.org JSON-LD block: data, not code, so a strict CSP allows it."""
     text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
     return format_html(
@@ -30,7 +36,7 @@ def json_ld(data):
 
 
 @register.simple_tag(takes_context=True)
-def canonical_url(context):
+def canonical_url(context: Context) -> str:
     """The page's one address for search engines, absolute, in the page's language.
 
     Filtered lists are canonicalised to the unfiltered list: any combination of filters is
@@ -51,7 +57,7 @@ def canonical_url(context):
 
 
 @register.simple_tag(takes_context=True)
-def absolute_static(context, path):
+def absolute_static(context: Context, path: str) -> str:
     request = context.get("request")
     url = static(path)
     return request.build_absolute_uri(url) if request is not None else url
@@ -61,23 +67,23 @@ OPENGRAPH_LOCALES = {"ko": "ko_KR", "en": "en_US"}
 
 
 @register.simple_tag
-def og_locale(code=None):
+def og_locale(code: str | None = None) -> str:
     return OPENGRAPH_LOCALES.get((code or translation.get_language())[:2], "ko_KR")
 
 
 class CaptureNode(template.Node):
-    def __init__(self, nodelist, name):
+    def __init__(self, nodelist: NodeList, name: str) -> None:
         self.nodelist = nodelist
         self.name = name
 
-    def render(self, context):
+    def render(self, context: Context) -> str:
         # Used at the top level of base.html, so the rest of the page sees the value.
         context[self.name] = mark_safe(self.nodelist.render(context).strip())
         return ""
 
 
 @register.tag
-def capture(parser, token):
+def capture(parser: Parser, token: Token) -> CaptureNode:
     """``{% capture as name %}...{% endcapture %}``: render once, use in several places.
 
     base.html captures the page-title block so that <title>, og:title and twitter:title all
@@ -95,7 +101,7 @@ def capture(parser, token):
 
 
 @register.filter
-def active_filter_count(filterset):
+def active_filter_count(filterset: "FilterSet | None") -> int:
     """How many filter fields the visitor has set (a field with two ticked boxes counts once)."""
     if filterset is None or not filterset.is_bound:
         return 0
@@ -109,15 +115,15 @@ def active_filter_count(filterset):
 
 
 @register.simple_tag
-def kogl_attribution():
+def kogl_attribution() -> str:
     return opendata.kogl_attribution()
 
 
 @register.simple_tag
-def kogl_name():
+def kogl_name() -> str:
     return opendata.kogl_name()
 
 
 @register.simple_tag
-def kogl_url():
+def kogl_url() -> str:
     return opendata.KOGL_URL

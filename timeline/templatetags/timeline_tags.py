@@ -1,10 +1,13 @@
 """Template helpers for the public pages: languages, dates with their precision, kinds."""
 
 import re
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from django import template
 from django.conf import settings
+from django.db.models import Model
+from django.template import Context
 from django.urls import reverse, translate_url
 from django.utils import translation
 from django.utils.html import format_html
@@ -15,11 +18,14 @@ from timeline.public import dates
 from timeline.public.filters import kind_label as _kind_label
 from timeline.templatetags.site_tags import canonical_url
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 register = template.Library()
 
 
 @register.filter
-def lang_attr(obj, field):
+def lang_attr(obj: Model, field: str) -> str:
     """` lang="en"` when the displayed ``field`` fell back to another language, else nothing.
 
     Screen readers switch voice on it (WCAG 3.1.2): `<h3{{ milestone|lang_attr:"title" }}>`.
@@ -35,7 +41,7 @@ LATIN = re.compile(r"[A-Za-z]")
 
 
 @register.filter
-def text_lang_attr(text):
+def text_lang_attr(text: object) -> str:
     """` lang="…"` for untranslated text whose language is plain from its script.
 
     For text kept as written, in whatever language (a source's label): Latin-only text on
@@ -56,11 +62,11 @@ iso_date = register.filter(dates.iso_date)
 
 
 @register.filter
-def kind_label(kind):
+def kind_label(kind: str) -> "StrOrPromise":
     return _kind_label(kind)
 
 
-def in_language(path, code):
+def in_language(path: str, code: str) -> str:
     """``path`` (query string kept) in language ``code``; "" if it has no such version.
 
     Only pages under a language prefix have one (not a 404 for an unknown address).
@@ -72,12 +78,12 @@ def in_language(path, code):
 
 
 @register.simple_tag(takes_context=True)
-def language_links(context):
+def language_links(context: Context) -> list[dict[str, Any]]:
     """The current page in every language, query string kept; the home page if it has none."""
     request = context.get("request")
     current = translation.get_language()
     links = []
-    for code, _name in context.get("LANGUAGES", ()):
+    for code, _name in context.get("LANGUAGES") or ():
         url = in_language(request.get_full_path(), code) if request is not None else ""
         if not url:
             with translation.override(code):
@@ -94,7 +100,7 @@ def language_links(context):
 
 
 @register.simple_tag(takes_context=True)
-def language_alternates(context):
+def language_alternates(context: Context) -> list[dict[str, str]]:
     """This page's canonical address in every language, for <link rel="alternate" hreflang>
     (search engines want alternates to be canonical: a filtered list points to the list).
 
@@ -106,7 +112,7 @@ def language_alternates(context):
     canonical = urlsplit(canonical_url(context))
     path = urlunsplit(("", "", canonical.path, canonical.query, ""))
     alternates = []
-    for code, _name in context.get("LANGUAGES", ()):
+    for code, _name in context.get("LANGUAGES") or ():
         url = in_language(path, code)
         if not url:
             return []  # a page that exists in one language only has no alternates

@@ -6,11 +6,12 @@ production database never receives a known account or demo-style data load.
 
 import secrets
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from timeline.models import Milestone, Theme, Year
@@ -22,10 +23,10 @@ ADMIN_USERNAME = "admin"
 class Command(BaseCommand):
     help = "Load the Gwangju data into an empty local database and create a local admin account."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--port", default="8000", help="Port the server will listen on.")
 
-    def handle(self, *args, port, **options):
+    def handle(self, *args: Any, port: str, **options: Any) -> None:
         engine = settings.DATABASES["default"]["ENGINE"]
         if not settings.DEBUG or not engine.endswith("sqlite3"):
             raise CommandError(
