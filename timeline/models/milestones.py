@@ -8,23 +8,25 @@ from django.utils.translation import gettext_lazy as _
 
 from timeline.models.base import (
     PublishableQuerySet,
-    either_language,
+    constraint_message,
+    has_text_constraint,
     require_either_language,
 )
 from timeline.models.record import Year
-from timeline.models.subjects import Initiative, Institution, Policy
+from timeline.models.subjects import SUBJECT_MODELS, Subject
 
-SUBJECT_FIELDS = ("initiative", "policy", "institution")
+# A milestone's links to its subject, one per kind, named after the kind.
+SUBJECT_FIELDS = tuple(SUBJECT_MODELS)
 
 
-def only_subject(field):
+def only_subject(field: str) -> Q:
     """The condition that ``field`` is the milestone's one and only subject."""
     return Q(**{f"{field}__isnull": False}) & Q(
         **{f"{other}__isnull": True for other in SUBJECT_FIELDS if other != field}
     )
 
 
-def subject_link(model):
+def subject_link(model: type[Subject]) -> models.ForeignKey:
     """A milestone's optional link to one kind of subject; the constraint makes one required."""
     return models.ForeignKey(
         model,
@@ -37,7 +39,7 @@ def subject_link(model):
 
 
 class MilestoneQuerySet(PublishableQuerySet):
-    def published(self):
+    def published(self) -> "MilestoneQuerySet":
         """What the public may see: the milestone, its year and its subject are all published.
 
         A milestone whose subject is unpublished is hidden rather than shown without its
@@ -48,13 +50,13 @@ class MilestoneQuerySet(PublishableQuerySet):
             subject_published |= Q(**{f"{field}__is_published": True})
         return self.filter(subject_published, is_published=True, year__is_published=True)
 
-    def of_kind(self, *kinds):
+    def of_kind(self, *kinds: str) -> "MilestoneQuerySet":
         condition = Q()
         for kind in kinds:
             condition |= Q(**{f"{kind}__isnull": False})
         return self.filter(condition)
 
-    def with_subjects(self):
+    def with_subjects(self) -> "MilestoneQuerySet":
         return self.select_related(*SUBJECT_FIELDS)
 
 
@@ -99,9 +101,9 @@ class Milestone(models.Model):
             "Where public sources disagree on a date or a figure, say so here, naming them."
         ),
     )
-    initiative = subject_link(Initiative)
-    policy = subject_link(Policy)
-    institution = subject_link(Institution)
+    initiative = subject_link(SUBJECT_MODELS["initiative"])
+    policy = subject_link(SUBJECT_MODELS["policy"])
+    institution = subject_link(SUBJECT_MODELS["institution"])
     is_published = models.BooleanField(_("published"), default=False)
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
@@ -130,42 +132,41 @@ class Milestone(models.Model):
                 name="milestone_date_has_precision",
                 violation_error_message=_("A date needs its precision, and a precision its date."),
             ),
-            models.CheckConstraint(condition=either_language("title"), name="milestone_has_title"),
+            has_text_constraint("title", _("Enter the title in Korean or in English.")),
         ]
         indexes = [
             models.Index(fields=["-year", "order", "id"], name="milestone_timeline_order_idx"),
             models.Index(fields=["is_published", "-year", "order"], name="milestone_public_idx"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.year_id} · {self.title or self.slug}"
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse(
             "timeline:milestone-detail", kwargs={"year": self.year_id, "slug": self.slug}
         )
 
     @property
-    def subject(self):
+    def subject(self) -> Subject | None:
         return self.initiative or self.policy or self.institution
 
     @property
-    def kind(self):
+    def kind(self) -> str:
         for field in SUBJECT_FIELDS:
             if getattr(self, f"{field}_id"):
                 return field
         return ""
 
-    def clean(self):
+    def clean(self) -> None:
         require_either_language(self, "title")
         chosen = [field for field in SUBJECT_FIELDS if getattr(self, f"{field}_id")]
         if len(chosen) != 1:
-            message = _("Choose exactly one subject: an initiative, a policy or an institution.")
+            message = constraint_message(Milestone, "milestone_exactly_one_subject")
             raise ValidationError(dict.fromkeys(chosen or SUBJECT_FIELDS, message))
-        if self.date and not self.date_precision:
-            raise ValidationError({"date_precision": _("Say how precise the date is.")})
-        if self.date_precision and not self.date:
-            raise ValidationError({"date": _("Enter the date, or clear its precision.")})
+        if bool(self.date) != bool(self.date_precision):
+            message = constraint_message(Milestone, "milestone_date_has_precision")
+            raise ValidationError({"date" if self.date_precision else "date_precision": message})
 
 
 class MilestoneSource(models.Model):
@@ -183,5 +184,5 @@ class MilestoneSource(models.Model):
         verbose_name_plural = _("sources")
         ordering = ["milestone", "order", "id"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.label
