@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Max, Min
 
 from timeline.caching.remembered import remembered
-from timeline.models import Milestone
-from timeline.public.filters import SUBJECT_MODELS, kind_label
+from timeline.models import SUBJECT_MODELS, Milestone, kind_label
 
 ROW_HEIGHT = 30  # px per year row
 BAR_HEIGHT = 20

@@ -5,8 +5,8 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
+from timeline.models import kind_label
 from timeline.public.dates import precise_date
-from timeline.public.filters import kind_label
 from timeline.public.views import public_milestones
 
 FEED_SIZE = 30

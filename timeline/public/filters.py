@@ -14,7 +14,6 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_filters import CharFilter, Filter, FilterSet, MultipleChoiceFilter
 from django_filters.filterset import filterset_factory
@@ -25,15 +24,13 @@ from timeline.models import (
     MAX_YEAR,
     MIN_YEAR,
     SUBJECT_FIELDS,
+    SUBJECT_MODELS,
     Initiative,
-    Institution,
     Milestone,
-    Policy,
     Theme,
+    kind_label,
 )
 from timeline.public.search import contains
-
-SUBJECT_MODELS = {model.KIND: model for model in (Initiative, Policy, Institution)}
 
 # Long enough for any real search, short enough that a pasted essay is refused politely.
 MAX_SEARCH_LENGTH = 200
@@ -41,13 +38,7 @@ MAX_SEARCH_LENGTH = 200
 MAX_SEARCH_TERMS = 8
 
 
-def kind_label(kind):
-    """'Initiative', 'Policy' or 'Institution' in the active language (the models' own names)."""
-    model = SUBJECT_MODELS.get(kind)
-    return capfirst(model._meta.verbose_name) if model else ""
-
-
-def kind_choices():
+def kind_choices() -> list[tuple[str, str]]:
     return [(kind, kind_label(kind)) for kind in SUBJECT_MODELS]
 
 
@@ -318,5 +309,3 @@ SUBJECT_FILTERSETS = {
     model: filterset_factory(model, filterset=SubjectFilterSet) for model in SUBJECT_MODELS.values()
 }
 InitiativeFilterSet = SUBJECT_FILTERSETS[Initiative]
-PolicyFilterSet = SUBJECT_FILTERSETS[Policy]
-InstitutionFilterSet = SUBJECT_FILTERSETS[Institution]

@@ -17,7 +17,7 @@ from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
 from timeline.caching.remembered import remembered
-from timeline.models import SUBJECT_FIELDS, Institution, Milestone, Theme, Year
+from timeline.models import SUBJECT_FIELDS, SUBJECT_MODELS, Institution, Milestone, Theme, Year
 from timeline.public import opendata, structured_data
 from timeline.public.charts import (
     record_span,
@@ -26,7 +26,7 @@ from timeline.public.charts import (
     year_counts,
     year_strip,
 )
-from timeline.public.filters import SUBJECT_FILTERSETS, SUBJECT_MODELS, MilestoneFilterSet
+from timeline.public.filters import SUBJECT_FILTERSETS, MilestoneFilterSet
 
 LATEST_MILESTONES = 6
 

@@ -11,8 +11,8 @@ from django.utils.html import format_html
 from django.utils.translation import get_language_info
 
 from timeline.languages import shown_language
+from timeline.models import kind_label as _kind_label
 from timeline.public import dates
-from timeline.public.filters import kind_label as _kind_label
 from timeline.templatetags.site_tags import canonical_url
 
 register = template.Library()
@@ -56,7 +56,7 @@ iso_date = register.filter(dates.iso_date)
 
 
 @register.filter
-def kind_label(kind):
+def kind_label(kind: str) -> str:
     return _kind_label(kind)
 
 
