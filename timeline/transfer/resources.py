@@ -242,7 +242,10 @@ class SubjectResource(TimelineResource):
         return self._meta.model.KIND
 
 
-SUBJECT_TEXT = ("summary_ko", "summary_en", "description_ko", "description_en")
+def subject_columns(*own: str) -> tuple[str, ...]:
+    """A subject file's columns, with the kind's ``own`` after its names."""
+    text = ("summary_ko", "summary_en", "description_ko", "description_en")
+    return ("slug", "name_ko", "name_en", *own, *text, "themes", "website", "is_published")
 
 
 class InitiativeResource(SubjectResource):
@@ -250,16 +253,7 @@ class InitiativeResource(SubjectResource):
 
     class Meta:
         model = Initiative
-        fields = (
-            "slug",
-            "name_ko",
-            "name_en",
-            "initiative_type",
-            *SUBJECT_TEXT,
-            "themes",
-            "website",
-            "is_published",
-        )
+        fields = subject_columns("initiative_type")
 
 
 class PolicyResource(SubjectResource):
@@ -267,18 +261,7 @@ class PolicyResource(SubjectResource):
 
     class Meta:
         model = Policy
-        fields = (
-            "slug",
-            "name_ko",
-            "name_en",
-            "policy_type",
-            "period_start",
-            "period_end",
-            *SUBJECT_TEXT,
-            "themes",
-            "website",
-            "is_published",
-        )
+        fields = subject_columns("policy_type", "period_start", "period_end")
 
     def check_row(self, values: dict[str, Any], existing: dict | None, problem: Problem) -> None:
         super().check_row(values, existing, problem)
@@ -294,17 +277,7 @@ class InstitutionResource(SubjectResource):
 
     class Meta:
         model = Institution
-        fields = (
-            "slug",
-            "name_ko",
-            "name_en",
-            "institution_type",
-            "parent",
-            *SUBJECT_TEXT,
-            "themes",
-            "website",
-            "is_published",
-        )
+        fields = subject_columns("institution_type", "parent")
 
     def check_rows(self, rows: list[Row], importer: Importer) -> None:
         """No institution may end up above itself, however long the chain of parents."""
