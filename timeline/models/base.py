@@ -9,20 +9,25 @@ the constraint up by name (``constraint_message``), so the wording cannot drift 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import Promise
 
 MIN_YEAR = 1900
 MAX_YEAR = 2100
 
 
-def constraint_message(model: type[models.Model], name: str) -> str:
-    """The sentence for a record of ``model`` that breaks its constraint called ``name``."""
+def constraint_message(model: type[models.Model], name: str) -> str | Promise:
+    """The sentence for a record of ``model`` that breaks its constraint called ``name``.
+
+    Lazy, as written on the constraint: a ValidationError shows it in the language of
+    whoever reads it. (The messages name no ``%(name)s``, so they need no formatting.)
+    """
     for constraint in model._meta.constraints:
         if constraint.name == name:
-            return str(constraint.get_violation_error_message())
+            return constraint.violation_error_message
     raise LookupError(f"{model.__name__} has no constraint {name}")
 
 
-def missing_text_message(model: type[models.Model], field: str) -> str:
+def missing_text_message(model: type[models.Model], field: str) -> str | Promise:
     """The sentence for a record of ``model`` with its ``field`` in neither language."""
     return constraint_message(model, f"{model._meta.model_name}_has_{field}")
 

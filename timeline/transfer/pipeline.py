@@ -23,6 +23,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -292,10 +293,10 @@ class Importer(WriteSteps):
                 continue
             row.merged, row.existing = merged, existing
 
-    def problem_reporter(self, row: Row) -> Callable[[str | tuple[str, ...], str], None]:
+    def problem_reporter(self, row: Row) -> Callable[[str | tuple[str, ...], str | Promise], None]:
         """``problem(columns, message)`` for a check across ``row``'s columns."""
 
-        def problem(columns: str | tuple[str, ...], message: str) -> None:
+        def problem(columns: str | tuple[str, ...], message: str | Promise) -> None:
             names = [columns] if isinstance(columns, str) else list(columns)
             value = ", ".join(
                 cell_text(row.raw[i])

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from diff_match_patch import diff_match_patch
 from django.db import DataError, IntegrityError, models
+from django.utils.functional import Promise
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -108,7 +109,7 @@ class ImportReport:
             return text + " " + _("Dry run: nothing was written.")
         return text
 
-    def add(self, line: int | None, column: str, value: Any, message: str) -> None:
+    def add(self, line: int | None, column: str, value: Any, message: str | Promise) -> None:
         self.problems.append(Problem(line, column, shown(value), str(message)))
 
     def display(self, column: "Column", values: dict) -> str:

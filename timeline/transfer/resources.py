@@ -38,6 +38,7 @@ import tablib
 from django.db import models
 from django.db.models.query import QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
@@ -60,7 +61,7 @@ from timeline.transfer.relations import Pending
 from timeline.transfer.report import ImportReport
 
 # ``problem(columns, message)``: report a rule broken across these columns of a row.
-Problem = Callable[[str | tuple[str, ...], str], None]
+Problem = Callable[[str | tuple[str, ...], str | Promise], None]
 
 
 # --- Resources --------------------------------------------------------------------
