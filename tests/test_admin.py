@@ -288,7 +288,9 @@ def test_published_milestone_of_unpublished_subject_is_not_on_site(admin_client)
 
 # --- The milestone form -------------------------------------------------------
 
-SUBJECT_MESSAGE = "Choose exactly one subject: an initiative, a policy or an institution."
+SUBJECT_MESSAGE = (
+    "A milestone is about exactly one subject: an initiative, a policy or an institution."
+)
 
 
 @pytest.fixture
@@ -319,7 +321,11 @@ def test_milestone_form_saves_a_milestone_with_one_subject(client_en, milestone_
     [
         ({}, "initiative", SUBJECT_MESSAGE),
         ("two subjects", "policy", SUBJECT_MESSAGE),
-        ({"date": "2014-03-01"}, "date_precision", "Say how precise the date is."),
+        (
+            {"date": "2014-03-01"},
+            "date_precision",
+            "A date needs its precision, and a precision its date.",
+        ),
         ({"title_ko": "", "title_en": ""}, "title_ko", "Enter the title in Korean or in English."),
     ],
     ids=["no subject", "two subjects", "date without precision", "no title"],

@@ -482,7 +482,7 @@ def test_model_rules_explain_themselves_in_korean(record):
     with pytest.raises(ValidationError) as error, translation.override("ko"):
         milestone.full_clean()
     with translation.override("ko"):
-        assert "사업, 정책, 기관 가운데 하나만 선택하십시오." in str(error.value)
+        assert "사업, 정책, 기관 가운데 정확히 하나와 연결되어야 합니다." in str(error.value)
 
 
 def test_every_translated_model_has_a_missing_korean_filter_in_the_admin():

@@ -17,10 +17,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
-from import_export.resources import ModelResource
 
 from timeline.models import Initiative, Institution, Milestone, MilestoneSource
-from timeline.transfer import importing, resources, spreadsheets
+from timeline.transfer import cells, relations, resources, spreadsheets
 from timeline.transfer.resources import MODEL_KEYS, export_file, import_file
 
 from .factories import make_initiative, make_institution, make_milestone, make_year
@@ -237,14 +236,15 @@ BAD_MILESTONE_CELLS = [
         "initiative",
         "move it to the policy column",
     ),
-    ({"initiative": ""}, "initiative, policy, institution", "Name exactly one subject"),
+    ({"initiative": ""}, "initiative, policy, institution", "exactly one subject"),
     (
         {"policy": "gwangju-human-rights-charter"},
         "initiative, policy, institution",
-        "Name only one subject",
+        "exactly one subject",
     ),
     ({"date": "2021-13-45", "date_precision": "day"}, "date", "This is not a date"),
-    ({"date": "2021-05-01"}, "date_precision", "Say how precise the date is"),
+    ({"date": "2021-05-01"}, "date_precision", "A date needs its precision"),
+    ({"date": "", "date_precision": "day"}, "date", "a precision its date"),
     ({"date_precision": "week"}, "date_precision", "not one of the allowed values"),
     ({"is_published": "maybe"}, "is_published", "Write true or false"),
     ({"title_en": "x" * 301}, "title_en", "at most 300 characters, and this has 301"),
@@ -591,8 +591,8 @@ def test_neutralising_is_undone_exactly_on_import(value):
     )
 )
 def test_sources_cells_round_trip(pairs):
-    column = importing.SourcesColumn("sources")
-    cell = importing.format_sources(pairs)
+    column = relations.SourcesColumn("sources")
+    cell = cells.format_sources(pairs)
     assert column.parse(cell, None) == tuple(pairs)
 
 
@@ -697,10 +697,10 @@ def test_import_queries_do_not_grow_with_the_rows():
     assert many - few <= 1000 // 40 + 1000 // 100
 
 
-# --- the library's API, as the admin uses it --------------------------------------
+# --- what the admin shows: preview, problems, export formats --------------------
 
 
-def test_admin_format_reads_cp949_and_resource_reports_rows_like_the_library(gwangju):
+def test_a_cp949_file_previews_its_changed_row_as_an_escaped_diff(gwangju):
     headers, rows = table("milestones")
     columns = [headers.index(name) for name in ("slug", "year", "title_ko", "title_en")]
     rows = [[row[index] for index in columns] for row in rows]
@@ -712,39 +712,39 @@ def test_admin_format_reads_cp949_and_resource_reports_rows_like_the_library(gwa
         if "".join(row).encode("cp949", errors="ignore").decode("cp949") == "".join(row)
     ]
     data = to_csv(["slug", "year", "title_ko", "title_en"], rows, encoding="cp949")
-    dataset = spreadsheets.CSVFormat().create_dataset(data)
 
-    result = resources.MilestoneResource().import_data(dataset, dry_run=True)
+    report = import_file("milestones", data, filename="milestones.csv", dry_run=True)
 
-    assert not result.has_errors() and not result.has_validation_errors()
-    assert result.totals["update"] == 1 and result.totals["skip"] == len(rows) - 1
-    (changed,) = [row for row in result.rows if row.import_type == "update"]
-    title = changed.diff[result.diff_headers.index("title_ko")]
+    assert report.ok, [str(p) for p in report.problems]
+    assert report.counts["update"] == 1 and report.counts["skip"] == len(rows) - 1
+    ((_line, action, cells),) = report.preview(10)
+    assert action == "update"
+    title = cells[[column.name for column in report.columns].index("title_ko")]
     assert "<script>" not in title and "&lt;script&gt;" in title
     assert Milestone.objects.get(slug=FORUM_2021).title_ko != "<script>alert(1)</script> 광주"
 
 
-def test_admin_result_carries_line_column_and_reason_without_tracebacks(gwangju):
+def test_problems_carry_line_column_value_and_reason_without_python_words(gwangju):
     headers, rows = table("milestones")
     rows[1][headers.index("year")] = "2031"
     # An empty first column: what the person sees must still line up with the headers.
     headers, rows = ["", *headers], [["", *row] for row in rows]
-    dataset = spreadsheets.CSVFormat().create_dataset(to_csv(headers, rows))
+    before = snapshot()
 
-    result = resources.MilestoneResource().import_data(dataset, dry_run=False)
+    report = import_file("milestones", to_csv(headers, rows))
 
-    (invalid,) = result.invalid_rows
-    assert invalid.number == 3
-    assert invalid.values[result.diff_headers.index("year")] == "2031"
-    assert invalid.field_specific_errors["year"][0].startswith("There is no year 2031")
+    assert_refused(report, before, 3, "year", "There is no year 2031")
+    (problem,) = report.problems
+    assert problem.value == "2031"
+    assert [column.name for column in report.columns] == headers[1:]
 
     headers.remove("title_ko")
     headers[headers.index("title_en")] = "title"
-    header_result = resources.MilestoneResource().import_data(
-        spreadsheets.CSVFormat().create_dataset(to_csv(headers, [])), dry_run=True
-    )
-    assert header_result.has_errors()
-    assert all(error.traceback == "" for error in header_result.base_errors)
+    header_report = import_file("milestones", to_csv(headers, []), dry_run=True)
+    assert not header_report.ok
+    assert all(problem.line == 1 for problem in header_report.problems)
+    for problem in header_report.problems:
+        assert not PYTHON_WORDS.search(str(problem)), str(problem)
 
 
 def test_admin_export_formats_write_bom_csv_and_neutralised_xlsx(dangerous_milestone):
@@ -760,25 +760,9 @@ def test_admin_export_formats_write_bom_csv_and_neutralised_xlsx(dangerous_miles
     assert sheet[2][title].value.startswith("'=HYPERLINK")
 
 
-def test_the_librarys_own_row_by_row_import_reads_our_columns_the_same_way(gwangju):
-    # bench/ compares our engine with the library's pipeline on these same resources.
-    files = {key: export_file(key) for key in ("initiatives", "milestones")}
-    MilestoneSource.objects.all().delete()
-    Milestone.objects.all().delete()
-    Initiative.objects.all().delete()
-
-    for key in files:
-        dataset = spreadsheets.read_table(files[key]).to_dataset()
-        result = ModelResource.import_data(resources.RESOURCES[key](), dataset)
-        assert not result.has_errors() and not result.has_validation_errors()
-
-    for key, data in files.items():
-        assert export_file(key) == data
-
-
 def test_reading_errors_become_a_plain_sentence_for_the_admin_form():
     with pytest.raises(spreadsheets.SpreadsheetError) as error:
-        spreadsheets.CSVFormat().create_dataset(b"")
+        spreadsheets.read_table(b"")
     assert spreadsheets.read_error_message(error.value) == "The file is empty."
     assert "Error" not in spreadsheets.read_error_message(KeyError("x"))
 

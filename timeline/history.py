@@ -7,7 +7,10 @@ missing from the history. reversion serialises the whole record (every column, t
 many-to-many themes, and what it is told to follow) at save time, so a version holds
 exactly what the record held, in both languages.
 
-Every model of the record is registered here. A milestone's versions include its sources,
+Every model of the record is registered with reversion by ``register_versioned_models``
+(called from ``TimelineConfig.ready()``), with the options in ``VERSIONED`` -- the one place
+they are written; ``transfer/versions.py`` reads them from there to write the same
+versions in bulk. A milestone's versions include its sources,
 so restoring or recovering a milestone brings its sources back as they were. Subjects and
 years do *not* follow their milestones: restoring a subject must not undo (or delete) the
 milestones added to it since.
@@ -22,7 +25,7 @@ change or deletion (``record_baseline``), so that that change too can be undone.
 """
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import reversion
 from django.db import models
@@ -38,11 +41,36 @@ if TYPE_CHECKING:
 
 _M = TypeVar("_M", bound=models.Model)
 
-# What a model's versions include besides its own row and many-to-many fields.
-FOLLOW: dict[type[models.Model], tuple[str, ...]] = {Milestone: ("sources",)}
+# Every versioned model and the options it is registered with (``reversion.register``'s
+# keywords). Only ``follow`` is used: a version holds the record's whole row, its
+# many-to-many fields and the relations named here.
+VERSIONED: dict[type[models.Model], dict[str, Any]] = {
+    Theme: {},
+    Year: {},
+    Initiative: {},
+    Policy: {},
+    Institution: {},
+    Milestone: {"follow": ("sources",)},
+    MilestoneSource: {},
+}
 
-for _model in (Theme, Year, Initiative, Policy, Institution, Milestone, MilestoneSource):
-    reversion.register(_model, follow=FOLLOW.get(_model, ()))
+
+def follow(model: type[models.Model]) -> tuple[str, ...]:
+    """The relations a version of ``model`` includes besides its own row."""
+    return tuple(VERSIONED.get(model, {}).get("follow", ()))
+
+
+def register_versioned_models() -> None:
+    """Register the record's models with reversion, with the options in ``VERSIONED``.
+
+    reversion's admin, autodiscovered before this app is ready, registers the models it
+    administers with options it guesses from their inlines; ours replace them, so what is
+    versioned is decided here, whatever the order of the apps.
+    """
+    for model, options in VERSIONED.items():
+        if reversion.is_registered(model):
+            reversion.unregister(model)
+        reversion.register(model, **options)
 
 
 def with_versioned_relations(queryset: QuerySet[_M]) -> QuerySet[_M]:
@@ -50,7 +78,7 @@ def with_versioned_relations(queryset: QuerySet[_M]) -> QuerySet[_M]:
     fields, followed relations), so that recording many records costs a few queries, not
     a few per record."""
     related = [field.name for field in queryset.model._meta.many_to_many]
-    return queryset.prefetch_related(*related, *FOLLOW.get(queryset.model, ()))
+    return queryset.prefetch_related(*related, *follow(queryset.model))
 
 
 def record_revision(

@@ -1,14 +1,37 @@
-"""What every record shares: the year range, bilingual required text, publishing."""
+"""What every record shares: the year range, bilingual required text, publishing, and the
+one place each rule's wording lives: the constraints' ``violation_error_message``.
 
-from typing import Self, TypeVar, cast
+A rule the database enforces is a named ``CheckConstraint`` with its message; the model's
+``clean()`` (hence the admin's forms) and the import report the same sentence by looking
+the constraint up by name (``constraint_message``), so the wording cannot drift apart.
+"""
+
+from typing import Self, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
+from django.utils.functional import Promise
 
 MIN_YEAR = 1900
 MAX_YEAR = 2100
+
+
+def constraint_message(model: type[models.Model], name: str) -> str | Promise:
+    """The sentence for a record of ``model`` that breaks its constraint called ``name``.
+
+    Lazy, as written on the constraint: a ValidationError shows it in the language of
+    whoever reads it. (The messages name no ``%(name)s``, so they need no formatting.)
+    """
+    for constraint in model._meta.constraints:
+        if constraint.name == name:
+            return constraint.violation_error_message
+    raise LookupError(f"{model.__name__} has no constraint {name}")
+
+
+def missing_text_message(model: type[models.Model], field: str) -> str | Promise:
+    """The sentence for a record of ``model`` with its ``field`` in neither language."""
+    return constraint_message(model, f"{model._meta.model_name}_has_{field}")
 
 
 def either_language(field: str) -> Q:
@@ -21,11 +44,19 @@ def either_language(field: str) -> Q:
     )
 
 
+def has_text_constraint(field: str, message: str) -> models.CheckConstraint:
+    """The constraint that a record has its ``field`` in Korean or in English."""
+    return models.CheckConstraint(
+        condition=either_language(field),
+        name=f"%(class)s_has_{field}",
+        violation_error_message=message,
+    )
+
+
 def require_either_language(instance: models.Model, field: str) -> None:
     """Refuse ``instance`` unless ``field`` has text in Korean or in English."""
     if not (getattr(instance, f"{field}_ko", "") or getattr(instance, f"{field}_en", "")):
-        label = cast(models.Field, instance._meta.get_field(field)).verbose_name
-        message = _("Enter the %(field)s in Korean or in English.") % {"field": label}
+        message = missing_text_message(type(instance), field)
         raise ValidationError({f"{field}_ko": message, f"{field}_en": message})
 
 

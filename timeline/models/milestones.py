@@ -10,13 +10,15 @@ from django.utils.translation import gettext_lazy as _
 
 from timeline.models.base import (
     PublishableQuerySet,
-    either_language,
+    constraint_message,
+    has_text_constraint,
     require_either_language,
 )
 from timeline.models.record import Year
-from timeline.models.subjects import Initiative, Institution, Policy, Subject
+from timeline.models.subjects import SUBJECT_MODELS, Subject
 
-SUBJECT_FIELDS = ("initiative", "policy", "institution")
+# A milestone's links to its subject, one per kind, named after the kind.
+SUBJECT_FIELDS = tuple(SUBJECT_MODELS)
 
 _S = TypeVar("_S", bound=Subject)
 
@@ -107,9 +109,9 @@ class Milestone(models.Model):
             "Where public sources disagree on a date or a figure, say so here, naming them."
         ),
     )
-    initiative = subject_link(Initiative)
-    policy = subject_link(Policy)
-    institution = subject_link(Institution)
+    initiative = subject_link(SUBJECT_MODELS["initiative"])
+    policy = subject_link(SUBJECT_MODELS["policy"])
+    institution = subject_link(SUBJECT_MODELS["institution"])
     is_published = models.BooleanField(_("published"), default=False)
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
@@ -139,7 +141,7 @@ class Milestone(models.Model):
                 name="milestone_date_has_precision",
                 violation_error_message=_("A date needs its precision, and a precision its date."),
             ),
-            models.CheckConstraint(condition=either_language("title"), name="milestone_has_title"),
+            has_text_constraint("title", _("Enter the title in Korean or in English.")),
         ]
         indexes = [
             models.Index(fields=["-year", "order", "id"], name="milestone_timeline_order_idx"),
@@ -169,12 +171,11 @@ class Milestone(models.Model):
         require_either_language(self, "title")
         chosen = [field for field in SUBJECT_FIELDS if getattr(self, f"{field}_id")]
         if len(chosen) != 1:
-            message = _("Choose exactly one subject: an initiative, a policy or an institution.")
+            message = constraint_message(Milestone, "milestone_exactly_one_subject")
             raise ValidationError(dict.fromkeys(chosen or SUBJECT_FIELDS, message))
-        if self.date and not self.date_precision:
-            raise ValidationError({"date_precision": _("Say how precise the date is.")})
-        if self.date_precision and not self.date:
-            raise ValidationError({"date": _("Enter the date, or clear its precision.")})
+        if bool(self.date) != bool(self.date_precision):
+            message = constraint_message(Milestone, "milestone_date_has_precision")
+            raise ValidationError({"date" if self.date_precision else "date_precision": message})
 
 
 class MilestoneSource(models.Model):

@@ -6,13 +6,14 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from timeline.models.base import (
     MAX_YEAR,
     MIN_YEAR,
     PublishableManager,
-    either_language,
+    has_text_constraint,
     require_either_language,
 )
 
@@ -31,9 +32,7 @@ class Theme(models.Model):
         verbose_name_plural = _("themes")
         permissions = [("publish_theme", "Can publish and unpublish themes")]
         ordering = ["order", "slug"]
-        constraints = [
-            models.CheckConstraint(condition=either_language("name"), name="theme_has_name")
-        ]
+        constraints = [has_text_constraint("name", _("Enter the name in Korean or in English."))]
 
     def __str__(self) -> str:
         return self.name or self.slug
@@ -64,7 +63,11 @@ class Year(models.Model):
         ordering = ["-year"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(year__gte=MIN_YEAR) & Q(year__lte=MAX_YEAR), name="year_in_sane_range"
+                condition=Q(year__gte=MIN_YEAR) & Q(year__lte=MAX_YEAR),
+                name="year_in_sane_range",
+                violation_error_message=format_lazy(
+                    _("The year must be between {min} and {max}."), min=MIN_YEAR, max=MAX_YEAR
+                ),
             )
         ]
 

@@ -1,4 +1,9 @@
-"""The subjects milestones are about: initiatives, policies and institutions."""
+"""The subjects milestones are about: initiatives, policies and institutions.
+
+``SUBJECT_MODELS`` is the one list of subject kinds ("initiative", "policy",
+"institution", in this order); the milestone's subject links, the public filters, charts
+and exports, the import's columns and the demo data all read it.
+"""
 
 from typing import ClassVar, Self, TypeVar
 
@@ -7,13 +12,15 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from timeline.models.base import (
     MAX_YEAR,
     MIN_YEAR,
     PublishableQuerySet,
-    either_language,
+    constraint_message,
+    has_text_constraint,
     require_either_language,
 )
 from timeline.models.record import Theme
@@ -63,9 +70,7 @@ class Subject(models.Model):
     class Meta:
         abstract = True
         ordering = ["slug"]
-        constraints = [
-            models.CheckConstraint(condition=either_language("name"), name="%(class)s_has_name")
-        ]
+        constraints = [has_text_constraint("name", _("Enter the name in Korean or in English."))]
         indexes = [
             models.Index(fields=["is_published", "slug"], name="%(class)s_published_slug_idx")
         ]
@@ -145,6 +150,7 @@ class Policy(Subject):
                 | Q(period_end__isnull=True)
                 | Q(period_start__lte=models.F("period_end")),
                 name="policy_period_in_order",
+                violation_error_message=_("The period cannot end before it starts."),
             ),
         ]
 
@@ -163,7 +169,8 @@ class Policy(Subject):
     def clean(self) -> None:
         super().clean()
         if self.period_start and self.period_end and self.period_start > self.period_end:
-            raise ValidationError({"period_end": _("The period cannot end before it starts.")})
+            message = constraint_message(Policy, "policy_period_in_order")
+            raise ValidationError({"period_end": message})
 
 
 class Institution(Subject):
@@ -196,7 +203,9 @@ class Institution(Subject):
         constraints = [
             *Subject.Meta.constraints,
             models.CheckConstraint(
-                condition=~Q(parent=models.F("pk")), name="institution_not_its_own_parent"
+                condition=~Q(parent=models.F("pk")),
+                name="institution_not_its_own_parent",
+                violation_error_message=_("An institution cannot be its own parent."),
             ),
         ]
 
@@ -207,4 +216,18 @@ class Institution(Subject):
     def clean(self) -> None:
         super().clean()
         if self.parent_id and self.parent_id == self.pk:
-            raise ValidationError({"parent": _("An institution cannot be its own parent.")})
+            message = constraint_message(Institution, "institution_not_its_own_parent")
+            raise ValidationError({"parent": message})
+
+
+# The kinds of subject, in the order they are listed everywhere.
+SUBJECT_MODELS: dict[str, type[Subject]] = {
+    model.KIND: model for model in (Initiative, Policy, Institution)
+}
+
+
+def kind_label(kind: str) -> str:
+    """'Initiative', 'Policy' or 'Institution' in the active language (the models' own
+    names); '' for anything else."""
+    model = SUBJECT_MODELS.get(kind)
+    return capfirst(model._meta.verbose_name) if model else ""

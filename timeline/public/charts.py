@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Max, Min, QuerySet
 
 from timeline.caching.remembered import remembered
-from timeline.models import Milestone
-from timeline.public.filters import SUBJECT_MODELS, kind_label
+from timeline.models import SUBJECT_MODELS, Milestone, kind_label
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise

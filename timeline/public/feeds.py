@@ -9,9 +9,8 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
-from timeline.models import Milestone, Subject
+from timeline.models import Milestone, Subject, kind_label
 from timeline.public.dates import precise_date
-from timeline.public.filters import kind_label
 from timeline.public.views import public_milestones
 
 if TYPE_CHECKING:

@@ -19,7 +19,6 @@ from django.forms.renderers import BaseRenderer
 from django.http import HttpRequest, QueryDict
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_filters import CharFilter, Filter, FilterSet, MultipleChoiceFilter
 from django_filters.filterset import filterset_factory
@@ -30,12 +29,12 @@ from timeline.models import (
     MAX_YEAR,
     MIN_YEAR,
     SUBJECT_FIELDS,
+    SUBJECT_MODELS,
     Initiative,
-    Institution,
     Milestone,
-    Policy,
     Subject,
     Theme,
+    kind_label,
 )
 from timeline.models.milestones import MilestoneQuerySet
 from timeline.public.search import contains
@@ -43,20 +42,10 @@ from timeline.public.search import contains
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-SUBJECT_MODELS: dict[str, type[Subject]] = {
-    model.KIND: model for model in (Initiative, Policy, Institution)
-}
-
 # Long enough for any real search, short enough that a pasted essay is refused politely.
 MAX_SEARCH_LENGTH = 200
 # More words than anyone types; bounds the size of the generated query.
 MAX_SEARCH_TERMS = 8
-
-
-def kind_label(kind: str) -> "StrOrPromise":
-    """'Initiative', 'Policy' or 'Institution' in the active language (the models' own names)."""
-    model = SUBJECT_MODELS.get(kind)
-    return capfirst(cast("StrOrPromise", model._meta.verbose_name)) if model else ""
 
 
 def kind_choices() -> list[tuple[str, "StrOrPromise"]]:
@@ -347,5 +336,3 @@ SUBJECT_FILTERSETS: dict[type[Subject], type[SubjectFilterSet]] = {
     model: filterset_factory(model, filterset=SubjectFilterSet) for model in SUBJECT_MODELS.values()
 }
 InitiativeFilterSet = SUBJECT_FILTERSETS[Initiative]
-PolicyFilterSet = SUBJECT_FILTERSETS[Policy]
-InstitutionFilterSet = SUBJECT_FILTERSETS[Institution]

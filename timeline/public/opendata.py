@@ -14,7 +14,6 @@ from django.utils import timezone, translation
 from timeline.models import Milestone
 
 # Korea Open Government License (공공누리), Type 1: use for any purpose, with attribution.
-KOGL_TYPE = 1
 KOGL_URL = "https://www.kogl.or.kr/info/license.do#05-tab"
 KOGL_NAME = {
     "ko": "공공누리 제1유형: 출처표시",
@@ -211,9 +210,6 @@ MILESTONE_COLUMNS = (
         "Always true in the public downloads, which hold published records only.",
     ),
 )
-
-# Exactly one of these three names each milestone's subject; the other two are empty.
-SUBJECT_COLUMNS = ("initiative", "policy", "institution")
 
 
 def reference_date() -> datetime.date | None:

@@ -22,7 +22,15 @@ from django.views.generic.list import MultipleObjectMixin
 from django_filters.views import FilterView
 
 from timeline.caching.remembered import remembered
-from timeline.models import SUBJECT_FIELDS, Institution, Milestone, Subject, Theme, Year
+from timeline.models import (
+    SUBJECT_FIELDS,
+    SUBJECT_MODELS,
+    Institution,
+    Milestone,
+    Subject,
+    Theme,
+    Year,
+)
 from timeline.models.milestones import MilestoneQuerySet
 from timeline.public import opendata, structured_data
 from timeline.public.charts import (
@@ -34,7 +42,7 @@ from timeline.public.charts import (
     year_counts,
     year_strip,
 )
-from timeline.public.filters import SUBJECT_FILTERSETS, SUBJECT_MODELS, MilestoneFilterSet
+from timeline.public.filters import SUBJECT_FILTERSETS, MilestoneFilterSet
 
 LATEST_MILESTONES = 6
 

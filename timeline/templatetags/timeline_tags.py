@@ -14,8 +14,8 @@ from django.utils.html import format_html
 from django.utils.translation import get_language_info
 
 from timeline.languages import shown_language
+from timeline.models import kind_label as _kind_label
 from timeline.public import dates
-from timeline.public.filters import kind_label as _kind_label
 from timeline.templatetags.site_tags import canonical_url
 
 if TYPE_CHECKING:

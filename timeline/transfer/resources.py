@@ -1,12 +1,12 @@
 """Import and export: the CSV contract in code.
 
-One django-import-export resource per model declares the columns, in file order. The
-library's per-row import (a query or more per row, unknown many-to-many slugs silently
-dropped, exception names on screen) is replaced by the engine in ``importing.py``,
-behind the same ``Resource.import_data()`` / ``Resource.export()`` API, so the
-library's admin views work unchanged. The import is all-or-nothing: every problem is
-reported with its line (as Excel numbers it), column, value and a plain reason, and if
-there is any, nothing is written.
+One django-import-export resource per model declares the columns, in file order (its
+``Meta.fields`` and declared fields, which the admin's Export screen lists too). The
+library's per-row import is not used: ``import_table`` runs our engine
+(``pipeline.Importer``) and ``export`` / ``export_rows`` read the records in a few queries
+(``exporting``). The import is all-or-nothing: every problem is reported with its line (as
+Excel numbers it), column, value and a plain reason, and if there is any, nothing is
+written.
 
 Column rules that a person editing the file should know:
 
@@ -21,63 +21,47 @@ Column rules that a person editing the file should know:
 * ``initiative`` / ``policy`` / ``institution``: a milestone names exactly one of them.
 * Booleans: true/false, 1/0, yes/no, y/n, 예/아니오. Dates: YYYY-MM-DD (2014. 5. 18. too).
 
-Public API (for the admin, the public export views and the commands):
-``RESOURCES``, ``MODEL_KEYS``, ``resource_for(key)``, ``export_rows(key, queryset)``,
-``export_file(key, queryset, file_type)``, ``export_filename(key, file_type)``,
-``import_file(key, data, filename=..., dry_run=..., user=..., progress=...)``,
-``import_table(...)``; ``ImportReport`` is what an import returns.
+A rule across a row's columns reports the model's own sentence for it (the constraint's
+``violation_error_message``: ``timeline.models.constraint_message``), as its forms do.
 
-Who imports (``user``; None is the operator on the command line) matters twice: someone
-who may not publish imports drafts only (rows that would publish, or change a published
-record, are refused: ``Importer.check_roles``), and a committed import is one revision in
-the history with their name and the file's (``import_history``).
+Public API (for the admin, the public export views and the commands): ``RESOURCES``,
+``MODEL_KEYS``, ``resource_for``, ``export_rows``, ``export_file``, ``export_filename``,
+``import_file`` and ``import_table``, which return an ``ImportReport``. Who imports
+(``user``; None: the operator) matters: see ``roles`` and ``versions``.
 """
 
+from collections.abc import Callable, Collection
 from pathlib import Path
+from typing import Any
 
+import tablib
 from django.db import models
+from django.db.models.query import QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
-from timeline.models import Initiative, Institution, Milestone, Policy, Theme, Year
-from timeline.transfer import spreadsheets
-from timeline.transfer.importing import (
-    BooleanColumn,
-    ChoiceColumn,
-    Column,
-    DateColumn,
-    Importer,
-    ImportReport,
-    IntegerColumn,
-    ManyColumn,
-    Pending,
-    PlainError,
-    RelatedColumn,
-    SourcesColumn,
-    TextColumn,
-    format_sources,
-    missing_translation_message,
+from timeline.models import (
+    SUBJECT_FIELDS,
+    Initiative,
+    Institution,
+    Milestone,
+    Policy,
+    Theme,
+    Year,
+    constraint_message,
+    missing_text_message,
 )
+from timeline.transfer import declared, exporting, spreadsheets
+from timeline.transfer.columns import Column, TextColumn
+from timeline.transfer.declared import SourcesWidget
+from timeline.transfer.pipeline import Importer, Progress, Row
+from timeline.transfer.relations import Pending
+from timeline.transfer.report import ImportReport
 
-
-class SourcesWidget(widgets.Widget):
-    """The library-side view of the ``sources`` column (admin field lists, stock export)."""
-
-    def clean(self, value, row=None, **kwargs):
-        return SourcesColumn("sources").parse(value, None) if value else ()
-
-    def render(self, value, obj=None, **kwargs):
-        if value is None:
-            return ""
-        return format_sources((source.label, source.url) for source in value.all())
-
-
-class SourcesField(fields.Field):
-    """The ``sources`` column for the library; an unsaved milestone has no sources yet."""
-
-    def get_value(self, instance):
-        return None if instance.pk is None else super().get_value(instance)
+# ``problem(columns, message)``: report a rule broken across these columns of a row.
+Problem = Callable[[str | tuple[str, ...], str | Promise], None]
 
 
 # --- Resources --------------------------------------------------------------------
@@ -88,70 +72,37 @@ class TimelineResource(resources.ModelResource):
 
     model_key = ""
     key_column = "slug"
-    header_one_of = ()  # groups of columns of which new records need at least one
-    linked_columns = ()  # groups of columns that together hold one value
-    slug_sources = ()  # attnames a new record's slug is made from, in order of preference
+    header_one_of: tuple[tuple[str, ...], ...] = ()  # groups new records need one column of
+    linked_columns: tuple[tuple[str, ...], ...] = ()  # groups of columns holding one value
+    slug_sources: tuple[str, ...] = ()  # attnames a new record's slug is made from, in order
     generates_keys = True  # a row without a key is a new record with a key made for it
-
-    class Meta:
-        skip_unchanged = True
-        report_skipped = True
+    _columns: list[Column]
 
     # Columns -------------------------------------------------------------------
 
     @classmethod
-    def get_columns(cls):
+    def get_columns(cls) -> list[Column]:
         if "_columns" not in cls.__dict__:
-            cls._columns = cls._compile_columns()
+            cls._columns = declared.columns_of(cls)
         return cls._columns
 
     @classmethod
-    def _compile_columns(cls):
-        model = cls._meta.model
-        columns = []
-        for name in cls._meta.fields:
-            resource_field = cls.fields[name]
-            widget = resource_field.widget
-            if isinstance(widget, SourcesWidget):
-                columns.append(SourcesColumn(name))
-                continue
-            model_field = model._meta.get_field(resource_field.attribute)
-            if isinstance(widget, widgets.ManyToManyWidget):
-                columns.append(ManyColumn(name, model_field, widget.field))
-            elif isinstance(model_field, models.ForeignKey):
-                key = getattr(widget, "field", None) or model_field.target_field.attname
-                columns.append(RelatedColumn(name, model_field, key))
-            elif isinstance(model_field, models.BooleanField):
-                columns.append(BooleanColumn(name, model_field))
-            elif isinstance(model_field, models.DateField):
-                columns.append(DateColumn(name, model_field))
-            elif isinstance(model_field, models.IntegerField):
-                columns.append(IntegerColumn(name, model_field))
-            elif model_field.choices:
-                columns.append(ChoiceColumn(name, model_field))
-            else:
-                columns.append(TextColumn(name, model_field))
-        by_name = {column.name: column for column in columns}
-        for group in cls.linked_columns:
-            for name in group:
-                by_name[name].siblings = tuple(by_name[other] for other in group if other != name)
-        return columns
+    def key_attname(cls) -> str:
+        attname = next(c for c in cls.get_columns() if c.name == cls.key_column).attname
+        assert attname is not None
+        return attname
 
     @classmethod
-    def key_attname(cls):
-        return next(c for c in cls.get_columns() if c.name == cls.key_column).attname
+    def scalar_attnames(cls) -> list[str]:
+        return [column.attname for column in cls.get_columns() if column.attname]
 
     @classmethod
-    def scalar_attnames(cls):
-        return [column.attname for column in cls.get_columns() if not column.external]
-
-    @classmethod
-    def scalar_attname_set(cls):
+    def scalar_attname_set(cls) -> frozenset[str]:
         return frozenset(cls.scalar_attnames())
 
     @classmethod
-    def new_record_defaults(cls):
-        defaults = {}
+    def new_record_defaults(cls) -> dict[str, Any]:
+        defaults: dict[str, Any] = {}
         for column in cls.get_columns():
             if column.external:
                 defaults[column.name] = ()
@@ -159,52 +110,44 @@ class TimelineResource(resources.ModelResource):
                 default = column.field.get_default()
                 if default is None and isinstance(column, TextColumn) and not column.field.null:
                     default = ""
-                defaults[column.attname] = default
+                defaults[column.attname or column.name] = default
         return defaults
+
+    @classmethod
+    def file_with_columns(cls, names: Collection[str]) -> str | None:
+        """The model key of the file that has all these columns, if any: a hint for a
+        person who chose the wrong file."""
+        for key, resource in RESOURCES.items():
+            if set(names) <= {column.name for column in resource.get_columns()}:
+                return key
+        return None
 
     # Checks a subclass adds ----------------------------------------------------
 
-    def check_row(self, values, existing, problem):
+    def check_row(self, values: dict[str, Any], existing: dict | None, problem: Problem) -> None:
         """Rules across a row's columns; ``problem(columns, message)`` reports one."""
 
-    def check_rows(self, rows, importer):
+    def check_rows(self, rows: list[Row], importer: Importer) -> None:
         """Rules across rows (e.g. loops); rows have ``merged`` values."""
 
-    def prepare_new(self, rows, importer):
+    def prepare_new(self, rows: list[Row], importer: Importer) -> None:
         """Fill values new records need that the file left empty."""
 
-    def fallback_slug(self, values):
+    def fallback_slug(self, values: dict[str, Any]) -> str:
         return self._meta.model._meta.model_name
 
-    # The library's API ---------------------------------------------------------
-
-    def import_data(
-        self,
-        dataset,
-        dry_run=False,
-        raise_errors=False,
-        use_transactions=None,
-        collect_failed_rows=False,
-        rollback_on_validation_errors=False,
-        **kwargs,
-    ):
-        """Import a tablib Dataset all-or-nothing; returns the library's ``Result``.
-
-        ``user`` and ``file_name`` (the library's admin passes both) work as in ``import_table``.
-        """
-        report = self.import_table(
-            list(dataset.headers or []),
-            [list(row) for row in dataset],
-            dry_run=dry_run,
-            encoding=getattr(dataset, "source_encoding", ""),
-            user=kwargs.get("user"),
-            filename=kwargs.get("file_name") or "",
-        )
-        return report.to_library_result()
+    # Import and export ---------------------------------------------------------
 
     def import_table(
-        self, headers, rows, dry_run=False, progress=None, encoding="", user=None, filename=""
-    ):
+        self,
+        headers: list,
+        rows: list[list],
+        dry_run: bool = False,
+        progress: Progress | None = None,
+        encoding: str = "",
+        user: Any = None,
+        filename: str = "",
+    ) -> ImportReport:
         """Import cells already read (``rows[i]`` is line i + 2); ``encoding``: the file's.
 
         ``user``: who imports. Their role limits what the file may do (an editor imports
@@ -214,73 +157,28 @@ class TimelineResource(resources.ModelResource):
         importer = Importer(self, headers, rows, dry_run, progress, encoding, user, filename)
         return importer.run()
 
-    def export(self, queryset=None, **kwargs):
-        """A tablib Dataset of the queryset (default: every record), in file columns."""
-        import tablib
-
+    def export(self, queryset: QuerySet | None = None, **kwargs: Any) -> tablib.Dataset:
+        """A tablib Dataset of the queryset (default: every record), in file columns: what
+        the library's Export screen writes, through our writers (spreadsheets.ADMIN_FORMATS)."""
         headers, rows = self.export_rows(queryset, kwargs.get("export_fields"))
         dataset = tablib.Dataset(headers=headers)
         for row in rows:
             dataset.append(row)
         return dataset
 
-    def export_rows(self, queryset=None, selected=None):
+    def export_rows(
+        self, queryset: QuerySet | None = None, selected: Collection[str] | None = None
+    ) -> tuple[list[str], list[list]]:
+        """(headers, rows) of these records (default: all), in a few queries whatever their number."""
         columns = self.get_columns()
         if selected:
             columns = [column for column in columns if column.name in selected]
-        model = self._meta.model
-        queryset = model.objects.all() if queryset is None else queryset
-        queryset = queryset.prefetch_related(None)
-        scalar = [column for column in columns if not column.external]
-        records = list(queryset.values_list("pk", *(column.export_path for column in scalar)))
-        external = [column for column in columns if column.external]
-        maps = {}
-        if external:
-            if queryset.query.is_sliced:
-                owners = [record[0] for record in records]
-            else:
-                owners = queryset.order_by().values("pk")
-            maps = {column.name: column.export_map(owners) for column in external}
-        plan, position = [], 1
-        for column in columns:
-            if column.external:
-                plan.append((None, maps[column.name], None))
-            else:
-                convert = column.export_value
-                if type(column).export_value is Column.export_value:
-                    convert = None
-                plan.append((position, None, convert))
-                position += 1
-        rows = [
-            [
-                (convert(record[index]) if convert else record[index])
-                if index is not None
-                else mapping.get(record[0], "")
-                for index, mapping, convert in plan
-            ]
-            for record in records
-        ]
-        return [column.name for column in columns], rows
-
-    def get_error_result_class(self):
-        return PlainError
-
-    # The library's own per-row import stays usable (bench/ compares against it): it
-    # cannot assign a reverse relation, so sources are saved after the record.
-    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
-        if not isinstance(field.widget, SourcesWidget):
-            super().import_field(field, instance, row, is_m2m, **kwargs)
-
-    def save_m2m(self, instance, row, **kwargs):
-        super().save_m2m(instance, row, **kwargs)
-        for resource_field in self.get_import_fields():
-            name = resource_field.column_name
-            if isinstance(resource_field.widget, SourcesWidget) and name in row:
-                pairs = resource_field.widget.clean(row[name])
-                SourcesColumn(name).replace([(instance.pk, pairs)], [instance.pk])
+        if queryset is None:
+            queryset = self._meta.model.objects.all()
+        return exporting.table(columns, queryset)
 
 
-def _themes_field(model):
+def _themes_field(model: type[models.Model]) -> fields.Field:
     return fields.Field(
         attribute="themes",
         column_name="themes",
@@ -288,15 +186,18 @@ def _themes_field(model):
     )
 
 
-def _ref(attribute, model, key="slug"):
+def _ref(attribute: str, model: type[models.Model], key: str = "slug") -> fields.Field:
     return fields.Field(
         attribute=attribute, column_name=attribute, widget=widgets.ForeignKeyWidget(model, key)
     )
 
 
-def _either_language(values, field_name, problem):
+def _either_language(
+    model: type[models.Model], values: dict[str, Any], field_name: str, problem: Problem
+) -> None:
     if not (values.get(f"{field_name}_ko") or values.get(f"{field_name}_en")):
-        problem((f"{field_name}_ko", f"{field_name}_en"), missing_translation_message(field_name))
+        columns = (f"{field_name}_ko", f"{field_name}_en")
+        problem(columns, missing_text_message(model, field_name))
 
 
 class ThemeResource(TimelineResource):
@@ -315,10 +216,9 @@ class ThemeResource(TimelineResource):
             "order",
             "is_published",
         )
-        import_id_fields = ("slug",)
 
-    def check_row(self, values, existing, problem):
-        _either_language(values, "name", problem)
+    def check_row(self, values: dict[str, Any], existing: dict | None, problem: Problem) -> None:
+        _either_language(Theme, values, "name", problem)
 
 
 class YearResource(TimelineResource):
@@ -329,7 +229,6 @@ class YearResource(TimelineResource):
     class Meta:
         model = Year
         fields = ("year", "headline_ko", "headline_en", "summary_ko", "summary_en", "is_published")
-        import_id_fields = ("year",)
 
 
 class SubjectResource(TimelineResource):
@@ -337,14 +236,17 @@ class SubjectResource(TimelineResource):
     slug_sources = ("name_en",)
     themes = _themes_field(Theme)
 
-    def check_row(self, values, existing, problem):
-        _either_language(values, "name", problem)
+    def check_row(self, values: dict[str, Any], existing: dict | None, problem: Problem) -> None:
+        _either_language(self._meta.model, values, "name", problem)
 
-    def fallback_slug(self, values):
+    def fallback_slug(self, values: dict[str, Any]) -> str:
         return self._meta.model.KIND
 
 
-SUBJECT_TEXT = ("summary_ko", "summary_en", "description_ko", "description_en")
+def subject_columns(*own: str) -> tuple[str, ...]:
+    """A subject file's columns, with the kind's ``own`` after its names."""
+    text = ("summary_ko", "summary_en", "description_ko", "description_en")
+    return ("slug", "name_ko", "name_en", *own, *text, "themes", "website", "is_published")
 
 
 class InitiativeResource(SubjectResource):
@@ -352,17 +254,7 @@ class InitiativeResource(SubjectResource):
 
     class Meta:
         model = Initiative
-        fields = (
-            "slug",
-            "name_ko",
-            "name_en",
-            "initiative_type",
-            *SUBJECT_TEXT,
-            "themes",
-            "website",
-            "is_published",
-        )
-        import_id_fields = ("slug",)
+        fields = subject_columns("initiative_type")
 
 
 class PolicyResource(SubjectResource):
@@ -370,25 +262,14 @@ class PolicyResource(SubjectResource):
 
     class Meta:
         model = Policy
-        fields = (
-            "slug",
-            "name_ko",
-            "name_en",
-            "policy_type",
-            "period_start",
-            "period_end",
-            *SUBJECT_TEXT,
-            "themes",
-            "website",
-            "is_published",
-        )
-        import_id_fields = ("slug",)
+        fields = subject_columns("policy_type", "period_start", "period_end")
 
-    def check_row(self, values, existing, problem):
+    def check_row(self, values: dict[str, Any], existing: dict | None, problem: Problem) -> None:
         super().check_row(values, existing, problem)
         start, end = values.get("period_start"), values.get("period_end")
         if start and end and start > end:
-            problem(("period_start", "period_end"), _("The period cannot end before it starts."))
+            message = constraint_message(Policy, "policy_period_in_order")
+            problem(("period_start", "period_end"), message)
 
 
 class InstitutionResource(SubjectResource):
@@ -397,29 +278,18 @@ class InstitutionResource(SubjectResource):
 
     class Meta:
         model = Institution
-        fields = (
-            "slug",
-            "name_ko",
-            "name_en",
-            "institution_type",
-            "parent",
-            *SUBJECT_TEXT,
-            "themes",
-            "website",
-            "is_published",
-        )
-        import_id_fields = ("slug",)
+        fields = subject_columns("institution_type", "parent")
 
-    def check_rows(self, rows, importer):
+    def check_rows(self, rows: list[Row], importer: Importer) -> None:
         """No institution may end up above itself, however long the chain of parents."""
-        if not any(c.name == "parent" for i, c in importer.present):
+        if not any(c.name == "parent" for c in importer.present_columns):
             return
-        parent_of = {}
-        slug_of = {}
+        parent_id_of: dict[str, Any] = {}
+        slug_of: dict[Any, str] = {}
         for pk, slug, parent_id in Institution._base_manager.values_list("pk", "slug", "parent_id"):
             slug_of[pk] = slug
-            parent_of[slug] = parent_id
-        parent_of = {slug: slug_of.get(parent_id) for slug, parent_id in parent_of.items()}
+            parent_id_of[slug] = parent_id
+        parent_of = {slug: slug_of.get(parent_id) for slug, parent_id in parent_id_of.items()}
         for row in rows:
             parent = row.merged.get("parent_id")
             key = row.key or f"line {row.line}"
@@ -433,7 +303,7 @@ class InstitutionResource(SubjectResource):
             if current == key:
                 index = next(i for i, c in importer.present if c.name == "parent")
                 message = (
-                    _("An institution cannot be its own parent.")
+                    constraint_message(Institution, "institution_not_its_own_parent")
                     if len(chain) == 1
                     else _("These parents make a loop: %(chain)s.")
                     % {"chain": " → ".join([*chain, key])}
@@ -443,20 +313,17 @@ class InstitutionResource(SubjectResource):
                 row.ok = False
 
 
-MILESTONE_SUBJECTS = ("initiative", "policy", "institution")
-
-
 class MilestoneResource(TimelineResource):
     model_key = "milestones"
-    header_one_of = (("title_ko", "title_en"), MILESTONE_SUBJECTS)
-    linked_columns = (MILESTONE_SUBJECTS,)
+    header_one_of = (("title_ko", "title_en"), SUBJECT_FIELDS)
+    linked_columns = (SUBJECT_FIELDS,)
     slug_sources = ("title_en",)
 
     year = _ref("year", Year, "year")
     initiative = _ref("initiative", Initiative)
     policy = _ref("policy", Policy)
     institution = _ref("institution", Institution)
-    sources = SourcesField(attribute="sources", column_name="sources", widget=SourcesWidget())
+    sources = fields.Field(attribute="sources", column_name="sources", widget=SourcesWidget())
 
     class Meta:
         model = Milestone
@@ -472,31 +339,21 @@ class MilestoneResource(TimelineResource):
             "summary_en",
             "note_ko",
             "note_en",
-            *MILESTONE_SUBJECTS,
+            *SUBJECT_FIELDS,
             "sources",
             "is_published",
         )
-        import_id_fields = ("slug",)
 
-    def check_row(self, values, existing, problem):
-        _either_language(values, "title", problem)
-        chosen = [name for name in MILESTONE_SUBJECTS if values.get(f"{name}_id") is not None]
+    def check_row(self, values: dict[str, Any], existing: dict | None, problem: Problem) -> None:
+        _either_language(Milestone, values, "title", problem)
+        chosen = [name for name in SUBJECT_FIELDS if values.get(f"{name}_id") is not None]
         if len(chosen) != 1:
-            problem(
-                MILESTONE_SUBJECTS,
-                _("Name exactly one subject: an initiative, a policy or an institution.")
-                if not chosen
-                else _(
-                    "Name only one subject: an initiative, a policy or an institution, not %(count)d."
-                )
-                % {"count": len(chosen)},
-            )
-        if values.get("date") and not values.get("date_precision"):
-            problem("date_precision", _("Say how precise the date is: year, month or day."))
-        if values.get("date_precision") and not values.get("date"):
-            problem("date", _("Enter the date, or clear its precision."))
+            problem(SUBJECT_FIELDS, constraint_message(Milestone, "milestone_exactly_one_subject"))
+        if bool(values.get("date")) != bool(values.get("date_precision")):
+            message = constraint_message(Milestone, "milestone_date_has_precision")
+            problem("date" if values.get("date_precision") else "date_precision", message)
 
-    def prepare_new(self, rows, importer):
+    def prepare_new(self, rows: list[Row], importer: Importer) -> None:
         """A new milestone without an order goes after the others of its year."""
         if not any(row.merged.get("order") is None for row in rows):
             return
@@ -515,11 +372,11 @@ class MilestoneResource(TimelineResource):
                 last[year] = last.get(year, 0) + 1
                 row.merged["order"] = last[year]
 
-    def fallback_slug(self, values):
+    def fallback_slug(self, values: dict[str, Any]) -> str:
         return f"milestone-{values.get('year_id')}"
 
     @classmethod
-    def new_record_defaults(cls):
+    def new_record_defaults(cls) -> dict[str, Any]:
         # No order yet: prepare_new puts the milestone after the others of its year.
         return {**super().new_record_defaults(), "order": None}
 
@@ -527,7 +384,7 @@ class MilestoneResource(TimelineResource):
 # --- Public API -------------------------------------------------------------------
 
 # In dependency order: importing in this order into an empty database always works.
-RESOURCES = {
+RESOURCES: dict[str, type[TimelineResource]] = {
     "themes": ThemeResource,
     "years": YearResource,
     "institutions": InstitutionResource,
@@ -539,14 +396,14 @@ MODEL_KEYS = tuple(RESOURCES)
 
 
 class UnknownModel(ValueError):
-    def __init__(self, key):
+    def __init__(self, key: str) -> None:
         super().__init__(
             _("Unknown model “%(key)s”. Choose one of: %(keys)s.")
             % {"key": key, "keys": ", ".join(MODEL_KEYS)}
         )
 
 
-def resource_for(model_key):
+def resource_for(model_key: str) -> TimelineResource:
     """The resource instance for ``years``, ``themes``, ... (``UnknownModel`` otherwise)."""
     try:
         return RESOURCES[model_key]()
@@ -554,7 +411,7 @@ def resource_for(model_key):
         raise UnknownModel(model_key) from None
 
 
-def export_rows(model_key, queryset=None):
+def export_rows(model_key: str, queryset: QuerySet | None = None) -> tuple[list[str], list[list]]:
     """(headers, rows) for these records (default: all of them, published or not).
 
     Rows hold native values (int, bool, date, str); the writers turn them into cells.
@@ -562,7 +419,7 @@ def export_rows(model_key, queryset=None):
     return resource_for(model_key).export_rows(queryset)
 
 
-def export_file(model_key, queryset=None, file_type="csv"):
+def export_file(model_key: str, queryset: QuerySet | None = None, file_type: str = "csv") -> bytes:
     """The file's bytes: ``csv`` (UTF-8 with BOM), ``xlsx`` or ``json`` (array of objects)."""
     headers, rows = export_rows(model_key, queryset)
     writer, _content_type = spreadsheets.WRITERS[file_type]
@@ -571,24 +428,40 @@ def export_file(model_key, queryset=None, file_type="csv"):
     return writer(headers, rows)
 
 
-def content_type(file_type):
+def content_type(file_type: str) -> str:
     return spreadsheets.WRITERS[file_type][1]
 
 
-def export_filename(model_key, file_type="csv"):
+def export_filename(model_key: str, file_type: str = "csv") -> str:
     return f"{model_key}-{timezone.localdate().isoformat()}.{file_type}"
 
 
 def import_table(
-    model_key, headers, rows, *, dry_run=False, progress=None, encoding="", user=None, filename=""
-):
+    model_key: str,
+    headers: list,
+    rows: list[list],
+    *,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    encoding: str = "",
+    user: Any = None,
+    filename: str = "",
+) -> ImportReport:
     """Import already-read cells (``rows[i]`` is line i + 2); returns an ``ImportReport``."""
     return resource_for(model_key).import_table(
         headers, rows, dry_run, progress, encoding, user, filename
     )
 
 
-def import_file(model_key, data, *, filename="", dry_run=False, user=None, progress=None):
+def import_file(
+    model_key: str,
+    data: bytes,
+    *,
+    filename: str = "",
+    dry_run: bool = False,
+    user: Any = None,
+    progress: Progress | None = None,
+) -> ImportReport:
     """Import a CSV or XLSX file's bytes, all-or-nothing; returns an ``ImportReport``.
 
     A file we cannot read gives a report with one problem and no rows. ``user`` is who

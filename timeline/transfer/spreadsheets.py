@@ -29,9 +29,10 @@ import datetime
 import io
 import json
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-import tablib
 from django.conf import settings
 from django.utils.translation import gettext as _
 from import_export.formats import base_formats
@@ -57,36 +58,36 @@ _EXCEL_EXTENSIONS = {"xlsx", "xlsm"}
 class SpreadsheetError(Exception):
     """A file we cannot read. ``str(error)`` is a translated sentence for the person."""
 
-    def __init__(self, message):
+    def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
 
-    def __str__(self):
+    def __str__(self) -> str:
         return str(self.message)
 
 
-def read_error_message(error):
+def read_error_message(error: Exception) -> str:
     """What to tell the person when reading their file failed (never the exception's name)."""
     if isinstance(error, SpreadsheetError):
         return str(error)
     return _("This file could not be read. Choose a .csv or .xlsx file.")
 
 
-def max_upload_bytes():
+def max_upload_bytes() -> int:
     return getattr(settings, "TIMELINE_IMPORT_MAX_BYTES", DEFAULT_MAX_UPLOAD_BYTES)
 
 
 # --- Formula neutralising ---------------------------------------------------------
 
 
-def neutralise(value):
+def neutralise(value: Any) -> Any:
     """The cell as it must be written so no spreadsheet runs it as a formula."""
     if isinstance(value, str) and value and value[0] in _GUARD_FIRST and _GUARD.match(value):
         return "'" + value
     return value
 
 
-def restore(value):
+def restore(value: Any) -> Any:
     """Undo ``neutralise``: the value as it was before export."""
     if isinstance(value, str) and value.startswith("'") and _GUARDED.match(value):
         return value[1:]
@@ -96,7 +97,7 @@ def restore(value):
 # --- Cell values ------------------------------------------------------------------
 
 
-def cell_text(value):
+def cell_text(value: Any) -> str:
     """A cell as text, the way a person would read it in the spreadsheet."""
     if value is None:
         return ""
@@ -115,7 +116,7 @@ def cell_text(value):
     return str(value)
 
 
-def is_blank(cell):
+def is_blank(cell: Any) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
@@ -131,20 +132,12 @@ class Table:
     file_type: str = "csv"
     encoding: str = ""
 
-    def to_dataset(self):
-        """The same table as a tablib Dataset (for django-import-export's admin)."""
-        dataset = tablib.Dataset(headers=list(self.headers))
-        for row in self.rows:
-            dataset.append(row)
-        dataset.source_encoding = self.encoding  # the import treats CP949 files with care
-        return dataset
 
-
-def _megabytes(size):
+def _megabytes(size: float) -> str:
     return f"{size / (1024 * 1024):.1f}".rstrip("0").rstrip(".")
 
 
-def read_table(data, filename=""):
+def read_table(data: bytes | str, filename: str = "") -> Table:
     """Read an uploaded or local file (bytes) into a ``Table``; ``SpreadsheetError`` if we can't."""
     if isinstance(data, str):
         data = data.encode("utf-8")
@@ -181,7 +174,7 @@ def read_table(data, filename=""):
     return table
 
 
-def decode_text(data):
+def decode_text(data: bytes) -> tuple[str, str]:
     """The text of a CSV file and the encoding it was in (UTF-8, UTF-16 or CP949)."""
     if data.startswith(b"\xef\xbb\xbf"):
         candidates = ["utf-8-sig"]
@@ -207,18 +200,18 @@ def decode_text(data):
     )
 
 
-def _pick_delimiter(text):
+def _pick_delimiter(text: str) -> str:
     first_line = text.split("\n", 1)[0]
     counts = {delimiter: first_line.count(delimiter) for delimiter in (",", ";", "\t")}
-    best = max(counts, key=counts.get)
+    best = max(counts, key=lambda delimiter: counts[delimiter])
     return best if counts[best] else ","
 
 
-def _read_csv(text):
+def _read_csv(text: str) -> tuple[list[str], list[list]]:
     if "\x00" in text:
         raise SpreadsheetError(_("This is not a CSV or Excel file. Choose a .csv or .xlsx file."))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_pick_delimiter(text))
-    records = []
+    records: list[list] = []
     try:
         for record in reader:
             if len(records) > MAX_ROWS:
@@ -232,7 +225,7 @@ def _read_csv(text):
     return _shape(records)
 
 
-def _read_xlsx(data):
+def _read_xlsx(data: bytes) -> tuple[list[str], list[list]]:
     import openpyxl
 
     not_a_workbook = SpreadsheetError(
@@ -246,7 +239,7 @@ def _read_xlsx(data):
     try:
         if not book.worksheets:
             raise SpreadsheetError(_("The file is empty."))
-        records = []
+        records: list[list] = []
         pending_blank = 0
         for values in book.worksheets[0].iter_rows(values_only=True):
             # Formatted but empty rows at the bottom of a sheet are common; keep a blank
@@ -271,13 +264,13 @@ def _read_xlsx(data):
     return _shape(records)
 
 
-def _too_many_rows():
+def _too_many_rows() -> str:
     return _("The file has more than %(limit)d rows. Split it into smaller files.") % {
         "limit": MAX_ROWS
     }
 
 
-def _shape(records):
+def _shape(records: list[list]) -> tuple[list[str], list[list]]:
     """Header plus rows, all the same width; blank trailing cells and lines trimmed."""
     if not records:
         return [], []
@@ -304,13 +297,13 @@ def _shape(records):
 # --- Writing ----------------------------------------------------------------------
 
 
-def _csv_cell(value):
+def _csv_cell(value: Any) -> str:
     if isinstance(value, str):
         return neutralise(value)
     return cell_text(value)
 
 
-def write_csv(headers, rows):
+def write_csv(headers: Sequence[Any], rows: Sequence[Sequence[Any]]) -> bytes:
     """CSV bytes: UTF-8 with BOM, CRLF line ends, formula-looking text neutralised."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -319,13 +312,15 @@ def write_csv(headers, rows):
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def _xlsx_cell(value):
+def _xlsx_cell(value: Any) -> Any:
     if isinstance(value, str):
         return neutralise(_XLSX_ILLEGAL.sub("", value))
     return value
 
 
-def write_xlsx(headers, rows, title="export"):
+def write_xlsx(
+    headers: Sequence[Any], rows: Sequence[Sequence[Any]], title: str = "export"
+) -> bytes:
     """XLSX bytes: one sheet, header row frozen, numbers/dates/booleans as real cells."""
     import openpyxl
 
@@ -340,19 +335,19 @@ def write_xlsx(headers, rows, title="export"):
     return buffer.getvalue()
 
 
-def _json_default(value):
+def _json_default(value: Any) -> str:
     if isinstance(value, datetime.date | datetime.datetime):
         return value.isoformat()
     raise TypeError(type(value).__name__)
 
 
-def write_json(headers, rows):
+def write_json(headers: Sequence[Any], rows: Sequence[Sequence[Any]]) -> bytes:
     """A JSON array of objects, one per row, keys in column order (no neutralising)."""
     records = [dict(zip(headers, row, strict=True)) for row in rows]
     return json.dumps(records, ensure_ascii=False, default=_json_default).encode("utf-8")
 
 
-WRITERS = {
+WRITERS: dict[str, tuple[Callable[..., bytes], str]] = {
     "csv": (write_csv, CSV_CONTENT_TYPE),
     "xlsx": (write_xlsx, XLSX_CONTENT_TYPE),
     "json": (write_json, JSON_CONTENT_TYPE),
@@ -363,28 +358,22 @@ WRITERS = {
 
 
 class _SpreadsheetFormat:
-    """Reads bytes with our detection rules and writes with our neutralising writers.
+    """The admin's file types: its Export writes with our neutralising writers.
 
-    Binary for the library, so the admin hands us raw bytes (it would otherwise decode
-    them as UTF-8 itself and fail on CP949) and sends our bytes unchanged.
+    Binary for the library, so it sends our bytes unchanged. (The admin's Import reads
+    the uploaded bytes itself, with ``read_table``: admin/transfer.py.)
     """
 
     file_type = ""
 
-    def is_binary(self):
+    def is_binary(self) -> bool:
         return True
 
-    def get_read_mode(self):
-        return "rb"
-
-    def create_dataset(self, in_stream, **kwargs):
-        return read_table(in_stream, filename="").to_dataset()
-
-    def export_data(self, dataset, **kwargs):
+    def export_data(self, dataset: Any, **kwargs: Any) -> bytes:
         writer, _content_type = WRITERS[self.file_type]
         return writer(dataset.headers or [], [list(row) for row in dataset])
 
-    def get_content_type(self):
+    def get_content_type(self) -> str:
         return WRITERS[self.file_type][1]
 
 

@@ -14,23 +14,36 @@ about one second. The versions hold the same JSON
 (tests/test_admin_import_export.py checks it against reversion's own) and are read back
 by reversion's restore and recover as usual; they are built from a few queries per chunk
 of records and saved with one parameterised INSERT run for every version.
+
+What a version holds follows the options the models are registered with, read from where
+they are written (``timeline.history.VERSIONED``), never from reversion's private registry.
+Only ``fields``, ``follow`` and ``format`` are understood; a model registered with any
+other option is refused rather than versioned differently from reversion.
 """
 
 import json
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, ClassVar, TypeVar
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, router
-from django.db.models import Field
+from django.db.models import Field, Model
 from django.utils import timezone
 from django.utils.encoding import force_str, is_protected_type
+from reversion import is_registered
 from reversion.models import Revision, Version
-from reversion.revisions import _get_options, is_registered
+
+from timeline.history import VERSIONED
 
 CHUNK = 500
+UNDERSTOOD_OPTIONS = frozenset({"fields", "follow", "format"})
+
+T = TypeVar("T")
+VersionRow = tuple[int, str, str, str, str, str]
 
 
-def _chunks(items, size=CHUNK):
+def _chunks(items: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
     items = list(items)
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -39,17 +52,20 @@ def _chunks(items, size=CHUNK):
 class _Plan:
     """What reversion serialises of one model: the fields it selects, in the serialiser's order."""
 
-    _plans = {}
+    _plans: ClassVar[dict[type[Model], "_Plan"]] = {}
 
     @classmethod
-    def of(cls, model):
+    def of(cls, model: type[Model]) -> "_Plan":
         if model not in cls._plans:
             cls._plans[model] = cls(model)
         return cls._plans[model]
 
-    def __init__(self, model):
-        options = _get_options(model)
-        selected = options.fields
+    def __init__(self, model: type[Model]) -> None:
+        options = VERSIONED[model]
+        unknown = set(options) - UNDERSTOOD_OPTIONS
+        if unknown:
+            raise NotImplementedError(f"{model.__name__}: versions with {sorted(unknown)}")
+        selected = options.get("fields")  # None: all of them, as reversion.register has it
         concrete = model._meta.concrete_model._meta
         # The same choice as django.core.serializers.base.Serializer.serialize().
         self.fields = [
@@ -71,14 +87,14 @@ class _Plan:
         self.model = model
         self.label = str(model._meta)
         self.pk = model._meta.pk
-        self.follow = [self._follow(model, name) for name in options.follow]
-        self.object_id_field = options.object_id_field
-        self.format = options.format
+        self.follow = [self._follow(model, name) for name in options.get("follow", ())]
+        self.object_id_field = model._meta.pk.attname
+        self.format = options.get("format", "json")
         self.content_type_id = ContentType.objects.get_for_model(model).pk
         self.db = router.db_for_write(model)
 
     @staticmethod
-    def _follow(model, name):
+    def _follow(model: type[Model], name: str) -> tuple[str, type[Model], Any]:
         """(name, related model, its field pointing back) for a followed one-to-many relation."""
         relation = model._meta.get_field(name)
         if not (relation.one_to_many and relation.auto_created):
@@ -86,7 +102,7 @@ class _Plan:
         return name, relation.related_model, relation.field
 
     @staticmethod
-    def _value(obj, field):
+    def _value(obj: Model, field: Any) -> Any:
         # django.core.serializers.python.Serializer._value_from_field(), without reading a
         # text field twice: Field.value_to_string() is str(value_from_object()).
         value = field.value_from_object(obj)
@@ -96,7 +112,7 @@ class _Plan:
             return value
         return field.value_to_string(obj)
 
-    def serialise(self, obj):
+    def serialise(self, obj: Model) -> str:
         """What ``serializers.serialize(format, [obj], fields=...)`` gives reversion."""
         fields = {field.name: self._value(obj, field) for field in self.fields}
         for name in self.many:
@@ -107,7 +123,7 @@ class _Plan:
         record = {"model": self.label, "pk": self._value(obj, self.pk), "fields": fields}
         return json.dumps([record], cls=DjangoJSONEncoder, ensure_ascii=False)
 
-    def version_row(self, obj):
+    def version_row(self, obj: Model) -> VersionRow:
         """A version's columns but its revision: content type, object id, db, format, data, repr."""
         return (
             self.content_type_id,
@@ -119,14 +135,14 @@ class _Plan:
         )
 
 
-def _version_rows(plan, pks, seen):
+def _version_rows(plan: _Plan, pks: Sequence[Any], seen: set) -> Iterator[VersionRow]:
     """Version columns for these records and what reversion follows from them (a milestone's
     sources): a few queries per chunk of records, never one per record."""
     for chunk in _chunks(pks):
         records = list(plan.model._base_manager.filter(pk__in=chunk).prefetch_related(*plan.many))
-        followed = {}
+        followed: dict[str, tuple[_Plan, dict[Any, list[Model]]]] = {}
         for name, related_model, back in plan.follow:
-            grouped = {}
+            grouped: dict[Any, list[Model]] = {}
             related = related_model._base_manager.filter(**{f"{back.name}__in": chunk})
             for item in related:
                 grouped.setdefault(getattr(item, back.attname), []).append(item)
@@ -142,7 +158,7 @@ def _version_rows(plan, pks, seen):
                 yield from _version_rows_of(follow_plan, items, seen)
 
 
-def _version_rows_of(plan, items, seen):
+def _version_rows_of(plan: _Plan, items: Iterable[Model], seen: set) -> Iterator[VersionRow]:
     if plan.follow:  # deeper relations: load them the same way
         yield from _version_rows(plan, [item.pk for item in items], seen)
         return
@@ -153,7 +169,7 @@ def _version_rows_of(plan, items, seen):
             yield plan.version_row(item)
 
 
-def _insert_versions(revision, rows):
+def _insert_versions(revision: Revision, rows: list[VersionRow]) -> None:
     """One parameterised INSERT run for every version: bulk_create() builds a model instance
     per row, which for thousands of versions takes longer than the import itself."""
     connection = connections[router.db_for_write(Version)]
@@ -176,7 +192,7 @@ def _insert_versions(revision, rows):
             cursor.executemany(sql, [(revision.pk, *row) for row in chunk])
 
 
-def _save(model, pks, user, comment):
+def _save(model: type[Model], pks: list[Any], user: Any, comment: str) -> Revision | None:
     if not pks or not is_registered(model):
         return None
     revision = Revision(
@@ -189,7 +205,7 @@ def _save(model, pks, user, comment):
     return revision
 
 
-def record_baseline(model, pks, comment):
+def record_baseline(model: type[Model], pks: Iterable[Any], comment: str) -> Revision | None:
     """Before changing these records: a version of those that have none yet, as they are now.
 
     ``comment``: history.record_baseline's words, "As it was before its first recorded
@@ -198,7 +214,7 @@ def record_baseline(model, pks, comment):
     if not is_registered(model):
         return None
     wanted = {force_str(pk): pk for pk in pks}
-    versioned = set()
+    versioned: set[str] = set()
     for chunk in _chunks(wanted):
         versioned.update(
             Version.objects.get_for_model(model)
@@ -211,6 +227,8 @@ def record_baseline(model, pks, comment):
     return _save(model, missing, None, comment)
 
 
-def record_revision(model, pks, user, comment):
+def record_revision(
+    model: type[Model], pks: Iterable[Any], user: Any, comment: str
+) -> Revision | None:
     """After writing these records: one revision with their versions, ``user`` and ``comment``."""
     return _save(model, list(pks), user, comment)

@@ -6,12 +6,14 @@ records unless told ``--force``. The same arguments always give the same records
 """
 
 import random
+from argparse import ArgumentParser
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from timeline.caching.version import content_changed
-from timeline.models import Initiative, Institution, Milestone, Policy, Theme, Year
+from timeline.models import SUBJECT_MODELS, Milestone, Subject, Theme, Year
 
 PREFIX = "demo-"
 LAST_YEAR = 2030
@@ -47,17 +49,21 @@ ACTIONS = [
     ("Review of", "점검"),
     ("Co-hosting of", "공동 개최"),
 ]
-SUBJECT_MODELS = [
-    (Initiative, "initiative_type", Initiative.Type.values),
-    (Policy, "policy_type", Policy.Type.values),
-    (Institution, "institution_type", Institution.Type.values),
+# Every kind of subject (the models' registry), with its type field and that field's values.
+SUBJECT_TYPES = [
+    (
+        model,
+        f"{kind}_type",
+        [value for value, _label in model._meta.get_field(f"{kind}_type").choices],
+    )
+    for kind, model in SUBJECT_MODELS.items()
 ]
 
 
 class Command(BaseCommand):
     help = "Create synthetic, clearly marked demo records (default 10,000 milestones)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--milestones", type=int, default=10_000)
         parser.add_argument("--seed", type=int, default=2011)
         parser.add_argument(
@@ -66,12 +72,12 @@ class Command(BaseCommand):
             help="Add demo records even though the database holds real (non-demo) records.",
         )
 
-    def handle(self, *args, milestones, seed, force, **options):
+    def handle(self, *args: Any, milestones: int, seed: int, force: bool, **options: Any) -> None:
         if milestones < 1:
             raise CommandError("--milestones must be at least 1.")
         real = [
             model._meta.verbose_name_plural
-            for model in (Theme, Initiative, Policy, Institution, Milestone)
+            for model in (Theme, *SUBJECT_MODELS.values(), Milestone)
             if model.objects.exclude(slug__startswith=PREFIX).exists()
         ]
         if real and not force:
@@ -95,14 +101,14 @@ class Command(BaseCommand):
             )
         )
 
-    def remove_previous_demo(self):
+    def remove_previous_demo(self) -> None:
         Milestone.objects.filter(slug__startswith=PREFIX).delete()
-        for model, _field, _types in SUBJECT_MODELS:
+        for model in SUBJECT_MODELS.values():
             model.objects.filter(slug__startswith=PREFIX).delete()
         Theme.objects.filter(slug__startswith=PREFIX).delete()
         Year.objects.filter(milestones__isnull=True, headline_en__startswith="[Demo]").delete()
 
-    def make_themes(self):
+    def make_themes(self) -> list[Theme]:
         themes = [
             Theme(
                 slug=f"{PREFIX}theme-{n}",
@@ -115,7 +121,7 @@ class Command(BaseCommand):
         ]
         return Theme.objects.bulk_create(themes)
 
-    def make_years(self, milestones):
+    def make_years(self, milestones: int) -> list[int]:
         count = max(1, -(-milestones // MILESTONES_PER_YEAR))
         numbers = range(LAST_YEAR - count + 1, LAST_YEAR + 1)
         existing = set(Year.objects.filter(year__in=numbers).values_list("year", flat=True))
@@ -131,10 +137,10 @@ class Command(BaseCommand):
         )
         return list(numbers)
 
-    def make_subjects(self, rng, themes, count):
+    def make_subjects(self, rng: random.Random, themes: list[Theme], count: int) -> list[Subject]:
         subjects = []
         for n in range(count):
-            model, type_field, types = SUBJECT_MODELS[n % len(SUBJECT_MODELS)]
+            model, type_field, types = SUBJECT_TYPES[n % len(SUBJECT_TYPES)]
             en, ko = rng.choice(WORDS)
             subjects.append(
                 model(
@@ -149,7 +155,7 @@ class Command(BaseCommand):
                 )
             )
         created = []
-        for model, _field, _types in SUBJECT_MODELS:
+        for model in SUBJECT_MODELS.values():
             batch = [subject for subject in subjects if isinstance(subject, model)]
             created += model.objects.bulk_create(batch, batch_size=1000)
             through = model.themes.through
@@ -164,7 +170,9 @@ class Command(BaseCommand):
             )
         return created
 
-    def make_milestones(self, rng, years, subjects, count):
+    def make_milestones(
+        self, rng: random.Random, years: list[int], subjects: list[Subject], count: int
+    ) -> None:
         rows = []
         for n in range(count):
             subject = subjects[n % len(subjects)]

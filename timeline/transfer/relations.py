@@ -1,0 +1,297 @@
+"""Columns that name other records: by slug (or year), as lists of slugs, and sources.
+
+Related records are looked up by slug (or year) with one query per related model
+(``Lookups``), never one per row; the values of many-to-many and source columns live in
+other tables and are read, compared and replaced in bulk.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.query import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from timeline.models import MilestoneSource
+from timeline.transfer.cells import (
+    BATCH_SIZE,
+    SOURCE,
+    CellError,
+    chunks,
+    format_sources,
+    join_cell,
+    same_text,
+    shown,
+    split_cell,
+)
+from timeline.transfer.columns import WHOLE_NUMBER, Column, url_validator
+from timeline.transfer.spreadsheets import cell_text
+
+Pairs = tuple[tuple[str, str], ...]  # a milestone's sources: (label, url), in order
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A parent that is a new record in the same file: its id is known only after saving."""
+
+    key: str
+
+
+class Lookups:
+    """Slug → id maps for the related models, each loaded once, on first use."""
+
+    def __init__(self, model: type[models.Model], file_keys: Iterable[str] = ()) -> None:
+        self.model = model
+        self.file_keys = frozenset(file_keys)
+        self._maps: dict[tuple, dict[str, Any]] = {}
+        self._reverse: dict[tuple, dict[Any, str]] = {}
+
+    def mapping(self, column: "RelatedColumn | ManyColumn") -> dict[str, Any]:
+        signature = (column.related, column.key, column.target)
+        if signature not in self._maps:
+            manager = column.related._base_manager
+            rows: Iterable[tuple[Any, Any]]
+            if column.key == column.target:  # years: the key is the value the FK holds
+                rows = ((key, key) for key in manager.values_list(column.key, flat=True))
+            else:
+                rows = manager.values_list(column.key, column.target)
+            self._maps[signature] = {str(key): target for key, target in rows}
+        return self._maps[signature]
+
+    def reverse(self, column: "RelatedColumn | ManyColumn") -> dict[Any, str]:
+        signature = (column.related, column.key, column.target)
+        if signature not in self._reverse:
+            self._reverse[signature] = {target: key for key, target in self.mapping(column).items()}
+        return self._reverse[signature]
+
+
+class RelatedColumn(Column):
+    """A foreign key written as the related record's slug (or, for years, the year)."""
+
+    def __init__(self, name: str, model_field: Any, key: str) -> None:
+        super().__init__(name, model_field)
+        self.related = model_field.related_model
+        self.key = key
+        self.target = model_field.target_field.attname
+        self.export_path = self.attname if key == self.target else f"{model_field.name}__{key}"
+        # Columns of the same group, for "this slug is a policy" hints.
+        self.siblings: tuple[RelatedColumn, ...] = ()
+
+    def key_text(self, raw: Any) -> str:
+        text = cell_text(raw).strip()
+        if self.key == "year" and WHOLE_NUMBER.match(text):
+            text = str(int(float(text)))
+        return text
+
+    def parse(self, raw: Any, lookups: Lookups | None) -> Any:
+        key = self.key_text(raw)
+        if not key:
+            return None
+        assert lookups is not None
+        mapping = lookups.mapping(self)
+        if key in mapping:
+            return mapping[key]
+        if self.related is lookups.model and key in lookups.file_keys:
+            return Pending(key)
+        raise CellError(self.unknown_message(key, lookups))
+
+    def unknown_message(self, key: str, lookups: Lookups) -> str:
+        if self.key == "year":
+            return _(
+                "There is no year %(year)s. Add the year first (on the Years page, or import years)."
+            ) % {"year": key}
+        for sibling in self.siblings:
+            if key in lookups.mapping(sibling):
+                return _(
+                    "No %(model)s has the slug “%(slug)s”, but one of the %(kinds)s has: "
+                    "move it to the %(column)s column."
+                ) % {
+                    "model": self.related._meta.verbose_name,
+                    "slug": key,
+                    "kinds": sibling.related._meta.verbose_name_plural,
+                    "column": sibling.name,
+                }
+        return _("No %(model)s has the slug “%(slug)s”.") % {
+            "model": self.related._meta.verbose_name,
+            "slug": key,
+        }
+
+    def display(self, value: Any, lookups: Lookups | None) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, Pending):
+            return value.key
+        assert lookups is not None
+        return cell_text(lookups.reverse(self).get(value, value))
+
+
+class ManyColumn(Column):
+    """A many-to-many relation written as slugs separated by ``|``."""
+
+    external = True
+
+    def __init__(self, name: str, model_field: Any, key: str) -> None:
+        super().__init__(name, model_field)
+        self.related = model_field.related_model
+        self.key = key
+        self.target = "pk"
+        self.attname = None  # not a column of the model's own table
+        self.export_path = None
+        self.through = model_field.remote_field.through
+        self.source_attname = f"{model_field.m2m_field_name()}_id"
+        self.target_attname = f"{model_field.m2m_reverse_field_name()}_id"
+
+    @property
+    def required(self) -> bool:
+        return False
+
+    def parse(self, raw: Any, lookups: Lookups | None) -> frozenset:
+        assert lookups is not None
+        keys = split_cell(cell_text(raw))
+        mapping = lookups.mapping(self)
+        unknown = [key for key in keys if key not in mapping]
+        if unknown:
+            known = sorted(mapping)
+            raise CellError(
+                ngettext(
+                    "No %(model)s has the slug %(slugs)s. Known slugs: %(known)s.",
+                    "No %(models)s have the slugs %(slugs)s. Known slugs: %(known)s.",
+                    len(unknown),
+                )
+                % {
+                    "model": self.related._meta.verbose_name,
+                    "models": self.related._meta.verbose_name_plural,
+                    "slugs": ", ".join(f"“{key}”" for key in unknown),
+                    "known": ", ".join(known[:20]) + (" …" if len(known) > 20 else ""),
+                }
+            )
+        return frozenset(mapping[key] for key in keys)
+
+    def display(self, value: Any, lookups: Lookups | None) -> str:
+        assert lookups is not None
+        reverse = lookups.reverse(self)
+        return join_cell(sorted(reverse.get(pk, str(pk)) for pk in value or ()))
+
+    def existing(self, pks: Sequence[Any]) -> dict[Any, frozenset]:
+        """{owner pk: frozenset of related pks} for these owners (a query per chunk)."""
+        found: dict[Any, set] = {pk: set() for pk in pks}
+        for chunk in chunks(list(pks)):
+            rows = self.through.objects.filter(**{f"{self.source_attname}__in": chunk})
+            for owner, related in rows.values_list(self.source_attname, self.target_attname):
+                found[owner].add(related)
+        return {pk: frozenset(values) for pk, values in found.items()}
+
+    def export_map(self, owners: Iterable[Any] | QuerySet) -> dict[Any, str]:
+        rows = self.through.objects.filter(**{f"{self.source_attname}__in": owners})
+        pairs = rows.values_list(self.source_attname, f"{self.target_attname[:-3]}__{self.key}")
+        grouped: dict[Any, list[str]] = {}
+        for owner, key in pairs:
+            grouped.setdefault(owner, []).append(key)
+        return {owner: join_cell(sorted(keys)) for owner, keys in grouped.items()}
+
+    def replace(
+        self, owner_values: Sequence[tuple[Any, frozenset]], delete_owners: Sequence[Any]
+    ) -> None:
+        for chunk in chunks(list(delete_owners)):
+            self.through.objects.filter(**{f"{self.source_attname}__in": chunk}).delete()
+        links = [
+            self.through(**{self.source_attname: owner, self.target_attname: related})
+            for owner, values in owner_values
+            for related in sorted(values)
+        ]
+        self.through.objects.bulk_create(links, batch_size=BATCH_SIZE)
+
+
+class SourcesColumn(Column):
+    """A milestone's sources: ``label <url>`` entries separated by ``|``."""
+
+    external = True
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.field = None
+        self.attname = None
+        self.export_path = None
+        self.translated_field = None
+        self.label_length = MilestoneSource._meta.get_field("label").max_length
+        self.url_length = MilestoneSource._meta.get_field("url").max_length
+
+    @property
+    def required(self) -> bool:
+        return False
+
+    def parse(self, raw: Any, lookups: Lookups | None) -> Pairs:
+        pairs = []
+        for entry in split_cell(cell_text(raw)):
+            match = SOURCE.match(entry)
+            label, url = (match["label"].strip(), match["url"]) if match else (entry, "")
+            label = label or url
+            if len(label) > self.label_length:
+                raise CellError(
+                    _("A source label is too long: at most %(max)d characters (“%(label)s”).")
+                    % {"max": self.label_length, "label": shown(label)}
+                )
+            if url:
+                try:
+                    url_validator(url)
+                except ValidationError:
+                    raise CellError(
+                        _(
+                            "“%(url)s” is not a web address: write it in full, starting with https://"
+                        )
+                        % {"url": shown(url)}
+                    ) from None
+                if len(url) > self.url_length:
+                    raise CellError(
+                        _("A source address is too long: at most %(max)d characters.")
+                        % {"max": self.url_length}
+                    )
+            if label:
+                pairs.append((label, url))
+        return tuple(pairs)
+
+    def same(self, old: Any, new: Any, legacy: str = "") -> bool:
+        old, new = old or (), new or ()
+        return len(old) == len(new) and all(
+            same_text(old_label, new_label, legacy) and old_url == new_url
+            for (old_label, old_url), (new_label, new_url) in zip(old, new, strict=True)
+        )
+
+    def display(self, value: Any, lookups: Lookups | None) -> str:
+        return format_sources(value or ())
+
+    @staticmethod
+    def _query(owners: Iterable[Any] | QuerySet) -> QuerySet:
+        return (
+            MilestoneSource.objects.filter(milestone_id__in=owners)
+            .order_by("milestone_id", "order", "id")
+            .values_list("milestone_id", "label", "url")
+        )
+
+    def existing(self, pks: Sequence[Any]) -> dict[Any, Pairs]:
+        found: dict[Any, list[tuple[str, str]]] = {pk: [] for pk in pks}
+        for chunk in chunks(list(pks)):
+            for owner, label, url in self._query(chunk):
+                found[owner].append((label, url or ""))
+        return {pk: tuple(pairs) for pk, pairs in found.items()}
+
+    def export_map(self, owners: Iterable[Any] | QuerySet) -> dict[Any, str]:
+        grouped: dict[Any, list[tuple[str, str]]] = {}
+        for owner, label, url in self._query(owners):
+            grouped.setdefault(owner, []).append((label, url or ""))
+        return {owner: format_sources(pairs) for owner, pairs in grouped.items()}
+
+    def replace(
+        self, owner_values: Sequence[tuple[Any, Pairs]], delete_owners: Sequence[Any]
+    ) -> None:
+        for chunk in chunks(list(delete_owners)):
+            MilestoneSource.objects.filter(milestone_id__in=chunk).delete()
+        sources = [
+            MilestoneSource(milestone_id=owner, label=label, url=url, order=order)
+            for owner, pairs in owner_values
+            for order, (label, url) in enumerate(pairs)
+        ]
+        MilestoneSource.objects.bulk_create(sources, batch_size=BATCH_SIZE)
