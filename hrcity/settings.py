@@ -5,9 +5,9 @@ Production sets DJANGO_DEBUG=0 (the default) and must then provide DJANGO_SECRET
 DATABASE_URL and REDIS_URL switch to PostgreSQL and Redis.
 """
 
+import hashlib
 import os
 import sys
-import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -124,8 +124,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------
 
+# Cached public pages, remembered figures and the content version that retires them all
+# (timeline/caching/) must be one cache for every process that serves the same database:
+# a change saved by one gunicorn worker or a manage.py command must retire every worker's pages.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
+    # Several servers: one Redis that all of them share.
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -134,18 +138,33 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # One server: files in one directory, shared by all its processes (run them as one user:
+    # Django writes the files readable by their owner only). Chosen over DatabaseCache, which
+    # would need `createcachetable` in every setup and, on SQLite, would make each cached page
+    # a write contending for the one database lock with staff saves; a lost or culled file only
+    # costs a re-render. The key prefix names the database, so another database on this host
+    # (a benchmark, a second checkout) never shares a content version or a page with this one.
+    _database = DATABASES["default"]
+    _identity = "|".join(
+        str(_database.get(part) or "") for part in ("ENGINE", "NAME", "HOST", "PORT")
+    )
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("DJANGO_CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+            "KEY_PREFIX": "hrcity-" + hashlib.sha256(_identity.encode()).hexdigest()[:12],
+            # Each write lists the directory to cull it; this bounds both the listing and
+            # the disk used, while holding every page of a record of several thousand entries.
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 
-# Anonymous visitors' public pages (timeline/caching.py): kept this long on the server
+# Anonymous visitors' public pages (timeline/caching/pages.py): kept this long on the server
 # (0 turns the cache off; any change to the record retires them at once), and told to
 # browsers (max-age) and to a CDN or proxy (s-maxage, which no change can retire early).
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", str(60 * 60 * 24)))
 PAGE_CACHE_MAX_AGE = int(os.environ.get("DJANGO_PAGE_MAX_AGE", "60"))
 PAGE_CACHE_S_MAXAGE = int(os.environ.get("DJANGO_PAGE_S_MAXAGE", "300"))
-if TESTING:
-    # Each test process has its own in-memory database, so its own content version too:
-    # parallel runs (pytest -n) must not retire each other's cached figures mid-test.
-    PAGE_CACHE_VERSION_FILE = Path(tempfile.gettempdir()) / f"hrcity-test-{os.getpid()}.version"
 
 # --- Authentication ---------------------------------------------------------
 
