@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # Local development settings, read by hrcity/settings.py (real environment variables win).
 ENV_FILE ?= .env
 
-.PHONY: run serve test install lint format clean backup restore messages
+.PHONY: run serve test test-fast install lint format clean backup restore messages
 .PHONY: bench-pages bench-import bench-export bench-explain
 
 $(STAMP): pyproject.toml
@@ -70,8 +70,13 @@ bench-export: $(STAMP)
 bench-explain: $(STAMP)
 	$(BIN)/python bench/explain.py
 
+# Everything, as CI runs it (README "Development" records how long it takes).
 test: $(STAMP)
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
+
+# The inner loop: everything except the tests marked slow (browser, scale, fuzzing, subprocesses).
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -n auto -m "not slow" $(PYTEST_ARGS)
 
 # Translations (needs gettext): collect every marked string into the Korean catalogue,
 # then compile it. Translate the new entries in timeline/locale/ko/LC_MESSAGES/django.po

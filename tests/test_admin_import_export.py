@@ -665,6 +665,7 @@ def test_import_versions_hold_what_reversion_itself_would_record(key, gwangju):
         assert imported.object_repr == str(model.objects.get(pk=record.pk))
 
 
+@pytest.mark.slow
 def test_history_of_ten_thousand_rows_is_recorded_in_bulk(
     django_assert_max_num_queries, forum_2014
 ):
