@@ -19,7 +19,7 @@ def parse_env_lines(lines: Iterable[str]) -> dict[str, str]:
     An ``export `` prefix and quotes around the whole value are allowed, so the file can also
     be sourced by a shell.
     """
-    values = {}
+    values: dict[str, str] = {}
     for raw in lines:
         line = raw.strip()
         if line.startswith("export "):

@@ -24,7 +24,7 @@ call_command("migrate", verbosity=0)
 """
 
 
-def production_env(**overrides):
+def production_env(**overrides: str | None) -> dict[str, str]:
     """The caller's environment minus everything that would make it not production.
     An override of None removes that variable.
 
@@ -47,7 +47,7 @@ def production_env(**overrides):
     return {key: value for key, value in env.items() if value is not None}
 
 
-def run_production(*args, **env):
+def run_production(*args: str, **env: str | None) -> subprocess.CompletedProcess[str]:
     """`python *args` in the project folder under production_env(**env), with a cache of its own."""
     with tempfile.TemporaryDirectory(prefix="hrcity-cache-") as cache_dir:
         return subprocess.run(

@@ -6,12 +6,16 @@ their own.
 """
 
 import io
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache, caches
+from django.core.cache.backends.base import BaseCache
 from django.core.management import call_command
 from django.http import HttpResponse
+from django.test import Client
 from django.urls import path, reverse
+from pytest_django.fixtures import SettingsWrapper
 
 from timeline.caching import pages as page_cache
 from timeline.caching import version
@@ -225,19 +229,21 @@ def test_a_publish_action_in_the_admin_retires_cached_pages(client, admin_client
 
 
 @pytest.fixture
-def file_cache(settings, tmp_path):
+def file_cache(settings: SettingsWrapper, tmp_path: Path) -> None:
     """Production's cache without REDIS_URL (hrcity/settings.py), in this test's directory."""
     production = {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache"}
     settings.CACHES = {"default": {**production, "LOCATION": str(tmp_path / "cache")}}
 
 
-def another_worker_cache():
+def another_worker_cache() -> BaseCache:
     """The cache as another gunicorn worker or a manage.py command opens it: a new connection
     from the same settings, sharing nothing in memory with this process's."""
     return caches.create_connection("default")
 
 
-def test_another_process_sees_the_new_version(file_cache, client, milestone):
+def test_another_process_sees_the_new_version(
+    file_cache: None, client: Client, milestone: Milestone
+) -> None:
     other_worker = another_worker_cache()
     get(client)
     before = other_worker.get(version.VERSION_KEY)
@@ -247,7 +253,7 @@ def test_another_process_sees_the_new_version(file_cache, client, milestone):
     assert_fresh(client)
 
 
-def test_a_lost_version_does_not_bring_back_old_pages(client, milestone):
+def test_a_lost_version_does_not_bring_back_old_pages(client: Client, milestone: Milestone) -> None:
     get(client)
     cache.delete(version.VERSION_KEY)  # evicted, culled, or the cache directory cleaned
     assert_fresh(client)

@@ -16,7 +16,11 @@ from hrcity.environment import load_env_file, parse_env_lines
 
 from .production import ROOT, run_production
 
-NOTHING_EXPORTED = {"DJANGO_DEBUG": None, "DJANGO_SECRET_KEY": None, "DJANGO_ALLOWED_HOSTS": None}
+NOTHING_EXPORTED: dict[str, str | None] = {
+    "DJANGO_DEBUG": None,
+    "DJANGO_SECRET_KEY": None,
+    "DJANGO_ALLOWED_HOSTS": None,
+}
 SHOW_SETTINGS = (
     "import django; django.setup(); from django.conf import settings; "
     "print(settings.DEBUG, settings.SECRET_KEY)"
@@ -30,7 +34,7 @@ def make_env_file(path: Path) -> None:
     )
 
 
-def test_env_lines_are_read_as_a_shell_would_source_them():
+def test_env_lines_are_read_as_a_shell_would_source_them() -> None:
     lines = [
         "# written by make run",
         "",
@@ -48,7 +52,9 @@ def test_env_lines_are_read_as_a_shell_would_source_them():
     }
 
 
-def test_real_environment_variables_win_over_the_file(tmp_path, monkeypatch):
+def test_real_environment_variables_win_over_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     env_file = tmp_path / ".env"
     env_file.write_text("HRCITY_EXAMPLE_SET=from-file\nHRCITY_EXAMPLE_UNSET=from-file\n")
     monkeypatch.setenv("HRCITY_EXAMPLE_SET", "from-environment")
@@ -61,12 +67,12 @@ def test_real_environment_variables_win_over_the_file(tmp_path, monkeypatch):
         os.environ.pop("HRCITY_EXAMPLE_UNSET", None)
 
 
-def test_a_missing_env_file_is_no_error(tmp_path):
+def test_a_missing_env_file_is_no_error(tmp_path: Path) -> None:
     assert load_env_file(tmp_path / "absent.env") == {}
 
 
 @pytest.mark.slow
-def test_make_run_writes_the_env_file_once_and_never_overwrites_it(tmp_path):
+def test_make_run_writes_the_env_file_once_and_never_overwrites_it(tmp_path: Path) -> None:
     env_file = tmp_path / ".env"
     make_env_file(env_file)
     values = parse_env_lines(env_file.read_text().splitlines())
@@ -80,7 +86,7 @@ def test_make_run_writes_the_env_file_once_and_never_overwrites_it(tmp_path):
 
 
 @pytest.mark.slow
-def test_with_the_env_file_manage_py_works_without_exporting_anything(tmp_path):
+def test_with_the_env_file_manage_py_works_without_exporting_anything(tmp_path: Path) -> None:
     env_file = tmp_path / ".env"
     make_env_file(env_file)
     secret = parse_env_lines(env_file.read_text().splitlines())["DJANGO_SECRET_KEY"]
@@ -94,7 +100,7 @@ def test_with_the_env_file_manage_py_works_without_exporting_anything(tmp_path):
 
 
 @pytest.mark.slow
-def test_an_exported_variable_wins_over_the_env_file(tmp_path):
+def test_an_exported_variable_wins_over_the_env_file(tmp_path: Path) -> None:
     env_file = tmp_path / ".env"
     make_env_file(env_file)
     env = {**NOTHING_EXPORTED, "DJANGO_ENV_FILE": str(env_file), "DJANGO_DEBUG": "0"}
@@ -104,7 +110,7 @@ def test_an_exported_variable_wins_over_the_env_file(tmp_path):
 
 
 @pytest.mark.slow
-def test_without_env_file_or_secret_nothing_starts(tmp_path):
+def test_without_env_file_or_secret_nothing_starts(tmp_path: Path) -> None:
     # Production: no .env, DJANGO_DEBUG not set at all, so off; no secret, so no start.
     result = run_production(
         "manage.py", "check", **NOTHING_EXPORTED, DJANGO_ENV_FILE=str(tmp_path / "absent.env")
