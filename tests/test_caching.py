@@ -9,13 +9,13 @@ import io
 from pathlib import Path
 
 import pytest
+from django.conf import LazySettings
 from django.core.cache import cache, caches
 from django.core.cache.backends.base import BaseCache
 from django.core.management import call_command
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import path, reverse
-from pytest_django.fixtures import SettingsWrapper
 
 from timeline.caching import pages as page_cache
 from timeline.caching import version
@@ -229,7 +229,7 @@ def test_a_publish_action_in_the_admin_retires_cached_pages(client, admin_client
 
 
 @pytest.fixture
-def file_cache(settings: SettingsWrapper, tmp_path: Path) -> None:
+def file_cache(settings: LazySettings, tmp_path: Path) -> None:
     """Production's cache without REDIS_URL (hrcity/settings.py), in this test's directory."""
     production = {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache"}
     settings.CACHES = {"default": {**production, "LOCATION": str(tmp_path / "cache")}}
