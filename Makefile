@@ -4,8 +4,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
+# Local development settings, read by hrcity/settings.py (real environment variables win).
+ENV_FILE ?= .env
 
-.PHONY: run serve test install lint format clean backup restore messages
+.PHONY: run serve test test-fast install lint format clean backup restore messages
 .PHONY: bench-pages bench-import bench-export bench-explain
 
 $(STAMP): pyproject.toml
@@ -16,10 +18,22 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-run: $(STAMP)
-	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --no-input
-	DJANGO_DEBUG=1 $(BIN)/python manage.py bootstrap_local --port $(PORT)
-	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+run: $(STAMP) $(ENV_FILE)
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py bootstrap_local --port $(PORT)
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Written once, never overwritten (a file target with no prerequisites): DEBUG on and a
+# secret of this checkout's own, so `python manage.py ...` works here with nothing exported.
+# Git-ignored; production has no such file and refuses to start without a real secret.
+$(ENV_FILE):
+	@umask 077 && key=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))') && { \
+	  echo "# Local development settings, written once by make run; never commit this file."; \
+	  echo "# Real environment variables win over these lines."; \
+	  echo "DJANGO_DEBUG=1"; \
+	  echo "DJANGO_SECRET_KEY=$$key"; \
+	} > $@.tmp && mv $@.tmp $@
+	@echo "Wrote $@ (DJANGO_DEBUG=1 and a local secret key)."
 
 # The production stack on this machine: DEBUG off, manifest static files, gunicorn.
 # Uses DATABASE_URL/REDIS_URL if set; plain HTTP is allowed here since no proxy is in front.
@@ -56,8 +70,13 @@ bench-export: $(STAMP)
 bench-explain: $(STAMP)
 	$(BIN)/python bench/explain.py
 
+# Everything, as CI runs it (README "Development" records how long it takes).
 test: $(STAMP)
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
+
+# The inner loop: everything except the tests marked slow (browser, scale, fuzzing, subprocesses).
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -n auto -m "not slow" $(PYTEST_ARGS)
 
 # Translations (needs gettext): collect every marked string into the Korean catalogue,
 # then compile it. Translate the new entries in timeline/locale/ko/LC_MESSAGES/django.po

@@ -1,13 +1,17 @@
 """Settings for Human Rights City Gwangju, read from the environment.
 
-Local use needs nothing: SQLite in the project folder, local-memory cache.
-Production sets DJANGO_DEBUG=0 (the default) and must then provide DJANGO_SECRET_KEY;
-DATABASE_URL and REDIS_URL switch to PostgreSQL and Redis.
+This one module is what production runs, and what the test suite runs too: the few names
+tests must have otherwise are overridden in hrcity/test_settings.py, and nowhere else.
+
+A development checkout needs nothing exported: `make run` writes a git-ignored `.env`
+(DJANGO_DEBUG=1 and a secret of its own) that is read here; real environment variables win
+over it. Production sets DJANGO_DEBUG=0 (the default), has no `.env`, and must then provide
+DJANGO_SECRET_KEY; DATABASE_URL and REDIS_URL switch to PostgreSQL and Redis.
 """
 
+import hashlib
 import os
 import sys
-import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,22 +19,11 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from hrcity.environment import env_bool, env_file_path, env_list, load_env_file
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-
-def env_bool(name, default=False):
-    value = os.environ.get(name)
-    if value is None or value.strip() == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name, default=""):
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-# pytest sets PYTEST_VERSION for the whole run (pytest >= 8.2); tests need no secrets.
-TESTING = "PYTEST_VERSION" in os.environ or "test" in sys.argv[1:2]
+load_env_file(env_file_path(default=BASE_DIR / ".env"))
 
 # --- Core -------------------------------------------------------------------
 
@@ -38,7 +31,7 @@ DEBUG = env_bool("DJANGO_DEBUG", default=False)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
-    if not (DEBUG or TESTING):
+    if not DEBUG:
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY is not set. Production needs a long random secret: "
             'python -c "import secrets; print(secrets.token_urlsafe(50))"'
@@ -46,8 +39,6 @@ if not SECRET_KEY:
     SECRET_KEY = "insecure-local-development-key-never-used-in-production"
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
-if TESTING:
-    ALLOWED_HOSTS = [*ALLOWED_HOSTS, "testserver"]
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -124,8 +115,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------
 
+# Cached public pages, remembered figures and the content version that retires them all
+# (timeline/caching/) must be one cache for every process that serves the same database:
+# a change saved by one gunicorn worker or a manage.py command must retire every worker's pages.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
+    # Several servers: one Redis that all of them share.
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -134,18 +129,33 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # One server: files in one directory, shared by all its processes (run them as one user:
+    # Django writes the files readable by their owner only). Chosen over DatabaseCache, which
+    # would need `createcachetable` in every setup and, on SQLite, would make each cached page
+    # a write contending for the one database lock with staff saves; a lost or culled file only
+    # costs a re-render. The key prefix names the database, so another database on this host
+    # (a benchmark, a second checkout) never shares a content version or a page with this one.
+    _database = DATABASES["default"]
+    _identity = "|".join(
+        str(_database.get(part) or "") for part in ("ENGINE", "NAME", "HOST", "PORT")
+    )
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("DJANGO_CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+            "KEY_PREFIX": "hrcity-" + hashlib.sha256(_identity.encode()).hexdigest()[:12],
+            # Each write lists the directory to cull it; this bounds both the listing and
+            # the disk used, while holding every page of a record of several thousand entries.
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 
-# Anonymous visitors' public pages (timeline/caching.py): kept this long on the server
+# Anonymous visitors' public pages (timeline/caching/pages.py): kept this long on the server
 # (0 turns the cache off; any change to the record retires them at once), and told to
 # browsers (max-age) and to a CDN or proxy (s-maxage, which no change can retire early).
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", str(60 * 60 * 24)))
 PAGE_CACHE_MAX_AGE = int(os.environ.get("DJANGO_PAGE_MAX_AGE", "60"))
 PAGE_CACHE_S_MAXAGE = int(os.environ.get("DJANGO_PAGE_S_MAXAGE", "300"))
-if TESTING:
-    # Each test process has its own in-memory database, so its own content version too:
-    # parallel runs (pytest -n) must not retire each other's cached figures mid-test.
-    PAGE_CACHE_VERSION_FILE = Path(tempfile.gettempdir()) / f"hrcity-test-{os.getpid()}.version"
 
 # --- Authentication ---------------------------------------------------------
 
@@ -184,10 +194,6 @@ AXES_CLIENT_IP_CALLABLE = "hrcity.proxy.client_ip"
 # No start-up banner: logs go to stdout, where `manage.py dumpdata > file` writes too.
 AXES_VERBOSE = False
 
-if TESTING:
-    # Hashing is deliberately slow; tests create many users.
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 # --- Internationalisation ---------------------------------------------------
 
 LANGUAGE_CODE = "ko"
@@ -218,7 +224,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or TESTING
+            if DEBUG
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
@@ -253,7 +259,7 @@ CONTENT_SECURITY_POLICY = {
 
 # Production serves HTTPS only; DJANGO_HTTPS=0 is for trying the production stack on a
 # laptop (`make serve`), where no TLS proxy sits in front.
-HTTPS = not (DEBUG or TESTING) and env_bool("DJANGO_HTTPS", default=True)
+HTTPS = not DEBUG and env_bool("DJANGO_HTTPS", default=True)
 if HTTPS:
     # TLS ends at the proxy or load balancer, which sets X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -156,6 +156,7 @@ def test_milestone_count_links_to_exactly_those_milestones(admin_client, model):
     assert {obj.pk for obj in milestones.context["cl"].result_list} == own
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
 def test_changelist_queries_do_not_grow_with_the_number_of_rows(
     admin_client, django_assert_num_queries, model

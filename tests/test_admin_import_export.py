@@ -845,6 +845,7 @@ def test_import_versions_hold_what_reversion_itself_would_record(key, gwangju):
         assert imported.object_repr == str(model.objects.get(pk=record.pk))
 
 
+@pytest.mark.slow
 def test_history_of_ten_thousand_rows_is_recorded_in_bulk(
     django_assert_max_num_queries, forum_2014
 ):
@@ -861,12 +862,6 @@ def test_history_of_ten_thousand_rows_is_recorded_in_bulk(
 # --- The public site after an import --------------------------------------------------
 
 
-@pytest.fixture
-def own_page_cache(settings, tmp_path):
-    """A content version of this test's own: other test runs on this machine share the default."""
-    settings.PAGE_CACHE_VERSION_FILE = tmp_path / "content.version"
-
-
 def public_timeline():
     """The public timeline as an anonymous visitor gets it (from the page cache if there)."""
     return Client().get("/ko/timeline/").content.decode()
@@ -879,7 +874,7 @@ def cache_public_timeline():
     return page
 
 
-def test_the_public_timeline_shows_an_admin_import_at_once(gwangju, as_superuser, own_page_cache):
+def test_the_public_timeline_shows_an_admin_import_at_once(gwangju, as_superuser):
     assert NEW_TITLE not in cache_public_timeline()
 
     data, filename = edited_export(as_superuser, FORUM_2021, title_ko=NEW_TITLE)
@@ -889,7 +884,7 @@ def test_the_public_timeline_shows_an_admin_import_at_once(gwangju, as_superuser
 
 
 def test_the_public_timeline_shows_an_importcsv_at_once(
-    gwangju, tmp_path, django_capture_on_commit_callbacks, own_page_cache
+    gwangju, tmp_path, django_capture_on_commit_callbacks
 ):
     assert NEW_TITLE not in cache_public_timeline()
     headers, rows = read_export(resources.export_file("milestones"))

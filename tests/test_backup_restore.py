@@ -17,7 +17,7 @@ from timeline.models import ImportJob, Milestone
 
 # flush is a whole-database operation: on PostgreSQL it cannot run inside the test's
 # transaction. serialized_rollback puts back what migrations created, for later tests.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parent.parent
 PREFIX = "python manage.py dumpdata "

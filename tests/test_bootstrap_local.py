@@ -36,6 +36,7 @@ def test_refuses_outside_local_debug():
     assert not get_user_model().objects.exists()
 
 
+@pytest.mark.slow
 @on_sqlite
 @override_settings(DEBUG=True)
 def test_loads_gwangju_data_and_prints_a_one_time_password():

@@ -1,16 +1,20 @@
 """The public page cache: anonymous visitors get cached pages, nobody gets a stale one.
 
-Each test runs with its own content-version file, so another test run on the same machine
-(which shares the default file when it uses the same database name) cannot interfere.
+The suite's cache is each test process's own (hrcity/test_settings.py); the tests about
+several processes sharing one content version use production's file cache in a directory of
+their own.
 """
 
 import io
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
+from django.conf import LazySettings
+from django.core.cache import cache, caches
+from django.core.cache.backends.base import BaseCache
 from django.core.management import call_command
 from django.http import HttpResponse
+from django.test import Client
 from django.urls import path, reverse
 
 from timeline.caching import pages as page_cache
@@ -22,11 +26,6 @@ from .factories import make_milestone, make_policy, make_theme
 pytestmark = pytest.mark.django_db
 
 TIMELINE = "/en/timeline/"
-
-
-@pytest.fixture(autouse=True)
-def _own_version_file(settings, tmp_path):
-    settings.PAGE_CACHE_VERSION_FILE = tmp_path / "content.version"
 
 
 @pytest.fixture
@@ -229,19 +228,34 @@ def test_a_publish_action_in_the_admin_retires_cached_pages(client, admin_client
     assert "Hidden draft" in assert_fresh(client).content.decode()
 
 
-def test_another_process_sees_the_new_version(settings, milestone):
-    # With the local-memory cache every gunicorn worker has its own cache; the version file
-    # is what they share, so a change saved by one worker retires the others' pages.
-    other_worker = version.FileVersion(settings.PAGE_CACHE_VERSION_FILE)
-    before = other_worker.get()
-    rename(milestone)
-    assert other_worker.get() != before
-    assert version.content_version() == other_worker.get()
+@pytest.fixture
+def file_cache(settings: LazySettings, tmp_path: Path) -> None:
+    """Production's cache without REDIS_URL (hrcity/settings.py), in this test's directory."""
+    production = {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache"}
+    settings.CACHES = {"default": {**production, "LOCATION": str(tmp_path / "cache")}}
 
 
-def test_a_lost_version_file_does_not_bring_back_old_pages(client, milestone, settings):
+def another_worker_cache() -> BaseCache:
+    """The cache as another gunicorn worker or a manage.py command opens it: a new connection
+    from the same settings, sharing nothing in memory with this process's."""
+    return caches.create_connection("default")
+
+
+def test_another_process_sees_the_new_version(
+    file_cache: None, client: Client, milestone: Milestone
+) -> None:
+    other_worker = another_worker_cache()
     get(client)
-    Path(settings.PAGE_CACHE_VERSION_FILE).unlink()  # e.g. a /tmp cleaner
+    before = other_worker.get(version.VERSION_KEY)
+    assert before == version.content_version()
+    rename(milestone)  # saved by this process
+    assert other_worker.get(version.VERSION_KEY) not in (None, before)
+    assert_fresh(client)
+
+
+def test_a_lost_version_does_not_bring_back_old_pages(client: Client, milestone: Milestone) -> None:
+    get(client)
+    cache.delete(version.VERSION_KEY)  # evicted, culled, or the cache directory cleaned
     assert_fresh(client)
 
 

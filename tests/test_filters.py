@@ -231,6 +231,7 @@ def test_odd_query_strings_never_fail(client, record, raw):
 PARAMS = ["year", "year_min", "year_max", "kind", "theme", "q", "page"]
 
 
+@pytest.mark.slow
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

@@ -402,6 +402,7 @@ def test_unreadable_files_are_refused_with_a_plain_reason(gwangju, data, filenam
     assert_refused(report, before, None, "", fragment)
 
 
+@pytest.mark.slow
 @given(st.one_of(st.binary(max_size=2000), st.text(max_size=2000).map(str.encode)))
 def test_any_bytes_give_a_report_and_never_an_exception(data):
     report = import_file("milestones", data, filename="upload.csv")
@@ -574,6 +575,7 @@ def test_an_apostrophe_a_person_types_before_a_formula_marks_it_as_text():
     assert (milestone.title_en, milestone.title_ko) == ("=1+2", "'그대로")
 
 
+@pytest.mark.slow
 @given(st.text())
 def test_neutralising_is_undone_exactly_on_import(value):
     exported = spreadsheets.neutralise(value)
@@ -581,6 +583,7 @@ def test_neutralising_is_undone_exactly_on_import(value):
     assert not exported or exported[0] not in "=+-@\t\r\n"
 
 
+@pytest.mark.slow
 @given(
     st.lists(
         st.tuples(

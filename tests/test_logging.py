@@ -4,6 +4,7 @@ import json
 import logging
 import sys
 
+import pytest
 from django.test import RequestFactory
 
 from hrcity.logging import JSONFormatter
@@ -41,6 +42,7 @@ def test_a_traceback_stays_on_one_line():
     assert "ValueError: line one\nline two" in json.loads(line)["exception"]
 
 
+@pytest.mark.slow
 def test_production_writes_json_lines_to_stdout():
     result = run_production_script(
         "import logging\n"

@@ -314,6 +314,7 @@ def grow(count, themes):
         milestone.sources.create(label="A source", url="https://example.org/")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("file_type", FORMATS)
 @pytest.mark.parametrize("query", ["", "kind=policy&kind=initiative&theme=THEME&q=인권"])
 def test_query_count_does_not_grow_with_the_rows(

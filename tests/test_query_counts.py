@@ -20,7 +20,8 @@ from .factories import (
     make_year,
 )
 
-pytestmark = pytest.mark.django_db
+# Each test builds a record of 200 milestones with every relation: seconds apiece.
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 SMALL, LARGE = 10, 200
 MAKERS = (make_initiative, make_policy, make_institution)

@@ -23,8 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _own_version_file(settings, tmp_path):
-    settings.PAGE_CACHE_VERSION_FILE = tmp_path / "content.version"
+def _no_page_cache(settings):
     settings.PAGE_CACHE_SECONDS = 0  # the data cache must work without the page cache
 
 

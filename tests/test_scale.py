@@ -25,7 +25,7 @@ from django.urls import reverse
 
 from timeline.models import Initiative, Institution, Milestone, Policy, Theme, Year
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "gwangju.json"
 DEMO_MILESTONES = 10_000

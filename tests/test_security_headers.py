@@ -128,21 +128,25 @@ def production():
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.slow
 def test_production_redirects_plain_http_to_https(production):
     assert production["plain /ko/"]["status"] == 301
     assert production["plain /ko/"]["location"] == "https://testserver/ko/"
 
 
+@pytest.mark.slow
 def test_production_answers_load_balancer_probes_over_plain_http(production):
     assert production["plain /healthz"]["status"] == 200
 
 
+@pytest.mark.slow
 def test_production_sends_hsts_for_a_year_with_subdomains(production):
     page = production["https /ko/"]
     assert page["status"] == 200
     assert page["hsts"] == "max-age=31536000; includeSubDomains; preload"
 
 
+@pytest.mark.slow
 def test_production_cookies_are_secure(production):
     csrf = production["https login form"]["cookies"][settings.CSRF_COOKIE_NAME]
     assert csrf["secure"]
@@ -153,12 +157,14 @@ def test_production_cookies_are_secure(production):
     assert session["httponly"]
 
 
+@pytest.mark.slow
 def test_production_refuses_to_start_without_a_secret_key():
     result = run_production("manage.py", "check", DJANGO_SECRET_KEY=None)
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
 
 
+@pytest.mark.slow
 def test_production_settings_pass_the_deployment_checklist():
     result = run_production(
         "manage.py",

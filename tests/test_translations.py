@@ -138,6 +138,7 @@ def test_compiled_catalogue_says_what_the_po_says(path):
     )
 
 
+@pytest.mark.slow
 def test_every_marked_string_is_in_the_catalogue(tmp_path):
     """What makemessages would add or drop if run now: the catalogue must match the code."""
     needs_gettext()
@@ -160,6 +161,7 @@ def test_make_messages_runs_the_command_these_tests_check():
     assert "manage.py compilemessages" in makefile
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("app_label", ["reversion", "axes", "import_export"])
 def test_third_party_admin_strings_have_korean(tmp_path, app_label):
     """Korean staff meet these apps' pages; any string they ship without Korean belongs in

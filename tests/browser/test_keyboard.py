@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 MAX_TABS = 80  # more tab stops than any page has before what these tests look for
 

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 
 from .conftest import csp_violations
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "korean-staff-password-1"
 

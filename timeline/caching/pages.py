@@ -10,10 +10,9 @@ How it fits together:
 * Every cache key holds the *content version*, a token replaced whenever any timeline record
   changes (``post_save``/``post_delete``/``m2m_changed`` on every timeline model, an import's
   ``post_import``, a staff member's successful POST). Changing one token retires every cached
-  page at once; old entries simply expire. With Redis (``REDIS_URL``) the token lives in Redis
-  and all processes on all servers see it; with the local-memory cache it lives in a small
-  file per database, so the several gunicorn workers of one machine (and ``manage.py``
-  commands) still agree.
+  page at once; old entries simply expire. The token lives in the default cache, which all
+  processes share: Redis across servers (``REDIS_URL``), else a directory of files on one
+  server, so its several gunicorn workers (and ``manage.py`` commands) always agree.
 * Anyone with a session cookie (staff, signed in) bypasses the cache entirely and gets
   ``Cache-Control: private, no-store``; anonymous visitors get ``public`` with a short
   ``max-age`` for browsers and ``s-maxage`` for a CDN (which the content version cannot
@@ -21,7 +20,7 @@ How it fits together:
   cache never hands the anonymous page to a signed-in visitor. The language is part of the
   URL (``/ko/``, ``/en/``), and also part of the key.
 
-If the cache itself fails (Redis unreachable), pages are served uncached rather than failing.
+If the cache itself fails (Redis unreachable, a full disk), pages are served uncached rather than failing.
 """
 
 import hashlib

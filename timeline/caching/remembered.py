@@ -4,7 +4,7 @@ Some parts of a page do not depend on the request, only on the record: the years
 public milestones, the record's first and last year, the chart's counts for a given set of
 filters. Reading every published milestone for them on each request is what made uncached
 pages slow at 10,000 milestones (bench/README.md). They are kept in the cache under the
-*content version* (timeline/caching.py), which every change to any timeline record replaces,
+*content version* (timeline/caching/version.py), which every change to any timeline record replaces,
 so a remembered figure is never older than the record it describes. This works even when the
 page cache is off (``PAGE_CACHE_SECONDS = 0``): it stores data, never a page.
 

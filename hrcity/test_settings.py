@@ -1,0 +1,35 @@
+"""The test suite's settings: production's (hrcity/settings.py), and every difference here.
+
+pytest selects this module (``DJANGO_SETTINGS_MODULE`` in pyproject.toml). What only
+production does (HTTPS redirect, HSTS, secure cookies, JSON logs, the secret-key check, the
+shared file cache) is tested in subprocesses under the real production settings
+(tests/production.py).
+"""
+
+import os
+
+# Read by the production settings as they are imported below, so set first. The suite is the
+# production configuration whatever a developer's `.env` or shell says (DEBUG off), served
+# over plain HTTP as `make serve` does: the test client speaks no TLS.
+os.environ["DJANGO_ENV_FILE"] = ""
+os.environ["DJANGO_DEBUG"] = "0"
+os.environ["DJANGO_HTTPS"] = "0"
+# Production refuses to start without a secret; the suite's needs no secrecy.
+os.environ["DJANGO_SECRET_KEY"] = "test-settings-only-never-used-in-production"
+
+from hrcity.settings import *  # noqa: F403
+
+# Hashing is deliberately slow; tests create many users.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Hashed static names come from collectstatic at release time, which tests do not run.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# Each test process has its own cache: parallel workers (pytest -n) each have their own test
+# database, so they must not share pages or a content version, and every test starts with an
+# empty cache (tests/conftest.py). Tests that need a cache shared between processes configure
+# the production file cache themselves (tests/test_caching.py).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
