@@ -1,7 +1,8 @@
 """The Gwangju fixture holds the whole source timeline, faithfully and published.
 
-The source text is read from the shared folder next to the repository (../shared in CI),
-so a line dropped from or mangled in the fixture shows up here.
+The source text is read from fixtures/source/ inside the repository (a copy of the
+project's shared source, see fixtures/source/README.md), so a line dropped from or
+mangled in the fixture shows up here.
 """
 
 import datetime
@@ -34,7 +35,7 @@ pytestmark = pytest.mark.django_db
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE = REPO / "fixtures" / "gwangju.json"
-SOURCE = REPO.parent / "shared" / "source" / "gwangju-human-rights-city-timeline.txt"
+SOURCE = REPO / "fixtures" / "source" / "gwangju-human-rights-city-timeline.txt"
 
 SOURCE_YEARS = [2021, 2020, 2019, 2018, 2017, 2016, 2014, 2013, 2012, 2011, 2009]
 
@@ -67,8 +68,8 @@ def gwangju():
 
 
 def source_lines_by_year():
-    """{year: [corrected line, ...]} in source order, from the shared source text."""
-    assert SOURCE.exists(), f"source text not found at {SOURCE} (expected ../shared/source)"
+    """{year: [corrected line, ...]} in source order, from the source text in fixtures/source."""
+    assert SOURCE.exists(), f"source text not found at {SOURCE} (expected fixtures/source/)"
     lines, year = {}, None
     for raw in SOURCE.read_text(encoding="utf-8").splitlines():
         line = raw.strip().lstrip("•").strip()
