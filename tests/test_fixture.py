@@ -144,7 +144,8 @@ def test_every_record_is_published():
         (Policy, "human-rights-centered-management", [2018, 2019]),
         (Policy, "framework-plan-on-human-rights-promotion-and-city", [2012, 2017]),
         (Institution, "division-on-human-rights", [2009, 2009, 2019]),
-        (Initiative, "human-rights-training-for-public-officials", [2012, 2019]),
+        # One council renamed (focusi.co.kr): the 2014 launch and the 2016 reorganisation.
+        (Institution, "gwangju-asia-emergency-relief-council", [2014, 2016]),
     ],
 )
 def test_a_recurring_subject_is_one_record_with_its_milestones(model, slug, years):
@@ -153,11 +154,21 @@ def test_a_recurring_subject_is_one_record_with_its_milestones(model, slug, year
     assert sorted(record.milestones.values_list("year", flat=True)) == years
 
 
+def test_the_two_trainings_are_two_initiatives_and_the_share_council_row_is_gone():
+    # No cited page says the 2012 training of the city's officials and the 2019 training of
+    # Asian officials (a KOICA project) are one programme.
+    own = Initiative.objects.get(slug="human-rights-training-for-public-officials")
+    asia = Initiative.objects.get(slug="human-rights-training-for-asian-public-officials")
+    assert list(own.milestones.values_list("year", flat=True)) == [2012]
+    assert list(asia.milestones.values_list("year", flat=True)) == [2019]
+    assert not Institution.objects.filter(slug="gwangju-asia-share-council").exists()
+
+
 def test_subject_types_and_the_framework_plan_period():
     assert Initiative.objects.get(slug="human-rights-white-paper").initiative_type == "publication"
     assert Initiative.objects.get(slug="world-human-rights-cities-forum").initiative_type == "forum"
-    training = Initiative.objects.get(slug="human-rights-training-for-public-officials")
-    assert training.initiative_type == "training"
+    for slug in ("human-rights-training-for-public-officials", "human-rights-training-for-asian-public-officials"):
+        assert Initiative.objects.get(slug=slug).initiative_type == "training", slug
     assert Policy.objects.get(slug="human-rights-impact-evaluation").policy_type == "programme"
     plan = Policy.objects.get(slug="framework-plan-on-human-rights-promotion-and-city")
     assert (plan.policy_type, plan.period_start, plan.period_end) == ("framework_plan", 2012, 2022)
@@ -299,7 +310,7 @@ def test_listed_korean_names_are_used_in_milestone_titles(slug, name_ko):
         "international-coalition-of-inclusive-and-sustainable-cities",
         "special-act-on-the-may-18-democratization-movement",
         "gwangju-democratic-human-rights-memorial-park",
-        "gwangju-asia-share-council",
+        "gwangju-asia-emergency-relief-council",
     ],
 )
 def test_unlisted_names_have_no_invented_korean_and_fall_back_to_english(slug):
