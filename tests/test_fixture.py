@@ -255,6 +255,26 @@ def test_disputed_facts_carry_a_note_in_both_languages_and_their_sources(slug, f
     assert record.sources.exists()
 
 
+@pytest.mark.parametrize(
+    ("slug", "facts"),
+    [
+        ("vice-chair-of-inclusive-and-sustainable-cities-coalition",
+         ["UNESCO", "vice-chair", "chair (의장)", "gjdaily.net", "kmib"]),
+        ("gwangju-asia-share-council-reorganized", ["same body", "2015–16", "last April", "focusi.co.kr"]),
+        ("gwangju-asia-emergency-relief-council-launched", ["Share Council", "same body"]),
+        ("universal-declaration-of-human-rights-commemoration", ["Weekly Commemoration", "week"]),
+        ("framework-plan-phase-1", ["제1기 인권증진 및 인권도시 기본계획", "제1기 광주인권도시 기본계획"]),
+        ("human-rights-training-in-asia", ["KOICA", "separate"]),
+    ],
+)
+def test_corrections_are_explained_in_both_notes(slug, facts):
+    # Their pages are cited in fixtures/record/citations.csv, not as MilestoneSource labels.
+    record = milestone(slug)
+    for fact in facts:
+        assert fact in record.note_en, fact
+    assert record.note_ko
+
+
 def test_sources_are_labelled_and_no_url_is_made_up():
     assert MilestoneSource.objects.exists()
     assert not MilestoneSource.objects.filter(label="").exists()
@@ -297,6 +317,10 @@ def test_listed_korean_names_are_used_for_subjects(slug, name_ko):
         ("world-human-rights-cities-forum-2011", "세계인권도시포럼"),
         ("human-rights-division-becomes-bureau", "민주인권평화국"),
         ("human-rights-white-paper-2012-13", "인권백서"),
+        ("framework-plan-phase-1", "제1기 광주인권도시 기본계획"),
+        ("gwangju-asia-emergency-relief-council-launched", "광주아시아재해긴급구호협의회"),
+        ("gwangju-asia-share-council-reorganized", "광주아시아나눔협의회"),
+        ("vice-chair-of-inclusive-and-sustainable-cities-coalition", "유네스코 포용 및 지속가능도시 국제연합"),
     ],
 )
 def test_listed_korean_names_are_used_in_milestone_titles(slug, name_ko):
@@ -304,19 +328,55 @@ def test_listed_korean_names_are_used_in_milestone_titles(slug, name_ko):
 
 
 @pytest.mark.parametrize(
-    "slug",
+    ("slug", "not_in_title"),
     [
-        "asia-state-violence-victims-aid-project",
-        "international-coalition-of-inclusive-and-sustainable-cities",
-        "special-act-on-the-may-18-democratization-movement",
-        "gwangju-democratic-human-rights-memorial-park",
-        "gwangju-asia-emergency-relief-council",
+        # The 2012 name of the ordinance is not its 2009 name (which no page gives).
+        ("human-rights-framework-ordinance-enacted", "인권보장 및 증진에 관한 조례"),
+        # 인권담당관실 is dated August 2010 by the pages the 2009 milestone cites.
+        ("division-on-human-rights-established", "인권담당관실"),
+        # Built by analogy with the 2nd plan's name; no page gives it.
+        ("framework-plan-phase-1", "인권증진 및 인권도시"),
     ],
 )
-def test_unlisted_names_have_no_invented_korean_and_fall_back_to_english(slug):
+def test_korean_titles_do_not_carry_names_from_another_year(slug, not_in_title):
+    assert not_in_title not in milestone(slug).title_ko
+
+
+@pytest.mark.parametrize(
+    ("slug", "name_ko"),
+    [
+        ("asia-state-violence-victims-aid-project", "아시아 국가폭력 피해자 지원 사업"),
+        ("international-coalition-of-inclusive-and-sustainable-cities", "유네스코 포용 및 지속가능도시 국제연합(ICCAR)"),
+        ("special-act-on-the-may-18-democratization-movement", "5·18민주화운동 등에 관한 특별법"),
+        ("gwangju-democratic-human-rights-memorial-park", "광주 민주·인권기념파크"),
+        ("gwangju-asia-emergency-relief-council", "광주아시아재해긴급구호협의회"),
+        ("gwangju-asia-emergency-relief-council", "광주아시아나눔협의회"),
+        ("framework-plan-on-human-rights-promotion-and-city", "광주 인권도시 기본계획"),
+    ],
+)
+def test_korean_names_given_by_cited_pages_replace_the_english_fallback(slug, name_ko):
     record = subject(slug)
+    assert name_ko in record.name_ko
+    assert record.name == record.name_ko
+
+
+def test_every_milestone_and_subject_is_summarised_in_korean_and_english():
+    for record in Milestone.objects.all():
+        assert record.title_ko and record.summary_ko and record.summary_en, record.slug
+        assert record.title == record.title_ko, record.slug
+        assert record.summary == record.summary_ko, record.slug
+        assert record.note == record.note_ko, record.slug
+        assert " (" not in record.title_ko, record.slug
+    for model in SUBJECT_MODELS:
+        for record in model.objects.all():
+            assert record.summary_ko and record.summary_en, record.slug
+            assert record.summary == record.summary_ko, record.slug
+
+
+def test_a_name_no_page_gives_stays_empty():
+    # No page was found for the 2012 Joint Conference of Human Rights Policy.
+    record = subject("joint-conference-of-human-rights-policy")
     assert record.name_ko == ""
-    assert not record.milestones.exclude(title_ko="").exists()
     assert record.name == record.name_en
 
 
