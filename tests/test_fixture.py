@@ -5,6 +5,7 @@ project's shared source, see fixtures/source/README.md), so a line dropped from 
 mangled in the fixture shows up here.
 """
 
+import csv
 import datetime
 import re
 from pathlib import Path
@@ -36,6 +37,7 @@ pytestmark = pytest.mark.django_db
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE = REPO / "fixtures" / "gwangju.json"
 SOURCE = REPO / "fixtures" / "source" / "gwangju-human-rights-city-timeline.txt"
+RECORD = REPO / "fixtures" / "record"
 
 SOURCE_YEARS = [2021, 2020, 2019, 2018, 2017, 2016, 2014, 2013, 2012, 2011, 2009]
 
@@ -378,6 +380,25 @@ def test_a_name_no_page_gives_stays_empty():
     record = subject("joint-conference-of-human-rights-policy")
     assert record.name_ko == ""
     assert record.name == record.name_en
+
+
+def read_record(name):
+    with open(RECORD / name, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_every_milestone_a_page_supports_has_its_citations():
+    # fixtures/record/ holds the citation data for the source models still to come.
+    outlets = {row["slug"] for row in read_record("outlets.csv")}
+    sources = {row["url"]: row for row in read_record("sources.csv")}
+    citations = read_record("citations.csv")
+    assert {row["outlet"] for row in sources.values()} <= outlets
+    assert {row["source"] for row in citations} == set(sources)
+    cited = {row["milestone"] for row in citations}
+    assert cited <= set(Milestone.objects.values_list("slug", flat=True))
+    # citations.md lists no page at all for the 2012 Joint Conference of Human Rights Policy.
+    uncited = Milestone.objects.exclude(slug__in=cited).values_list("slug", flat=True)
+    assert list(uncited) == ["joint-conference-of-human-rights-policy"]
 
 
 def test_staff_can_add_records_after_loading():
