@@ -169,7 +169,10 @@ def test_the_two_trainings_are_two_initiatives_and_the_share_council_row_is_gone
 def test_subject_types_and_the_framework_plan_period():
     assert Initiative.objects.get(slug="human-rights-white-paper").initiative_type == "publication"
     assert Initiative.objects.get(slug="world-human-rights-cities-forum").initiative_type == "forum"
-    for slug in ("human-rights-training-for-public-officials", "human-rights-training-for-asian-public-officials"):
+    for slug in (
+        "human-rights-training-for-public-officials",
+        "human-rights-training-for-asian-public-officials",
+    ):
         assert Initiative.objects.get(slug=slug).initiative_type == "training", slug
     assert Policy.objects.get(slug="human-rights-impact-evaluation").policy_type == "programme"
     plan = Policy.objects.get(slug="framework-plan-on-human-rights-promotion-and-city")
@@ -260,12 +263,20 @@ def test_disputed_facts_carry_a_note_in_both_languages_and_their_sources(slug, f
 @pytest.mark.parametrize(
     ("slug", "facts"),
     [
-        ("vice-chair-of-inclusive-and-sustainable-cities-coalition",
-         ["UNESCO", "vice-chair", "chair (의장)", "gjdaily.net", "kmib"]),
-        ("gwangju-asia-share-council-reorganized", ["same body", "2015–16", "last April", "focusi.co.kr"]),
+        (
+            "vice-chair-of-inclusive-and-sustainable-cities-coalition",
+            ["UNESCO", "vice-chair", "chair (의장)", "gjdaily.net", "kmib"],
+        ),
+        (
+            "gwangju-asia-share-council-reorganized",
+            ["same body", "2015–16", "last April", "focusi.co.kr"],
+        ),
         ("gwangju-asia-emergency-relief-council-launched", ["Share Council", "same body"]),
         ("universal-declaration-of-human-rights-commemoration", ["Weekly Commemoration", "week"]),
-        ("framework-plan-phase-1", ["제1기 인권증진 및 인권도시 기본계획", "제1기 광주인권도시 기본계획"]),
+        (
+            "framework-plan-phase-1",
+            ["제1기 인권증진 및 인권도시 기본계획", "제1기 광주인권도시 기본계획"],
+        ),
         ("human-rights-training-in-asia", ["KOICA", "separate"]),
     ],
 )
@@ -322,7 +333,10 @@ def test_listed_korean_names_are_used_for_subjects(slug, name_ko):
         ("framework-plan-phase-1", "제1기 광주인권도시 기본계획"),
         ("gwangju-asia-emergency-relief-council-launched", "광주아시아재해긴급구호협의회"),
         ("gwangju-asia-share-council-reorganized", "광주아시아나눔협의회"),
-        ("vice-chair-of-inclusive-and-sustainable-cities-coalition", "유네스코 포용 및 지속가능도시 국제연합"),
+        (
+            "vice-chair-of-inclusive-and-sustainable-cities-coalition",
+            "유네스코 포용 및 지속가능도시 국제연합",
+        ),
     ],
 )
 def test_listed_korean_names_are_used_in_milestone_titles(slug, name_ko):
@@ -348,7 +362,10 @@ def test_korean_titles_do_not_carry_names_from_another_year(slug, not_in_title):
     ("slug", "name_ko"),
     [
         ("asia-state-violence-victims-aid-project", "아시아 국가폭력 피해자 지원 사업"),
-        ("international-coalition-of-inclusive-and-sustainable-cities", "유네스코 포용 및 지속가능도시 국제연합(ICCAR)"),
+        (
+            "international-coalition-of-inclusive-and-sustainable-cities",
+            "유네스코 포용 및 지속가능도시 국제연합(ICCAR)",
+        ),
         ("special-act-on-the-may-18-democratization-movement", "5·18민주화운동 등에 관한 특별법"),
         ("gwangju-democratic-human-rights-memorial-park", "광주 민주·인권기념파크"),
         ("gwangju-asia-emergency-relief-council", "광주아시아재해긴급구호협의회"),
