@@ -265,9 +265,9 @@ def test_directory_filters_by_type_theme_and_search(client, record):
         assert response.status_code == 200
         return [subject.slug for subject in response.context["page_obj"].object_list]
 
-    assert listed({}) == ["forum", "white-paper"]
+    assert listed({}) == ["white-paper", "forum"]  # White Paper, World Forum: A–Z
     assert listed({"type": "publication"}) == ["white-paper"]
-    assert listed({"type": ["publication", "forum"]}) == ["forum", "white-paper"]
+    assert listed({"type": ["publication", "forum"]}) == ["white-paper", "forum"]
     assert listed({"theme": ["rights", "training"]}) == ["forum"]
     assert listed({"q": "인권도시"}) == ["forum"]
     assert listed({"q": "paper", "type": "publication"}) == ["white-paper"]

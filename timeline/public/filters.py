@@ -9,9 +9,11 @@ Without a queryset, a FilterSet starts from the *published* records, so code tha
 to pass one (an export view, a shell session) cannot leak unpublished data.
 """
 
+from collections.abc import Sequence
+
 from django import forms
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
@@ -31,7 +33,7 @@ from timeline.models import (
     Policy,
     Theme,
 )
-from timeline.public.search import contains
+from timeline.public.search import contains, spellings
 
 SUBJECT_MODELS = {model.KIND: model for model in (Initiative, Policy, Institution)}
 
@@ -56,10 +58,11 @@ def theme_choices():
     return [(theme.slug, marked_text(theme, "name")) for theme in Theme.objects.published()]
 
 
-def search_condition(text, fields, model):
+def search_condition(text: str, fields: Sequence[str], model: type[Model]) -> Q:
     """Every word of ``text`` must appear (any case) in at least one of ``fields`` of ``model``.
 
     Substring matching, so a Korean stem finds its inflected forms: 인권 finds 인권도시와.
+    A word is found in any of its spellings (search.spellings): 5.18 finds 5·18.
     Related fields (``initiative__name_ko``) are searched by subquery, so that PostgreSQL
     answers the search from its trigram indexes (timeline/search.py).
     """
@@ -67,7 +70,7 @@ def search_condition(text, fields, model):
     for term in text.split()[:MAX_SEARCH_TERMS]:
         any_field = Q()
         for field in fields:
-            any_field |= contains(model, field, term)
+            any_field |= contains(model, field, spellings(term))
         condition &= any_field
     return condition
 

@@ -6,7 +6,32 @@ subject is one of those whose name matches", each part is an index lookup (a tri
 for text, the foreign key's index for the subject), combined with BitmapOr.
 """
 
-from django.db.models import BooleanField, Expression, F, Q, Subquery
+import re
+from collections.abc import Sequence
+
+from django.db.models import BooleanField, Expression, F, Model, Q, QuerySet, Subquery
+from django.db.models.sql.compiler import SQLCompiler
+
+# The dots Korean puts between the month and day of a date-name (5·18, 4·19, 6·25): the
+# middle dot, and what people type for it instead (a full stop, the hyphenation point, the
+# katakana and Hangul middle dots, their half-width and bullet look-alikes).
+DATE_NAME_DOTS = ("·", ".", "‧", "・", "ㆍ", "･", "∙")
+DOT_BETWEEN_DIGITS = re.compile(
+    "(?<=[0-9])(?:" + "|".join(re.escape(dot) for dot in DATE_NAME_DOTS) + ")(?=[0-9])"
+)
+
+
+def spellings(term: str) -> list[str]:
+    """``term`` and its other spellings: ``5.18`` -> ``5·18``, ``5.18``, ``5‧18``, ...
+
+    Only a dot between two digits is varied, so ``5.18`` finds a title written ``5·18``
+    and the other way round; any other term is searched as typed. Expanding the query,
+    rather than storing a normalised copy of every text, keeps each spelling a plain
+    substring match that PostgreSQL's trigram indexes answer (migration 0004).
+    """
+    if not DOT_BETWEEN_DIGITS.search(term):
+        return [term]
+    return [DOT_BETWEEN_DIGITS.sub(dot, term) for dot in DATE_NAME_DOTS]
 
 
 class InSubquery(Expression):
@@ -19,37 +44,45 @@ class InSubquery(Expression):
     conditional = True
     output_field = BooleanField()
 
-    def __init__(self, field_name, queryset):
+    def __init__(self, field_name: str, queryset: QuerySet) -> None:
         super().__init__(output_field=BooleanField())
         self.column = F(field_name)
         self.subquery = Subquery(queryset.values("pk"))
 
-    def get_source_expressions(self):
+    def get_source_expressions(self) -> list[Expression]:
         return [self.column, self.subquery]
 
-    def set_source_expressions(self, expressions):
+    def set_source_expressions(self, expressions: list[Expression]) -> None:
         self.column, self.subquery = expressions
 
-    def _parts(self, compiler):
+    def _parts(self, compiler: SQLCompiler) -> tuple[str, str, tuple]:
         column, column_params = compiler.compile(self.column)
         subquery, subquery_params = compiler.compile(self.subquery)  # "(SELECT ...)"
         return column, subquery, (*column_params, *subquery_params)
 
-    def as_sql(self, compiler, connection):
+    def as_sql(self, compiler: SQLCompiler, connection: object) -> tuple[str, tuple]:
         column, subquery, params = self._parts(compiler)
         return f"{column} IN {subquery}", params
 
-    def as_postgresql(self, compiler, connection):
+    def as_postgresql(self, compiler: SQLCompiler, connection: object) -> tuple[str, tuple]:
         column, subquery, params = self._parts(compiler)
         return f"{column} = ANY(ARRAY{subquery})", params
 
 
-def contains(model, field, term):
-    """``field`` of ``model`` contains ``term`` (any case); ``relation__field`` looks in the
-    related record by subquery, not by join."""
+def any_contains(field: str, terms: Sequence[str]) -> Q:
+    """``field`` contains any of ``terms`` (any case)."""
+    condition = Q()
+    for term in terms:
+        condition |= Q(**{f"{field}__icontains": term})
+    return condition
+
+
+def contains(model: type[Model], field: str, terms: Sequence[str]) -> Q:
+    """``field`` of ``model`` contains any of ``terms`` (any case, one term's spellings);
+    ``relation__field`` looks in the related record by one subquery, not by join."""
     relation, _, related_field = field.partition("__")
     if not related_field:
-        return Q(**{f"{field}__icontains": term})
+        return any_contains(field, terms)
     related = model._meta.get_field(relation).related_model
-    matches = related._base_manager.filter(**{f"{related_field}__icontains": term})
+    matches = related._base_manager.filter(any_contains(related_field, terms))
     return Q(InSubquery(relation, matches))

@@ -274,7 +274,9 @@ class SubjectListView(SubjectMixin, ForgivingPaginationMixin, FilterView):
         return SUBJECT_FILTERSETS[self.model]
 
     def get_queryset(self):
-        return public_subjects(self.model)
+        # 가나다 on /ko/, A–Z on /en/, by the stored key (models/sort_keys.py), whatever the
+        # database's collation.
+        return public_subjects(self.model).order_by(*self.model.directory_order())
 
     def get_paginate_by(self, queryset):
         return settings.DIRECTORY_PAGE_SIZE
