@@ -6,9 +6,10 @@ percentages of the chart's width, heights are fixed pixels, and text keeps the p
 """
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Min
+from django.db.models import Count, Max, Min, QuerySet
 
 from timeline.caching.remembered import remembered
 from timeline.models import Milestone
@@ -37,6 +38,9 @@ class Row:
     year: int
     counts: dict
     total: int
+    # False for a year the public record has nothing for (2010, 2015): shown as "not in the
+    # record", never as 0, which would claim that the year was searched and found empty.
+    in_record: bool = True
     y: float = 0  # px, top of the bar
     text_y: float = 0  # px, baseline of the row's labels
     end: float = 0  # %, where the bar ends and its total is written
@@ -60,8 +64,12 @@ class YearChart:
         return self.rows[0].year
 
     @property
-    def years_with_milestones(self):
+    def years_with_milestones(self) -> int:
         return sum(1 for row in self.rows if row.total)
+
+    @property
+    def years_not_in_record(self) -> list[int]:
+        return [row.year for row in self.rows if not row.in_record]
 
 
 def year_counts(milestones):
@@ -80,12 +88,20 @@ def remembered_year_counts(milestones, question):
     return remembered("year-counts", lambda: year_counts(milestones), question)
 
 
-def year_chart(milestones, compact=False, counts=None):
+def year_chart(
+    milestones: QuerySet,
+    compact: bool = False,
+    counts: dict | None = None,
+    record_years: Iterable[int] | None = None,
+) -> "YearChart | None":
     """The chart of a milestone queryset (already filtered to what the public may see).
 
     Every year between the first and the last gets a row, empty years included, so gaps in
     the record show as gaps. Returns None when there is nothing to draw. ``compact`` draws
     thinner rows. ``counts``, if given, are ``year_counts(milestones)`` already computed.
+    ``record_years`` are the years the whole public record has milestones for (default:
+    the years of ``milestones``): a filtered chart's empty year is 0 if the record has
+    that year, and "not in the record" if it has not.
     """
     row_height = COMPACT_ROW_HEIGHT if compact else ROW_HEIGHT
     bar_height = COMPACT_BAR_HEIGHT if compact else BAR_HEIGHT
@@ -96,8 +112,14 @@ def year_chart(milestones, compact=False, counts=None):
     kinds = [(kind, kind_label(kind)) for kind in SUBJECT_MODELS]
     first, last = min(counts), max(counts)
     empty = dict.fromkeys(SUBJECT_MODELS, 0)
+    in_record = set(counts if record_years is None else record_years)
     rows = [
-        Row(year=year, counts=counts.get(year, empty), total=sum(counts.get(year, empty).values()))
+        Row(
+            year=year,
+            counts=counts.get(year, empty),
+            total=sum(counts.get(year, empty).values()),
+            in_record=year in in_record,
+        )
         for year in range(last, first - 1, -1)  # newest first, as on the timeline
     ]
     largest = max(row.total for row in rows)

@@ -120,11 +120,20 @@ class Select(forms.Select):
 
 
 class YearField(forms.IntegerField):
-    """A year typed or chosen from a list; anything outside the model's range is an error."""
+    """A year chosen from a list; anything else, or outside the model's range, is an error.
+
+    The visitor sees a dropdown, so the error says to choose from it, not Django's
+    "enter a whole number" (정수를 입력하세요), which only a hand-edited link can cause.
+    """
 
     widget = Select
+    default_error_messages = {
+        "invalid": _("Choose a year from the list."),
+        "min_value": _("Choose a year from the list."),
+        "max_value": _("Choose a year from the list."),
+    }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: object, **kwargs: object) -> None:
         kwargs.setdefault("min_value", MIN_YEAR)
         kwargs.setdefault("max_value", MAX_YEAR)
         super().__init__(*args, **kwargs)
@@ -223,10 +232,15 @@ class PublicFilterSet(FilterSet):
         return tuple(sorted(asked))
 
 
-def public_years():
+def public_years() -> list[int]:
     return list(
         Milestone.objects.published().order_by().values_list("year_id", flat=True).distinct()
     )
+
+
+def remembered_public_years() -> set[int]:
+    """The years the public record has milestones for, once per content version."""
+    return set(remembered("public-years", public_years))
 
 
 class MilestoneFilterSet(PublicFilterSet):
@@ -263,7 +277,7 @@ class MilestoneFilterSet(PublicFilterSet):
         A shared link may ask for a year outside the list (``year_min=2010``): keeping it
         selected shows the visitor what is applied.
         """
-        years = set(remembered("public-years", public_years))
+        years = remembered_public_years()
         for name in ("year", "year_min", "year_max"):
             try:
                 asked = int(self.data.get(name, ""))
