@@ -182,3 +182,54 @@ def test_loaded_fixtures_get_sort_keys():
     for model in (Initiative, Policy, Institution):
         assert not model.objects.filter(sort_key_ko="").exists()
         assert not model.objects.filter(sort_key_en="").exists()
+
+
+# --- Interface terms --------------------------------------------------------------------
+
+
+def test_a_bad_year_in_a_link_says_to_choose_from_the_list(client):
+    make_milestone(2012)
+    html = client.get("/ko/timeline/", {"year": "abc"}).content.decode()
+    assert "목록에서 연도를 선택하십시오." in html
+    assert "정수를 입력" not in html
+
+
+def test_a_bad_choice_names_no_particle_for_the_reader_to_pick(client):
+    html = client.get("/ko/timeline/", {"kind": "nope"}).content.decode()
+    assert "목록에서 선택하십시오." in html
+    assert "이/가" not in html
+
+
+def test_saving_and_continuing_in_the_admin_reads_as_success(db):
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    staff = User.objects.create_superuser("admin-ko", password="a long password")
+    client = Client(HTTP_ACCEPT_LANGUAGE="ko")
+    client.force_login(staff)
+    response = client.post(
+        "/admin/timeline/theme/add/",
+        {"slug": "rights", "name_ko": "인권", "name_en": "Rights", "order": "0", "_continue": "1"},
+        follow=True,
+    )
+    messages = re.search(r'<ul class="messagelist">(.*?)</ul>', response.content.decode(), re.S)
+    text = re.sub(r"<[^>]+>", "", messages.group(1)).strip()
+    assert text == "분야 “인권” 항목을 추가했습니다. 아래에서 이어서 수정할 수 있습니다."
+
+
+def test_one_english_term_one_korean_term():
+    from django.utils import translation
+
+    with translation.override("ko"):
+        gettext = translation.gettext
+        assert gettext("Year group") != gettext("Year")
+        assert gettext("year group") == gettext("Year group") == "수록 연도"
+        assert gettext("subject") == "관련 사업·정책·기관"
+        assert gettext("published") == "공개 여부"
+        programme = gettext(
+            "Published milestones of Gwangju’s human-rights-city programme, newest year first, "
+            "in the source’s order within each year."
+        )
+        assert "인권도시 만들기" in programme and "정책" not in programme
+        assert gettext("Earlier milestone").startswith("이전")
+        assert gettext("Earlier year").startswith("이전")
