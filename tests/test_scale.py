@@ -99,6 +99,11 @@ def admin_pages():
     return pages
 
 
+# A milestone page's links to the earlier and later milestone show a title only: nothing is
+# prefetched for them, so their kinds cost no query.
+NEIGHBOURS = {"earlier", "later"}
+
+
 def kinds_shown(response):
     """The kinds of subject among the milestones a page shows.
 
@@ -107,6 +112,8 @@ def kinds_shown(response):
     """
     kinds = set()
     for name in response.context.keys():  # noqa: SIM118 -- a ContextList iterates contexts
+        if name in NEIGHBOURS:
+            continue
         value = response.context[name]
         items = getattr(value, "object_list", value)
         if isinstance(items, QuerySet):
