@@ -2,11 +2,13 @@
 existing rows here; from now on every save computes them."""
 
 from django.db import migrations, models
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
 
 from timeline.models.sort_keys import name_sort_key
 
 
-def fill_sort_keys(apps, schema_editor):
+def fill_sort_keys(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     # Historical models have no methods: the same rule as Subject.refresh_sort_keys.
     for model_name in ("Initiative", "Policy", "Institution"):
         model = apps.get_model("timeline", model_name)

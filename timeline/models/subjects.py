@@ -1,5 +1,7 @@
 """The subjects milestones are about: initiatives, policies and institutions."""
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -80,7 +82,7 @@ class Subject(models.Model):
     def __str__(self):
         return self.name or self.slug
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.refresh_sort_keys()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and any(name.startswith("name") for name in update_fields):

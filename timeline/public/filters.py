@@ -10,6 +10,7 @@ to pass one (an export view, a shell session) cannot leak unpublished data.
 """
 
 from collections.abc import Sequence
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -133,7 +134,7 @@ class YearField(forms.IntegerField):
         "max_value": _("Choose a year from the list."),
     }
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("min_value", MIN_YEAR)
         kwargs.setdefault("max_value", MAX_YEAR)
         super().__init__(*args, **kwargs)

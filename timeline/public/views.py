@@ -6,7 +6,7 @@ their themes prefetched, and counts come from annotations.
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger
-from django.db.models import Max, Min, Prefetch, Q
+from django.db.models import Max, Min, Prefetch, Q, QuerySet
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -156,7 +156,7 @@ class TimelineView(PublicMilestonesMixin, ForgivingPaginationMixin, FilterView):
 
     counts = None
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: object) -> dict:
         # The chart follows the filters: every match, not only this page's. Its counts are
         # remembered per content version and filters, and give the paginator its total too.
         question = self.filterset.question
@@ -249,7 +249,7 @@ class MilestoneDetailView(PublicMilestonesMixin, DetailView):
         # The year in the URL must be the milestone's own: a wrong one is a 404, not a redirect.
         return super().get_queryset().filter(year=self.kwargs["year"]).prefetch_related("sources")
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: object) -> dict:
         earlier, later = timeline_neighbours(self.object)
         return super().get_context_data(
             earlier=earlier,
@@ -266,7 +266,7 @@ class YearDetailView(SectionMixin, DetailView):
     slug_field = slug_url_kwarg = "year"
     context_object_name = "year"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: object) -> dict:
         year = self.object.year
         years = Year.objects.published()
         return super().get_context_data(
@@ -316,7 +316,7 @@ class SubjectListView(SubjectMixin, ForgivingPaginationMixin, FilterView):
     def get_filterset_class(self):
         return SUBJECT_FILTERSETS[self.model]
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet:
         # 가나다 on /ko/, A–Z on /en/, by the stored key (models/sort_keys.py), whatever the
         # database's collation.
         return public_subjects(self.model).order_by(*self.model.directory_order())
