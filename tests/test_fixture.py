@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from timeline.models import (
     Initiative,
@@ -33,6 +34,14 @@ from .factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def korean():
+    """The plain columns (``name``, ``title``) read in the active language: read them in Korean,
+    whatever an earlier test in this process left active."""
+    with translation.override("ko"):
+        yield
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE = REPO / "fixtures" / "gwangju.json"

@@ -193,9 +193,9 @@ def test_milestone_page_shows_summary_note_sources_and_links(client, record):
     assert "<li>Printed leaflet</li>" in html
     assert 'href="/en/policies/charter/"' in html
     assert 'href="/en/years/2012/"' in html
-    # Its neighbours in the timeline's order: the forum before it, the 2009 division after.
+    # Its neighbours in time, as on a year page: the forum just before it, nothing later.
     assert 'href="/en/timeline/2012/forum-held/" rel="prev"' in html
-    assert 'href="/en/timeline/2009/division-created/" rel="next"' in html
+    assert 'rel="next"' not in html
 
 
 def test_milestone_url_with_the_wrong_year_is_not_found(client, record):

@@ -6,11 +6,19 @@ have no Korean at all; django-import-export's Korean misses a few strings. Djang
 catalogue over theirs. After an upgrade, tests/test_translations.py names any new string.
 Programmer-facing errors of these apps are left out: staff never see them.
 
-Nothing imports this module; the markers only need to be found by makemessages.
+Nothing imports the first list; its markers only need to be found by makemessages.
+
+``REWORDED`` is the other case: Django's own Korean exists but reads unnaturally (a bare
+을/를 or 이/가 where the word before it decides the particle, "(으)로", a message that
+sounds like an error after a successful save). Our catalogue gives these msgids natural
+formal Korean, which replaces Django's everywhere, and says why here
+(tests/test_translations.py allows exactly these to differ from Django).
 """
 
 from django.utils.translation import gettext_noop as _
 from django.utils.translation import ngettext_lazy
+
+PARTICLE = "Django's Korean leaves the particle to the reader (을/를, 이/가, 은/는)"
 
 STRINGS = [
     # django-axes
@@ -84,4 +92,49 @@ STRINGS = [
     _("There are no deleted objects to recover."),
     _("Revert %(verbose_name)s"),
     _("Press the save button below to revert to this version of the object."),
+]
+
+REWORDED = {
+    # The admin's messages after saving: "아래 내용을 수정해야 합니다" after a successful
+    # add reads as if something were wrong.
+    _("You may edit it again below."): "Django's says the record must be corrected",
+    _("The {name} “{obj}” was added successfully."): PARTICLE,
+    _("The {name} “{obj}” was changed successfully."): PARTICLE,
+    _("The {name} “{obj}” was added successfully. You may add another {name} below."): PARTICLE,
+    _("The {name} “{obj}” was changed successfully. You may edit it again below."): PARTICLE,
+    _("The {name} “{obj}” was changed successfully. You may add another {name} below."): PARTICLE,
+    _("The %(name)s “%(obj)s” was deleted successfully."): PARTICLE,
+    _("%(name)s with ID “%(key)s” doesn’t exist. Perhaps it was deleted?"): PARTICLE,
+    _("Changed {fields}."): PARTICLE,
+    _("Cannot delete %(name)s"): PARTICLE,
+    _("Delete selected %(verbose_name_plural)s"): PARTICLE,
+    _("Successfully deleted %(count)d %(items)s."): PARTICLE,
+    _(
+        'Are you sure you want to delete the %(object_name)s "%(escaped_object)s"? All of the '
+        "following related items will be deleted:"
+    ): PARTICLE,
+    _(
+        "Are you sure you want to delete the selected %(objects_name)s? All of the following "
+        "objects and their related items will be deleted:"
+    ): PARTICLE,
+    _(" By %(filter_title)s "): "Django's reads “구분 (으)로”; a filter heading is “구분별”",
+    _("Select %s to view"): "Django's reads “보기위한 1%s 를(을) 선택”",
+    "Please correct the error below.": "formal 합니다체, like the rest of the site",
+    # Form errors the public filters and the admin forms show.
+    _("Select a valid choice. %(value)s is not one of the available choices."): PARTICLE,
+    _("%(model_name)s with this %(field_label)s already exists."): PARTICLE,
+    _("Value %(value)r is not a valid choice."): PARTICLE,
+    _("“%(pk)s” is not a valid value."): PARTICLE,
+    "Ensure this value has at most %(limit_value)d character (it has %(show_value)d).": (
+        "Django's asks the reader to check the count of “개의 글자”"
+    ),
+}
+# The plural messages above, marked with their plural forms for makemessages.
+REWORDED_PLURALS = [
+    ngettext_lazy("Please correct the error below.", "Please correct the errors below.", 1),
+    ngettext_lazy(
+        "Ensure this value has at most %(limit_value)d character (it has %(show_value)d).",
+        "Ensure this value has at most %(limit_value)d characters (it has %(show_value)d).",
+        1,
+    ),
 ]

@@ -5,14 +5,16 @@
 and exports, the import's columns and the demo data all read it.
 """
 
-from typing import ClassVar, Self, TypeVar
+from typing import Any, ClassVar, Self, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import pre_save
 from django.urls import reverse
 from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from timeline.models.base import (
@@ -24,6 +26,10 @@ from timeline.models.base import (
     require_either_language,
 )
 from timeline.models.record import Theme
+from timeline.models.sort_keys import SORT_KEY_LENGTH, name_sort_key
+
+# The stored sort key per page language (sort_keys.py), one column each.
+SORT_KEY_FIELDS = {"ko": "sort_key_ko", "en": "sort_key_en"}
 
 _S = TypeVar("_S", bound=models.Model)
 
@@ -62,6 +68,9 @@ class Subject(models.Model):
     )
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
+    # Derived from the name on every save (refresh_sort_keys); never edited by hand.
+    sort_key_ko = models.CharField(max_length=SORT_KEY_LENGTH, blank=True, editable=False)
+    sort_key_en = models.CharField(max_length=SORT_KEY_LENGTH, blank=True, editable=False)
 
     # Each kind inherits this manager; it names its own type below, so that
     # ``Initiative.objects`` gives initiatives.
@@ -72,17 +81,49 @@ class Subject(models.Model):
         ordering = ["slug"]
         constraints = [has_text_constraint("name", _("Enter the name in Korean or in English."))]
         indexes = [
-            models.Index(fields=["is_published", "slug"], name="%(class)s_published_slug_idx")
+            models.Index(fields=["is_published", "slug"], name="%(class)s_published_slug_idx"),
+            # The directories' order, one per page language.
+            models.Index(
+                fields=["is_published", "sort_key_ko", "slug"], name="%(class)s_ko_order_idx"
+            ),
+            models.Index(
+                fields=["is_published", "sort_key_en", "slug"], name="%(class)s_en_order_idx"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name or self.slug
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.refresh_sort_keys()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and any(name.startswith("name") for name in update_fields):
+            kwargs["update_fields"] = {*update_fields, *SORT_KEY_FIELDS.values()}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse(f"timeline:{self.KIND}-detail", kwargs={"slug": self.slug})
 
     def clean(self) -> None:
         require_either_language(self, "name")
+
+    def refresh_sort_keys(self) -> None:
+        """Recompute the directory sort keys from the names, as each page shows them.
+
+        ``save`` calls this; code that writes with ``bulk_create``/``bulk_update`` (the
+        import) must call it on each object and include ``SORT_KEY_FIELDS`` in the update.
+        A page shows the other language's name when its own is empty, so it sorts by that.
+        """
+        for language, field in SORT_KEY_FIELDS.items():
+            other = "en" if language == "ko" else "ko"
+            shown = getattr(self, f"name_{language}", "") or getattr(self, f"name_{other}", "")
+            setattr(self, field, name_sort_key(shown or "", language))
+
+    @classmethod
+    def directory_order(cls, language: str | None = None) -> tuple[str, str]:
+        """``order_by`` arguments for a directory in ``language`` (default: the active one)."""
+        language = (language or get_language() or "ko")[:2]
+        return SORT_KEY_FIELDS.get(language, SORT_KEY_FIELDS["ko"]), "slug"
 
     @property
     def kind(self) -> str:
@@ -231,3 +272,19 @@ def kind_label(kind: str) -> str:
     names); '' for anything else."""
     model = SUBJECT_MODELS.get(kind)
     return capfirst(model._meta.verbose_name) if model else ""
+
+
+def refresh_sort_keys_on_raw_save(
+    sender: type, instance: Subject, raw: bool, **kwargs: object
+) -> None:
+    """``loaddata`` saves without calling ``save()``: keys for fixtures are computed here."""
+    if raw:
+        instance.refresh_sort_keys()
+
+
+for subject_model in SUBJECT_MODELS.values():
+    pre_save.connect(
+        refresh_sort_keys_on_raw_save,
+        sender=subject_model,
+        dispatch_uid=f"sort-keys-{subject_model.KIND}",
+    )

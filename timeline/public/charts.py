@@ -41,6 +41,9 @@ class Row:
     year: int
     counts: dict[str, int]
     total: int
+    # False for a year the public record has nothing for (2010, 2015): shown as "not in the
+    # record", never as 0, which would claim that the year was searched and found empty.
+    in_record: bool = True
     y: float = 0  # px, top of the bar
     text_y: float = 0  # px, baseline of the row's labels
     end: float = 0  # %, where the bar ends and its total is written
@@ -67,6 +70,10 @@ class YearChart:
     def years_with_milestones(self) -> int:
         return sum(1 for row in self.rows if row.total)
 
+    @property
+    def years_not_in_record(self) -> list[int]:
+        return [row.year for row in self.rows if not row.in_record]
+
 
 YearCounts = dict[int, dict[str, int]]
 
@@ -88,13 +95,19 @@ def remembered_year_counts(milestones: QuerySet[Milestone], question: Hashable) 
 
 
 def year_chart(
-    milestones: QuerySet[Milestone], compact: bool = False, counts: YearCounts | None = None
+    milestones: QuerySet[Milestone],
+    compact: bool = False,
+    counts: YearCounts | None = None,
+    record_years: Iterable[int] | None = None,
 ) -> YearChart | None:
     """The chart of a milestone queryset (already filtered to what the public may see).
 
     Every year between the first and the last gets a row, empty years included, so gaps in
     the record show as gaps. Returns None when there is nothing to draw. ``compact`` draws
     thinner rows. ``counts``, if given, are ``year_counts(milestones)`` already computed.
+    ``record_years`` are the years the whole public record has milestones for (default:
+    the years of ``milestones``): a filtered chart's empty year is 0 if the record has
+    that year, and "not in the record" if it has not.
     """
     row_height = COMPACT_ROW_HEIGHT if compact else ROW_HEIGHT
     bar_height = COMPACT_BAR_HEIGHT if compact else BAR_HEIGHT
@@ -105,8 +118,14 @@ def year_chart(
     kinds = [(kind, kind_label(kind)) for kind in SUBJECT_MODELS]
     first, last = min(counts), max(counts)
     empty = dict.fromkeys(SUBJECT_MODELS, 0)
+    in_record = set(counts if record_years is None else record_years)
     rows = [
-        Row(year=year, counts=counts.get(year, empty), total=sum(counts.get(year, empty).values()))
+        Row(
+            year=year,
+            counts=counts.get(year, empty),
+            total=sum(counts.get(year, empty).values()),
+            in_record=year in in_record,
+        )
         for year in range(last, first - 1, -1)  # newest first, as on the timeline
     ]
     largest = max(row.total for row in rows)

@@ -9,7 +9,7 @@ Without a queryset, a FilterSet starts from the *published* records, so code tha
 to pass one (an export view, a shell session) cannot leak unpublished data.
 """
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
@@ -37,7 +37,7 @@ from timeline.models import (
     kind_label,
 )
 from timeline.models.milestones import MilestoneQuerySet
-from timeline.public.search import contains
+from timeline.public.search import contains, spellings
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -57,10 +57,11 @@ def theme_choices() -> list[tuple[str, str]]:
     return [(theme.slug, marked_text(theme, "name")) for theme in Theme.objects.published()]
 
 
-def search_condition(text: str, fields: Iterable[str], model: type[Model]) -> Q:
+def search_condition(text: str, fields: Sequence[str], model: type[Model]) -> Q:
     """Every word of ``text`` must appear (any case) in at least one of ``fields`` of ``model``.
 
     Substring matching, so a Korean stem finds its inflected forms: 인권 finds 인권도시와.
+    A word is found in any of its spellings (search.spellings): 5.18 finds 5·18.
     Related fields (``initiative__name_ko``) are searched by subquery, so that PostgreSQL
     answers the search from its trigram indexes (timeline/search.py).
     """
@@ -68,7 +69,7 @@ def search_condition(text: str, fields: Iterable[str], model: type[Model]) -> Q:
     for term in text.split()[:MAX_SEARCH_TERMS]:
         any_field = Q()
         for field in fields:
-            any_field |= contains(model, field, term)
+            any_field |= contains(model, field, spellings(term))
         condition &= any_field
     return condition
 
@@ -124,9 +125,18 @@ class Select(forms.Select):
 
 
 class YearField(forms.IntegerField):
-    """A year typed or chosen from a list; anything outside the model's range is an error."""
+    """A year chosen from a list; anything else, or outside the model's range, is an error.
+
+    The visitor sees a dropdown, so the error says to choose from it, not Django's
+    "enter a whole number" (정수를 입력하세요), which only a hand-edited link can cause.
+    """
 
     widget = Select
+    default_error_messages = {
+        "invalid": _("Choose a year from the list."),
+        "min_value": _("Choose a year from the list."),
+        "max_value": _("Choose a year from the list."),
+    }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("min_value", MIN_YEAR)
@@ -240,6 +250,11 @@ def public_years() -> list[int]:
     )
 
 
+def remembered_public_years() -> set[int]:
+    """The years the public record has milestones for, once per content version."""
+    return set(remembered("public-years", public_years))
+
+
 class MilestoneFilterSet(PublicFilterSet):
     """The timeline's filters (DESIGN.md: year, year_min, year_max, kind, theme, q)."""
 
@@ -274,7 +289,7 @@ class MilestoneFilterSet(PublicFilterSet):
         A shared link may ask for a year outside the list (``year_min=2010``): keeping it
         selected shows the visitor what is applied.
         """
-        years = set(remembered("public-years", public_years))
+        years = remembered_public_years()
         for name in ("year", "year_min", "year_max"):
             try:
                 asked = int(self.data.get(name, ""))

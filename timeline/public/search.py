@@ -6,12 +6,34 @@ subject is one of those whose name matches", each part is an index lookup (a tri
 for text, the foreign key's index for the subject), combined with BitmapOr.
 """
 
+import re
 from collections.abc import Sequence
 from typing import Any, cast
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import BooleanField, Expression, F, Model, Q, QuerySet, Subquery
 from django.db.models.sql.compiler import SQLCompiler
+
+# The dots Korean puts between the month and day of a date-name (5·18, 4·19, 6·25): the
+# middle dot, and what people type for it instead (a full stop, the hyphenation point, the
+# katakana and Hangul middle dots, their half-width and bullet look-alikes).
+DATE_NAME_DOTS = ("·", ".", "‧", "・", "ㆍ", "･", "∙")
+DOT_BETWEEN_DIGITS = re.compile(
+    "(?<=[0-9])(?:" + "|".join(re.escape(dot) for dot in DATE_NAME_DOTS) + ")(?=[0-9])"
+)
+
+
+def spellings(term: str) -> list[str]:
+    """``term`` and its other spellings: ``5.18`` -> ``5·18``, ``5.18``, ``5‧18``, ...
+
+    Only a dot between two digits is varied, so ``5.18`` finds a title written ``5·18``
+    and the other way round; any other term is searched as typed. Expanding the query,
+    rather than storing a normalised copy of every text, keeps each spelling a plain
+    substring match that PostgreSQL's trigram indexes answer (migration 0004).
+    """
+    if not DOT_BETWEEN_DIGITS.search(term):
+        return [term]
+    return [DOT_BETWEEN_DIGITS.sub(dot, term) for dot in DATE_NAME_DOTS]
 
 
 class InSubquery(Expression):
@@ -53,12 +75,20 @@ class InSubquery(Expression):
         return f"{column} = ANY(ARRAY{subquery})", params
 
 
-def contains(model: type[Model], field: str, term: str) -> Q:
-    """``field`` of ``model`` contains ``term`` (any case); ``relation__field`` looks in the
-    related record by subquery, not by join."""
+def any_contains(field: str, terms: Sequence[str]) -> Q:
+    """``field`` contains any of ``terms`` (any case)."""
+    condition = Q()
+    for term in terms:
+        condition |= Q(**{f"{field}__icontains": term})
+    return condition
+
+
+def contains(model: type[Model], field: str, terms: Sequence[str]) -> Q:
+    """``field`` of ``model`` contains any of ``terms`` (any case, one term's spellings);
+    ``relation__field`` looks in the related record by one subquery, not by join."""
     relation, _, related_field = field.partition("__")
     if not related_field:
-        return Q(**{f"{field}__icontains": term})
+        return any_contains(field, terms)
     related = cast("type[Model]", model._meta.get_field(relation).related_model)
-    matches = related._base_manager.filter(**{f"{related_field}__icontains": term})
+    matches = related._base_manager.filter(any_contains(related_field, terms))
     return Q(InSubquery(relation, matches))

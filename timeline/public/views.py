@@ -42,7 +42,11 @@ from timeline.public.charts import (
     year_counts,
     year_strip,
 )
-from timeline.public.filters import SUBJECT_FILTERSETS, MilestoneFilterSet
+from timeline.public.filters import (
+    SUBJECT_FILTERSETS,
+    MilestoneFilterSet,
+    remembered_public_years,
+)
 
 LATEST_MILESTONES = 6
 
@@ -190,10 +194,17 @@ class TimelineView(PublicMilestonesMixin, ForgivingPaginationMixin, FilterView):
             self.counts = year_counts(self.object_list)  # invalid filters: matches nothing
         else:
             self.counts = remembered_year_counts(self.object_list, question)
-        chart = year_chart(self.object_list, compact=True, counts=self.counts)
-        return super().get_context_data(
+        chart = year_chart(
+            self.object_list,
+            compact=True,
+            counts=self.counts,
+            record_years=remembered_public_years(),
+        )
+        context = super().get_context_data(
             chart=chart, chart_html=self.chart_html(chart, question), **kwargs
         )
+        context.update(split_year_groups(context.get("page_obj"), self.counts))
+        return context
 
     @staticmethod
     def chart_html(chart: YearChart | None, question: Hashable | None) -> str:
@@ -226,15 +237,49 @@ class TimelineView(PublicMilestonesMixin, ForgivingPaginationMixin, FilterView):
         return paginator
 
 
+def split_year_groups(
+    page: Page[Milestone] | None, counts: YearCounts | None
+) -> dict[str, int | None]:
+    """Which year groups this page shares with the pages before and after it.
+
+    ``continued_year``: the first year on the page began on the previous page;
+    ``continues_year``: the last year on the page goes on on the next. Worked out from the
+    per-year counts the chart already has (the timeline runs newest year first), so it
+    costs no query.
+    """
+    split: dict[str, int | None] = {"continued_year": None, "continues_year": None}
+    if page is None or not counts or not page.object_list:
+        return split
+    first_index, last_index = page.start_index() - 1, page.end_index() - 1  # 0-based
+    items = list(page.object_list)
+    starts: dict[int, int] = {}
+    seen = 0
+    for year in sorted(counts, reverse=True):
+        starts[year] = seen
+        seen += sum(counts[year].values())
+    first_year, last_year = items[0].year_id, items[-1].year_id
+    if first_year in starts and starts[first_year] < first_index:
+        split["continued_year"] = first_year
+    if last_year in starts and starts[last_year] + sum(counts[last_year].values()) - 1 > last_index:
+        split["continues_year"] = last_year
+    return split
+
+
 def timeline_neighbours(milestone: Milestone) -> tuple[Milestone | None, Milestone | None]:
-    """The milestones just before and just after this one in the timeline's order."""
+    """(earlier, later): the milestones just before and after this one in time.
+
+    Earlier and later run the same way as a year page's earlier and later year, whatever
+    direction a list shows them in: within a year, the source's order is its time order.
+    """
     year, order, pk = milestone.year_id, milestone.order, milestone.pk
-    after = Q(year__lt=year) | Q(year=year, order__gt=order) | Q(year=year, order=order, pk__gt=pk)
-    before = Q(year__gt=year) | Q(year=year, order__lt=order) | Q(year=year, order=order, pk__lt=pk)
+    later = Q(year__gt=year) | Q(year=year, order__gt=order) | Q(year=year, order=order, pk__gt=pk)
+    earlier = (
+        Q(year__lt=year) | Q(year=year, order__lt=order) | Q(year=year, order=order, pk__lt=pk)
+    )
     published = Milestone.objects.published()
     return (
-        published.filter(before).order_by("year_id", "-order", "-pk").first(),
-        published.filter(after).order_by("-year_id", "order", "pk").first(),
+        published.filter(earlier).order_by("-year_id", "-order", "-pk").first(),
+        published.filter(later).order_by("year_id", "order", "pk").first(),
     )
 
 
@@ -247,10 +292,10 @@ class MilestoneDetailView(PublicMilestonesMixin, DetailView):
         return super().get_queryset().filter(year=self.kwargs["year"]).prefetch_related("sources")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        previous, following = timeline_neighbours(self.object)
+        earlier, later = timeline_neighbours(self.object)
         return super().get_context_data(
-            previous=previous,
-            next=following,
+            earlier=earlier,
+            later=later,
             structured_data=structured_data.milestone_event(self.object, self.request),
             **kwargs,
         )
@@ -268,8 +313,8 @@ class YearDetailView(SectionMixin, DetailView):
         years = Year.objects.published()
         return super().get_context_data(
             milestones=public_milestones().filter(year=year),
-            previous_year=years.filter(year__lt=year).order_by("-year").first(),
-            next_year=years.filter(year__gt=year).order_by("year").first(),
+            earlier_year=years.filter(year__lt=year).order_by("-year").first(),
+            later_year=years.filter(year__gt=year).order_by("year").first(),
             **kwargs,
         )
 
@@ -315,7 +360,9 @@ class SubjectListView(SubjectMixin, ForgivingPaginationMixin, FilterView):  # ty
         return SUBJECT_FILTERSETS[self.model]
 
     def get_queryset(self) -> QuerySet[Subject]:
-        return public_subjects(self.model)
+        # 가나다 on /ko/, A–Z on /en/, by the stored key (models/sort_keys.py), whatever the
+        # database's collation.
+        return public_subjects(self.model).order_by(*self.model.directory_order())
 
     def get_paginate_by(self, queryset: QuerySet[Any]) -> int:
         return settings.DIRECTORY_PAGE_SIZE
