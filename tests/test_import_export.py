@@ -19,7 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from import_export.resources import ModelResource
 
-from timeline.models import Initiative, Institution, Milestone, MilestoneSource
+from timeline.models import Citation, Initiative, Institution, Milestone
 from timeline.transfer import importing, resources, spreadsheets
 from timeline.transfer.resources import MODEL_KEYS, export_file, import_file
 
@@ -113,8 +113,8 @@ def test_gwangju_record_rebuilt_from_csv_files_into_an_empty_database(gwangju):
     files = {key: export_file(key) for key in MODEL_KEYS}
     counts = {key: MODELS[key].objects.count() for key in MODEL_KEYS}
     charter = Milestone.objects.get(slug=FORUM_2021)
-    sources = list(charter.sources.values_list("label", "url"))
-    MilestoneSource.objects.all().delete()
+    sources = list(charter.citations.values_list("source__title", "source__url"))
+    Citation.objects.all().delete()
     for key in reversed(MODEL_KEYS):
         MODELS[key].objects.all().delete()
 
@@ -127,7 +127,7 @@ def test_gwangju_record_rebuilt_from_csv_files_into_an_empty_database(gwangju):
     assert counts["milestones"] == 41
     rebuilt = Milestone.objects.get(slug=FORUM_2021)
     assert rebuilt.initiative.slug == "world-human-rights-cities-forum"
-    assert list(rebuilt.sources.values_list("label", "url")) == sources
+    assert list(rebuilt.citations.values_list("source__title", "source__url")) == sources
 
 
 def test_changing_one_korean_title_updates_only_that_record(gwangju):
@@ -154,7 +154,7 @@ def test_a_column_left_out_leaves_that_field_alone(gwangju):
         before.initiative_id,
         before.order,
     )
-    assert after.sources.count() == before.sources.count()
+    assert after.citations.count() == before.citations.count()
 
 
 def test_themes_and_sources_are_replaced_as_written(gwangju):
@@ -169,7 +169,9 @@ def test_themes_and_sources_are_replaced_as_written(gwangju):
 
     sources = "Report \\| 2014 <https://example.org/a>|Book <1998> <>|Plain label"
     import_file("milestones", edited("milestones", FORUM_2021, sources=sources))
-    assert list(Milestone.objects.get(slug=FORUM_2021).sources.values_list("label", "url")) == [
+    assert list(
+        Milestone.objects.get(slug=FORUM_2021).citations.values_list("source__title", "source__url")
+    ) == [
         ("Report | 2014", "https://example.org/a"),
         ("Book <1998>", ""),
         ("Plain label", ""),
@@ -483,7 +485,7 @@ def test_a_whole_file_saved_in_cp949_changes_only_what_was_edited(gwangju, lose_
     assert report.counts == {"new": 0, "update": 1, "skip": 40, "invalid": 0}
     forum = Milestone.objects.get(slug=FORUM_2021)
     assert forum.title_ko == "제11회 세계인권도시포럼 (수정)"
-    assert "—" in forum.sources.get().label
+    assert "—" in forum.citations.get().source.title
 
 
 def test_csv_export_is_utf8_with_bom_and_headers_named_after_fields(gwangju):
@@ -763,7 +765,7 @@ def test_admin_export_formats_write_bom_csv_and_neutralised_xlsx(dangerous_miles
 def test_the_librarys_own_row_by_row_import_reads_our_columns_the_same_way(gwangju):
     # bench/ compares our engine with the library's pipeline on these same resources.
     files = {key: export_file(key) for key in ("initiatives", "milestones")}
-    MilestoneSource.objects.all().delete()
+    Citation.objects.all().delete()
     Milestone.objects.all().delete()
     Initiative.objects.all().delete()
 

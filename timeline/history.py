@@ -7,8 +7,10 @@ missing from the history. reversion serialises the whole record (every column, t
 many-to-many themes, and what it is told to follow) at save time, so a version holds
 exactly what the record held, in both languages.
 
-Every model of the record is registered here. A milestone's versions include its sources,
-so restoring or recovering a milestone brings its sources back as they were. Subjects and
+Every model of the record is registered here. A milestone's versions include its
+citations, so restoring or recovering a milestone brings back which sources it cited (and
+what each supports) as they were; the sources themselves are shared records with their own
+history. Subjects and
 years do *not* follow their milestones: restoring a subject must not undo (or delete) the
 milestones added to it since.
 
@@ -26,12 +28,35 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext
 from reversion.models import Version
 
-from timeline.models import Initiative, Institution, Milestone, MilestoneSource, Policy, Theme, Year
+from timeline.models import (
+    Citation,
+    Initiative,
+    Institution,
+    Milestone,
+    Outlet,
+    Policy,
+    Source,
+    Theme,
+    Year,
+)
 
 # What a model's versions include besides its own row and many-to-many fields.
-FOLLOW = {Milestone: ("sources",)}
+FOLLOW = {Milestone: ("citations",)}
+# What a version's description (``str()`` of each record) reads besides: a citation names
+# its source and the source's outlet.
+DESCRIBED_WITH = {Milestone: ("citations__source__outlet",)}
 
-for _model in (Theme, Year, Initiative, Policy, Institution, Milestone, MilestoneSource):
+for _model in (
+    Theme,
+    Year,
+    Initiative,
+    Policy,
+    Institution,
+    Milestone,
+    Citation,
+    Outlet,
+    Source,
+):
     reversion.register(_model, follow=FOLLOW.get(_model, ()))
 
 
@@ -40,7 +65,9 @@ def with_versioned_relations(queryset):
     fields, followed relations), so that recording many records costs a few queries, not
     a few per record."""
     related = [field.name for field in queryset.model._meta.many_to_many]
-    return queryset.prefetch_related(*related, *FOLLOW.get(queryset.model, ()))
+    return queryset.prefetch_related(
+        *related, *FOLLOW.get(queryset.model, ()), *DESCRIBED_WITH.get(queryset.model, ())
+    )
 
 
 def record_revision(objects, user=None, comment=""):

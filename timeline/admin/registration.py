@@ -8,7 +8,6 @@ admin_import_export.py (Import and Export buttons) and admin_filters.py (changel
 
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
-from django.db import models
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
@@ -26,30 +25,22 @@ from timeline.admin.publishing import (
     ViewOnSiteMixin,
     with_public_flag,
 )
+from timeline.admin.sources import HTTPS_URLS, CitationInline
 from timeline.admin.transfer import SpreadsheetImportExportMixin
 from timeline.models import (
     SUBJECT_FIELDS,
     Initiative,
     Institution,
     Milestone,
-    MilestoneSource,
     Policy,
     Theme,
     Year,
+    partial_iso_date,
 )
 
 admin.site.site_header = _("Gwangju Human Rights City records")
 admin.site.site_title = _("Gwangju Human Rights City records")
 admin.site.index_title = _("Records")
-
-# Staff type "gwangju.go.kr"; public sites are on HTTPS.
-HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
-
-DATE_FORMATS = {
-    Milestone.Precision.YEAR: "%Y",
-    Milestone.Precision.MONTH: "%Y-%m",
-    Milestone.Precision.DAY: "%Y-%m-%d",
-}
 
 
 def admin_change_url(obj):
@@ -125,13 +116,6 @@ class TimelineAdmin(
 
 
 # --- Inlines ----------------------------------------------------------------
-
-
-class MilestoneSourceInline(admin.TabularInline):
-    model = MilestoneSource
-    fields = ("order", "label", "url")
-    extra = 1
-    formfield_overrides = HTTPS_URLS
 
 
 class MilestoneInline(PublishFlagInlineMixin, ViewOnSiteMixin, admin.TabularInline):
@@ -344,7 +328,7 @@ class MilestoneAdmin(TimelineAdmin):
         (_("Facts"), {"fields": ("note",)}),
         (_("Publishing"), {"fields": ("is_published", "slug")}),
     )
-    inlines = (MilestoneSourceInline,)
+    inlines = (CitationInline,)
 
     def get_queryset(self, request):
         return with_public_flag(super().get_queryset(request))
@@ -355,9 +339,7 @@ class MilestoneAdmin(TimelineAdmin):
 
     @admin.display(description=_("date"), ordering="date")
     def date_display(self, obj):
-        if not obj.date:
-            return None
-        return obj.date.strftime(DATE_FORMATS.get(obj.date_precision, "%Y-%m-%d"))
+        return partial_iso_date(obj.date, obj.date_precision) if obj.date else None
 
     @admin.display(description=_("on the public site"), boolean=True, ordering="public")
     def on_public_site(self, obj):

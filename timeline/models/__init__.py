@@ -1,27 +1,39 @@
-"""The record: themes, years, the subjects milestones are about, and the milestones.
+"""The record: themes, years, the subjects milestones are about, the milestones, and the
+sources they cite.
 
 Translated text lives in ``*_ko`` / ``*_en`` columns added by modeltranslation
 (see translation.py). Korean is the default language; either may be empty, but a
 record must have its name or title in at least one language.
 """
 
-from timeline.models.base import MAX_YEAR, MIN_YEAR, PublishableQuerySet, either_language
-from timeline.models.milestones import SUBJECT_FIELDS, Milestone, MilestoneSource
+from timeline.models.base import (
+    MAX_YEAR,
+    MIN_YEAR,
+    PublishableQuerySet,
+    either_language,
+    partial_iso_date,
+)
+from timeline.models.milestones import SUBJECT_FIELDS, Milestone
 from timeline.models.record import Theme, Year
+from timeline.models.sources import CITING_FIELDS, Citation, Outlet, Source
 from timeline.models.subjects import Initiative, Institution, Policy, Subject
 
 __all__ = [
+    "CITING_FIELDS",
     "MAX_YEAR",
     "MIN_YEAR",
     "SUBJECT_FIELDS",
+    "Citation",
     "Initiative",
     "Institution",
     "Milestone",
-    "MilestoneSource",
+    "Outlet",
     "Policy",
     "PublishableQuerySet",
+    "Source",
     "Subject",
     "Theme",
     "Year",
     "either_language",
+    "partial_iso_date",
 ]

@@ -7,21 +7,19 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from timeline.models.base import (
+    DatePrecision,
     PublishableQuerySet,
+    date_has_precision,
+    date_precision_field,
     either_language,
+    exactly_one,
+    require_date_precision,
     require_either_language,
 )
 from timeline.models.record import Year
 from timeline.models.subjects import Initiative, Institution, Policy
 
 SUBJECT_FIELDS = ("initiative", "policy", "institution")
-
-
-def only_subject(field):
-    """The condition that ``field`` is the milestone's one and only subject."""
-    return Q(**{f"{field}__isnull": False}) & Q(
-        **{f"{other}__isnull": True for other in SUBJECT_FIELDS if other != field}
-    )
 
 
 def subject_link(model):
@@ -59,10 +57,7 @@ class MilestoneQuerySet(PublishableQuerySet):
 
 
 class Milestone(models.Model):
-    class Precision(models.TextChoices):
-        YEAR = "year", _("Year")
-        MONTH = "month", _("Month")
-        DAY = "day", _("Day")
+    Precision = DatePrecision
 
     year = models.ForeignKey(
         Year,
@@ -83,12 +78,8 @@ class Milestone(models.Model):
         blank=True,
         help_text=_("The stated date, if the sources give one. It may differ from the year group."),
     )
-    date_precision = models.CharField(
-        _("date precision"),
-        max_length=5,
-        choices=Precision.choices,
-        blank=True,
-        help_text=_("How much of the date is known: only the year, the month, or the day."),
+    date_precision = date_precision_field(
+        _("How much of the date is known: only the year, the month, or the day.")
     )
     title = models.CharField(_("title"), max_length=300, blank=True)
     summary = models.TextField(_("summary"), blank=True)
@@ -115,21 +106,14 @@ class Milestone(models.Model):
         ordering = ["-year_id", "order", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=only_subject("initiative")
-                | only_subject("policy")
-                | only_subject("institution"),
+                condition=exactly_one(SUBJECT_FIELDS),
                 name="milestone_exactly_one_subject",
                 violation_error_message=_(
                     "A milestone is about exactly one subject: an initiative, a policy or an "
                     "institution."
                 ),
             ),
-            models.CheckConstraint(
-                condition=(Q(date__isnull=True) & Q(date_precision=""))
-                | (Q(date__isnull=False) & Q(date_precision__in=["year", "month", "day"])),
-                name="milestone_date_has_precision",
-                violation_error_message=_("A date needs its precision, and a precision its date."),
-            ),
+            date_has_precision("date", name="milestone_date_has_precision"),
             models.CheckConstraint(condition=either_language("title"), name="milestone_has_title"),
         ]
         indexes = [
@@ -162,26 +146,4 @@ class Milestone(models.Model):
         if len(chosen) != 1:
             message = _("Choose exactly one subject: an initiative, a policy or an institution.")
             raise ValidationError(dict.fromkeys(chosen or SUBJECT_FIELDS, message))
-        if self.date and not self.date_precision:
-            raise ValidationError({"date_precision": _("Say how precise the date is.")})
-        if self.date_precision and not self.date:
-            raise ValidationError({"date": _("Enter the date, or clear its precision.")})
-
-
-class MilestoneSource(models.Model):
-    """A public source for a milestone: a label (publication, site) and, if online, its URL."""
-
-    milestone = models.ForeignKey(
-        Milestone, verbose_name=_("milestone"), on_delete=models.CASCADE, related_name="sources"
-    )
-    label = models.CharField(_("label"), max_length=300)
-    url = models.URLField(_("URL"), max_length=500, blank=True)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-
-    class Meta:
-        verbose_name = _("source")
-        verbose_name_plural = _("sources")
-        ordering = ["milestone", "order", "id"]
-
-    def __str__(self):
-        return self.label
+        require_date_precision(self, "date")

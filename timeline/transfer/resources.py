@@ -70,7 +70,10 @@ class SourcesWidget(widgets.Widget):
     def render(self, value, obj=None, **kwargs):
         if value is None:
             return ""
-        return format_sources((source.label, source.url) for source in value.all())
+        return format_sources(
+            (citation.source.title, citation.source.url)
+            for citation in value.select_related("source")
+        )
 
 
 class SourcesField(fields.Field):
@@ -456,7 +459,7 @@ class MilestoneResource(TimelineResource):
     initiative = _ref("initiative", Initiative)
     policy = _ref("policy", Policy)
     institution = _ref("institution", Institution)
-    sources = SourcesField(attribute="sources", column_name="sources", widget=SourcesWidget())
+    sources = SourcesField(attribute="citations", column_name="sources", widget=SourcesWidget())
 
     class Meta:
         model = Milestone
