@@ -80,7 +80,7 @@ def test_restore_reproduces_every_record(tmp_path):
     before = snapshot()
     # The comparison must cover the whole timeline, relations included.
     assert len(before["timeline.milestone"]) == 41
-    assert before["timeline.milestonesource"]
+    assert before["timeline.citation"] and before["timeline.source"]
     assert any(json.loads(row)["fields"]["themes"] for row in before["timeline.policy"])
 
     backup = tmp_path / "backup.json"

@@ -12,20 +12,25 @@ import pytest
 from django.core.management import call_command
 
 from timeline.models import (
+    Citation,
     Initiative,
     Institution,
     Milestone,
-    MilestoneSource,
+    Outlet,
     Policy,
+    Source,
     Theme,
     Year,
 )
 
 from .factories import (
+    cite,
     make_initiative,
     make_institution,
     make_milestone,
+    make_outlet,
     make_policy,
+    make_source,
     make_theme,
     make_year,
 )
@@ -240,14 +245,14 @@ def test_disputed_facts_carry_a_note_in_both_languages_and_their_sources(slug, f
     for fact in facts:
         assert fact in record.note_en, fact
     assert record.note_ko
-    assert record.sources.exists()
+    assert record.citations.exists()
 
 
-def test_sources_are_labelled_and_no_url_is_made_up():
-    assert MilestoneSource.objects.exists()
-    assert not MilestoneSource.objects.filter(label="").exists()
-    for url in MilestoneSource.objects.exclude(url="").values_list("url", flat=True):
-        assert url.startswith("https://"), url
+def test_sources_are_titled_and_no_url_is_made_up():
+    assert Citation.objects.exists()
+    assert not Source.objects.filter(title="").exists()
+    for url in Source.objects.exclude(url="").values_list("url", flat=True):
+        assert url.startswith(("https://", "http://")), url
 
 
 @pytest.mark.parametrize(
@@ -321,5 +326,10 @@ def test_staff_can_add_records_after_loading():
     ]
     for record in added:
         assert record.pk > loaded[type(record)], type(record).__name__
-    source = MilestoneSource.objects.create(milestone=added[-1], label="added")
-    assert source.pk > 0
+    outlet_pk = Outlet.objects.order_by("-pk").values_list("pk", flat=True).first()
+    source_pk = Source.objects.order_by("-pk").values_list("pk", flat=True).first()
+    citation_pk = Citation.objects.order_by("-pk").values_list("pk", flat=True).first()
+    citation = cite(added[-1], make_source(outlet=make_outlet()))
+    assert citation.pk > citation_pk
+    assert citation.source.pk > source_pk
+    assert citation.source.outlet.pk > outlet_pk
