@@ -8,6 +8,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group, User
 from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 
 from timeline.models import (
     Citation,
@@ -95,9 +96,17 @@ def test_roles_migration_can_run_again_and_be_reversed():
     sources = importlib.import_module("timeline.migrations.0005_sources_and_citations")
     schema_editor = SimpleNamespace(connection=connection)
 
+    loader = MigrationLoader(connection)
+
+    def state_at(name):
+        return loader.project_state(("timeline", name)).apps
+
     def create_roles():
-        migration.create_roles(apps, schema_editor)
-        sources.grant_roles(apps, schema_editor)  # the roles' permissions on sources
+        # As migrate runs them: the roles with the models of their day, then what 0005
+        # changes (the removed MilestoneSource forgotten, the source models granted).
+        migration.create_roles(state_at("0003_roles"), schema_editor)
+        sources.forget_removed_model(state_at(sources.__name__.rsplit(".", 1)[1]), schema_editor)
+        sources.grant_roles(apps, schema_editor)
 
     def permissions_of_groups():
         return {

@@ -382,3 +382,28 @@ def test_an_editor_may_change_a_source_only_while_no_public_milestone_cites_it(c
     assert editor.post(url, data).status_code == 302
     unpublished.refresh_from_db()
     assert unpublished.title == "Retitled"
+
+
+def test_the_citation_list_holds_the_same_rule(cited):
+    editor = client_for(staff_member("Editor"))
+    source = make_source(title="New page")
+    data = {"milestone": cited["milestone"].pk, "source": source.pk, "order": 1}
+    response = editor.post(admin_url(Citation, "add"), data)
+    assert response.status_code == 200
+    assert "Only a publisher can change the sources of a published milestone." in (
+        response.content.decode()
+    )
+    assert not Citation.objects.filter(source=source).exists()
+    existing = cited["milestone"].citations.first()
+    url = admin_url(Citation, "change", existing.pk)
+    assert editor.post(url, data | {"order": 5}).status_code == 403
+    draft = make_milestone(is_published=False)
+    response = editor.post(admin_url(Citation, "add"), data | {"milestone": draft.pk})
+    assert response.status_code == 302
+    assert draft.citations.get().source == source
+
+
+def test_citation_admin_lists_and_searches(admin_client, cited):
+    response = admin_client.get(admin_url(Citation, "changelist"), {"q": "kjmbc"})
+    assert response.status_code == 200
+    assert [c.source for c in response.context["cl"].result_list] == [cited["article"]]

@@ -8,7 +8,10 @@ description (``title_is_label``), and every converted source goes under one outl
 each citation back into a label and URL.
 
 The Editor and Publisher roles (0003_roles) get the new models: editors add, change and
-view; publishers delete too.
+view; publishers delete too. What named the removed model goes with it: its content type,
+its permissions (held by the roles) and the versions of it kept in the history, or a
+backup of the database (dumpdata) could not be loaded into a fresh one. A milestone's
+earlier versions then hold no sources; its labels live on as the sources' titles.
 """
 
 import importlib
@@ -70,6 +73,15 @@ def labels_from_sources(apps, schema_editor):
     )
 
 
+def forget_removed_model(apps, schema_editor):
+    using = schema_editor.connection.alias
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    Version = apps.get_model("reversion", "Version")
+    removed = ContentType.objects.using(using).filter(app_label="timeline", model="milestonesource")
+    Version.objects.using(using).filter(content_type__in=removed).delete()
+    removed.delete()  # and, with it, its permissions and the roles' hold on them
+
+
 def grant_roles(apps, schema_editor):
     using = schema_editor.connection.alias
     roles = importlib.import_module("timeline.migrations.0003_roles")
@@ -89,6 +101,8 @@ def grant_roles(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("timeline", "0004_search_trigram_indexes"),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("reversion", "0002_add_index_on_version_for_content_type_and_db"),
     ]
 
     operations = [
@@ -332,5 +346,6 @@ class Migration(migrations.Migration):
         migrations.DeleteModel(
             name="MilestoneSource",
         ),
+        migrations.RunPython(forget_removed_model, migrations.RunPython.noop),
         migrations.RunPython(grant_roles, migrations.RunPython.noop),
     ]
