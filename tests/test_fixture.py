@@ -1,9 +1,11 @@
 """The Gwangju fixture holds the whole source timeline, faithfully and published.
 
-The source text is read from the shared folder next to the repository (../shared in CI),
-so a line dropped from or mangled in the fixture shows up here.
+The source text is read from fixtures/source/ inside the repository (a copy of the
+project's shared source, see fixtures/source/README.md), so a line dropped from or
+mangled in the fixture shows up here.
 """
 
+import csv
 import datetime
 import re
 from pathlib import Path
@@ -39,7 +41,8 @@ pytestmark = pytest.mark.django_db
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE = REPO / "fixtures" / "gwangju.json"
-SOURCE = REPO.parent / "shared" / "source" / "gwangju-human-rights-city-timeline.txt"
+SOURCE = REPO / "fixtures" / "source" / "gwangju-human-rights-city-timeline.txt"
+RECORD = REPO / "fixtures" / "record"
 
 SOURCE_YEARS = [2021, 2020, 2019, 2018, 2017, 2016, 2014, 2013, 2012, 2011, 2009]
 
@@ -72,8 +75,8 @@ def gwangju():
 
 
 def source_lines_by_year():
-    """{year: [corrected line, ...]} in source order, from the shared source text."""
-    assert SOURCE.exists(), f"source text not found at {SOURCE} (expected ../shared/source)"
+    """{year: [corrected line, ...]} in source order, from the source text in fixtures/source."""
+    assert SOURCE.exists(), f"source text not found at {SOURCE} (expected fixtures/source/)"
     lines, year = {}, None
     for raw in SOURCE.read_text(encoding="utf-8").splitlines():
         line = raw.strip().lstrip("•").strip()
@@ -148,7 +151,8 @@ def test_every_record_is_published():
         (Policy, "human-rights-centered-management", [2018, 2019]),
         (Policy, "framework-plan-on-human-rights-promotion-and-city", [2012, 2017]),
         (Institution, "division-on-human-rights", [2009, 2009, 2019]),
-        (Initiative, "human-rights-training-for-public-officials", [2012, 2019]),
+        # One council renamed (focusi.co.kr): the 2014 launch and the 2016 reorganisation.
+        (Institution, "gwangju-asia-emergency-relief-council", [2014, 2016]),
     ],
 )
 def test_a_recurring_subject_is_one_record_with_its_milestones(model, slug, years):
@@ -157,11 +161,24 @@ def test_a_recurring_subject_is_one_record_with_its_milestones(model, slug, year
     assert sorted(record.milestones.values_list("year", flat=True)) == years
 
 
+def test_the_two_trainings_are_two_initiatives_and_the_share_council_row_is_gone():
+    # No cited page says the 2012 training of the city's officials and the 2019 training of
+    # Asian officials (a KOICA project) are one programme.
+    own = Initiative.objects.get(slug="human-rights-training-for-public-officials")
+    asia = Initiative.objects.get(slug="human-rights-training-for-asian-public-officials")
+    assert list(own.milestones.values_list("year", flat=True)) == [2012]
+    assert list(asia.milestones.values_list("year", flat=True)) == [2019]
+    assert not Institution.objects.filter(slug="gwangju-asia-share-council").exists()
+
+
 def test_subject_types_and_the_framework_plan_period():
     assert Initiative.objects.get(slug="human-rights-white-paper").initiative_type == "publication"
     assert Initiative.objects.get(slug="world-human-rights-cities-forum").initiative_type == "forum"
-    training = Initiative.objects.get(slug="human-rights-training-for-public-officials")
-    assert training.initiative_type == "training"
+    for slug in (
+        "human-rights-training-for-public-officials",
+        "human-rights-training-for-asian-public-officials",
+    ):
+        assert Initiative.objects.get(slug=slug).initiative_type == "training", slug
     assert Policy.objects.get(slug="human-rights-impact-evaluation").policy_type == "programme"
     plan = Policy.objects.get(slug="framework-plan-on-human-rights-promotion-and-city")
     assert (plan.policy_type, plan.period_start, plan.period_end) == ("framework_plan", 2012, 2022)
@@ -248,6 +265,34 @@ def test_disputed_facts_carry_a_note_in_both_languages_and_their_sources(slug, f
     assert record.citations.exists()
 
 
+@pytest.mark.parametrize(
+    ("slug", "facts"),
+    [
+        (
+            "vice-chair-of-inclusive-and-sustainable-cities-coalition",
+            ["UNESCO", "vice-chair", "chair (의장)", "gjdaily.net", "kmib"],
+        ),
+        (
+            "gwangju-asia-share-council-reorganized",
+            ["same body", "2015–16", "last April", "focusi.co.kr"],
+        ),
+        ("gwangju-asia-emergency-relief-council-launched", ["Share Council", "same body"]),
+        ("universal-declaration-of-human-rights-commemoration", ["Weekly Commemoration", "week"]),
+        (
+            "framework-plan-phase-1",
+            ["제1기 인권증진 및 인권도시 기본계획", "제1기 광주인권도시 기본계획"],
+        ),
+        ("human-rights-training-in-asia", ["KOICA", "separate"]),
+    ],
+)
+def test_corrections_are_explained_in_both_notes(slug, facts):
+    # Their pages are cited in fixtures/record/citations.csv.
+    record = milestone(slug)
+    for fact in facts:
+        assert fact in record.note_en, fact
+    assert record.note_ko
+
+
 def test_sources_are_titled_and_no_url_is_made_up():
     assert Citation.objects.exists()
     assert not Source.objects.filter(title="").exists()
@@ -290,6 +335,13 @@ def test_listed_korean_names_are_used_for_subjects(slug, name_ko):
         ("world-human-rights-cities-forum-2011", "세계인권도시포럼"),
         ("human-rights-division-becomes-bureau", "민주인권평화국"),
         ("human-rights-white-paper-2012-13", "인권백서"),
+        ("framework-plan-phase-1", "제1기 광주인권도시 기본계획"),
+        ("gwangju-asia-emergency-relief-council-launched", "광주아시아재해긴급구호협의회"),
+        ("gwangju-asia-share-council-reorganized", "광주아시아나눔협의회"),
+        (
+            "vice-chair-of-inclusive-and-sustainable-cities-coalition",
+            "유네스코 포용 및 지속가능도시 국제연합",
+        ),
     ],
 )
 def test_listed_korean_names_are_used_in_milestone_titles(slug, name_ko):
@@ -297,20 +349,101 @@ def test_listed_korean_names_are_used_in_milestone_titles(slug, name_ko):
 
 
 @pytest.mark.parametrize(
-    "slug",
+    ("slug", "not_in_title"),
     [
-        "asia-state-violence-victims-aid-project",
-        "international-coalition-of-inclusive-and-sustainable-cities",
-        "special-act-on-the-may-18-democratization-movement",
-        "gwangju-democratic-human-rights-memorial-park",
-        "gwangju-asia-share-council",
+        # The 2012 name of the ordinance is not its 2009 name (which no page gives).
+        ("human-rights-framework-ordinance-enacted", "인권보장 및 증진에 관한 조례"),
+        # 인권담당관실 is dated August 2010 by the pages the 2009 milestone cites.
+        ("division-on-human-rights-established", "인권담당관실"),
+        # Built by analogy with the 2nd plan's name; no page gives it.
+        ("framework-plan-phase-1", "인권증진 및 인권도시"),
     ],
 )
-def test_unlisted_names_have_no_invented_korean_and_fall_back_to_english(slug):
+def test_korean_titles_do_not_carry_names_from_another_year(slug, not_in_title):
+    assert not_in_title not in milestone(slug).title_ko
+
+
+@pytest.mark.parametrize(
+    ("slug", "name_ko"),
+    [
+        ("asia-state-violence-victims-aid-project", "아시아 국가폭력 피해자 지원 사업"),
+        (
+            "international-coalition-of-inclusive-and-sustainable-cities",
+            "유네스코 포용 및 지속가능도시 국제연합(ICCAR)",
+        ),
+        ("special-act-on-the-may-18-democratization-movement", "5·18민주화운동 등에 관한 특별법"),
+        ("gwangju-democratic-human-rights-memorial-park", "광주 민주·인권기념파크"),
+        ("gwangju-asia-emergency-relief-council", "광주아시아재해긴급구호협의회"),
+        ("gwangju-asia-emergency-relief-council", "광주아시아나눔협의회"),
+        ("framework-plan-on-human-rights-promotion-and-city", "광주 인권도시 기본계획"),
+    ],
+)
+def test_korean_names_given_by_cited_pages_replace_the_english_fallback(slug, name_ko):
     record = subject(slug)
+    assert name_ko in record.name_ko
+    assert record.name == record.name_ko
+
+
+def test_every_milestone_and_subject_is_summarised_in_korean_and_english():
+    for record in Milestone.objects.all():
+        assert record.title_ko and record.summary_ko and record.summary_en, record.slug
+        assert record.title == record.title_ko, record.slug
+        assert record.summary == record.summary_ko, record.slug
+        assert record.note == record.note_ko, record.slug
+        assert " (" not in record.title_ko, record.slug
+    for model in SUBJECT_MODELS:
+        for record in model.objects.all():
+            assert record.summary_ko and record.summary_en, record.slug
+            assert record.summary == record.summary_ko, record.slug
+
+
+def test_a_name_no_page_gives_stays_empty():
+    # No page was found for the 2012 Joint Conference of Human Rights Policy.
+    record = subject("joint-conference-of-human-rights-policy")
     assert record.name_ko == ""
-    assert not record.milestones.exclude(title_ko="").exists()
     assert record.name == record.name_en
+
+
+def read_record(name):
+    with open(RECORD / name, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_every_milestone_a_page_supports_has_its_citations():
+    # fixtures/record/ holds the citation data; build_citations.py puts it in gwangju.json.
+    outlets = {row["slug"] for row in read_record("outlets.csv")}
+    sources = {row["url"]: row for row in read_record("sources.csv")}
+    citations = read_record("citations.csv")
+    assert {row["outlet"] for row in sources.values()} <= outlets
+    assert {row["source"] for row in citations} == set(sources)
+    cited = {row["milestone"] for row in citations}
+    assert cited <= set(Milestone.objects.values_list("slug", flat=True))
+    # citations.md lists no page at all for the 2012 Joint Conference of Human Rights Policy.
+    uncited = Milestone.objects.exclude(slug__in=cited).values_list("slug", flat=True)
+    assert list(uncited) == ["joint-conference-of-human-rights-policy"]
+
+
+def test_the_fixture_cites_exactly_what_the_record_csv_files_say():
+    # If this fails, run `python fixtures/build_citations.py` after editing fixtures/record/.
+    in_csv = {
+        (row["milestone"], row["source"], int(row["order"]), row["supports_ko"], row["supports_en"])
+        for row in read_record("citations.csv")
+    }
+    loaded = set(
+        Citation.objects.values_list(
+            "milestone__slug", "source__url", "order", "supports_ko", "supports_en"
+        )
+    )
+    assert loaded == in_csv
+    for row in read_record("sources.csv"):
+        source = Source.objects.get(url=row["url"])
+        assert (source.outlet.slug, source.title, source.kind) == (
+            row["outlet"],
+            row["title"],
+            row["kind"],
+        )
+        assert source.title_is_label == (row["title_is_label"] == "1")
+    assert Outlet.objects.count() == len(read_record("outlets.csv"))
 
 
 def test_staff_can_add_records_after_loading():
