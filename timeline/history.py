@@ -60,7 +60,7 @@ for _model in (
     reversion.register(_model, follow=FOLLOW.get(_model, ()))
 
 
-def with_versioned_relations(queryset):
+def with_versioned_relations(queryset: QuerySet) -> QuerySet:
     """``queryset`` with what a version stores beyond the row prefetched (many-to-many
     fields, followed relations), so that recording many records costs a few queries, not
     a few per record."""

@@ -17,7 +17,9 @@ earlier versions then hold no sources; its labels live on as the sources' titles
 import importlib
 
 import django.db.models.deletion
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db import migrations, models
+from django.db.migrations.state import StateApps
 
 UNKNOWN_OUTLET = {
     "slug": "unknown",
@@ -30,7 +32,7 @@ EDITOR = [f"{action}_{model}" for model in MODELS for action in ("add", "change"
 ROLES = {"Editor": EDITOR, "Publisher": [*EDITOR, *(f"delete_{model}" for model in MODELS)]}
 
 
-def sources_from_labels(apps, schema_editor):
+def sources_from_labels(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     using = schema_editor.connection.alias
     MilestoneSource = apps.get_model("timeline", "MilestoneSource")
     Outlet = apps.get_model("timeline", "Outlet")
@@ -57,7 +59,7 @@ def sources_from_labels(apps, schema_editor):
             )
 
 
-def labels_from_sources(apps, schema_editor):
+def labels_from_sources(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     using = schema_editor.connection.alias
     MilestoneSource = apps.get_model("timeline", "MilestoneSource")
     Citation = apps.get_model("timeline", "Citation")
@@ -73,7 +75,7 @@ def labels_from_sources(apps, schema_editor):
     )
 
 
-def forget_removed_model(apps, schema_editor):
+def forget_removed_model(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     using = schema_editor.connection.alias
     ContentType = apps.get_model("contenttypes", "ContentType")
     Version = apps.get_model("reversion", "Version")
@@ -82,7 +84,7 @@ def forget_removed_model(apps, schema_editor):
     removed.delete()  # and, with it, its permissions and the roles' hold on them
 
 
-def grant_roles(apps, schema_editor):
+def grant_roles(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     using = schema_editor.connection.alias
     roles = importlib.import_module("timeline.migrations.0003_roles")
     roles.create_timeline_permissions(apps, using)

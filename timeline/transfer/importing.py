@@ -16,6 +16,7 @@ into django-import-export's ``Result`` for the library's admin views.
 
 import datetime
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from diff_match_patch import diff_match_patch
@@ -28,6 +29,7 @@ from django.core.validators import (
     validate_unicode_slug,
 )
 from django.db import DataError, IntegrityError, connections, models, router, transaction
+from django.db.models import QuerySet
 from django.db.models.fields import PositiveIntegerRelDbTypeMixin
 from django.utils import timezone, translation
 from django.utils.html import escape
@@ -517,7 +519,7 @@ class SourcesColumn(Column):
         return format_sources(value or ())
 
     @staticmethod
-    def _query(owners):
+    def _query(owners: Iterable) -> QuerySet:
         return (
             Citation.objects.filter(milestone_id__in=owners)
             .order_by("milestone_id", "order", "id")
@@ -537,7 +539,7 @@ class SourcesColumn(Column):
             grouped.setdefault(owner, []).append((label, url or ""))
         return {owner: format_sources(pairs) for owner, pairs in grouped.items()}
 
-    def replace(self, owner_values, delete_owners):
+    def replace(self, owner_values: Iterable, delete_owners: Iterable) -> None:
         owner_values = list(owner_values)
         for chunk in _chunks(list(delete_owners)):
             Citation.objects.filter(milestone_id__in=chunk).delete()
@@ -552,11 +554,11 @@ class SourcesColumn(Column):
         Citation.objects.bulk_create(citations, batch_size=BATCH_SIZE)
 
     @staticmethod
-    def _source_ids(pairs):
+    def _source_ids(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
         """(title, url) → the id of the source cited: the one with that URL, else the oldest
         without a URL with that title; those not found are added (a few queries in all)."""
 
-        def key(title, url):
+        def key(title: str, url: str) -> tuple[str, str]:
             return ("url", url) if url else ("title", title)
 
         urls = [url for _title, url in pairs if url]
