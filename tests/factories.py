@@ -96,3 +96,12 @@ def cite(milestone: Milestone, source: Source | None = None, **fields: object) -
         source = make_source()
     fields.setdefault("order", milestone.citations.count() + 1)
     return Citation.objects.create(milestone=milestone, source=source, **fields)
+
+
+def with_em_dash(slug: str) -> Source:
+    """The first source milestone ``slug`` cites, its title given an em dash (which CP949,
+    the encoding Korean Excel saves in, cannot hold)."""
+    source = Milestone.objects.get(slug=slug).citations.first().source
+    source.title += " — 기사"
+    source.save()
+    return source
