@@ -64,6 +64,7 @@ class PublicThroughCitationsAdmin(HistoryAdmin):
 class OutletAdmin(SourcesMedia, PublicThroughCitationsAdmin, TabbedTranslationAdmin):
     list_display = ("name", "slug", "website", "source_total")
     list_filter = (missing_korean_filter("name"),)
+    ordering = ("slug",)  # explicit: the counted (grouped) queryset drops the model's order
     search_fields = ("name_ko", "name_en", "slug", "website")
     prepopulated_fields = {"slug": ("name_en",)}
     fields = ("name", "slug", "website")
@@ -91,6 +92,7 @@ class SourceAdmin(PublicThroughCitationsAdmin, admin.ModelAdmin):
     )
     list_filter = ("kind", "language", "title_is_label", "outlet")
     list_select_related = ("outlet",)
+    ordering = ("title", "id")  # explicit, as for outlets
     search_fields = ("title", "url", "outlet__name_ko", "outlet__name_en", "outlet__slug")
     autocomplete_fields = ("outlet",)
     fields = (
