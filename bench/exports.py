@@ -52,11 +52,12 @@ def run_exportcsv():
 
 
 def run_plain():
-    from timeline.models import Milestone, MilestoneSource
+    from timeline.models import Citation, Milestone
 
     sources = {}
-    for milestone, label, url in MilestoneSource.objects.values_list("milestone", "label", "url"):
-        sources.setdefault(milestone, []).append(f"{label} <{url}>" if url else label)
+    cited = Citation.objects.order_by("milestone", "order", "id")
+    for milestone, title, url in cited.values_list("milestone", "source__title", "source__url"):
+        sources.setdefault(milestone, []).append(f"{title} <{url}>" if url else title)
     with open(PLAIN, "w", encoding="utf-8-sig", newline="") as file:
         writer = csv.writer(file)
         writer.writerow([*COLUMNS, "sources", "is_published"])

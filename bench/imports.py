@@ -49,9 +49,9 @@ CSV_FILE = RESULTS / "milestones.csv"
 def delete_milestones():
     from django.db import connection
 
-    from timeline.models import Milestone, MilestoneSource
+    from timeline.models import Citation, Milestone
 
-    MilestoneSource.objects.all()._raw_delete(connection.alias)
+    Citation.objects.all()._raw_delete(connection.alias)
     Milestone.objects.all()._raw_delete(connection.alias)
 
 

@@ -2,7 +2,17 @@
 
 import itertools
 
-from timeline.models import Initiative, Institution, Milestone, Policy, Theme, Year
+from timeline.models import (
+    Citation,
+    Initiative,
+    Institution,
+    Milestone,
+    Outlet,
+    Policy,
+    Source,
+    Theme,
+    Year,
+)
 
 _counter = itertools.count(1)
 
@@ -61,3 +71,37 @@ def make_milestone(year=2012, subject=None, **fields):
     fields.setdefault("order", n)
     fields.setdefault("is_published", True)
     return Milestone.objects.create(**fields)
+
+
+def make_outlet(**fields: object) -> Outlet:
+    n = _next()
+    fields.setdefault("slug", f"outlet-{n}")
+    fields.setdefault("name_en", f"Outlet {n}")
+    fields.setdefault("name_ko", f"발행처 {n}")
+    return Outlet.objects.create(**fields)
+
+
+def make_source(**fields: object) -> Source:
+    n = _next()
+    if "outlet" not in fields:
+        fields["outlet"] = make_outlet()
+    fields.setdefault("title", f"Source {n}")
+    fields.setdefault("url", f"https://example.org/{n}")
+    return Source.objects.create(**fields)
+
+
+def cite(milestone: Milestone, source: Source | None = None, **fields: object) -> Citation:
+    """``milestone`` cites ``source`` (a new one if not given) after its other sources."""
+    if source is None:
+        source = make_source()
+    fields.setdefault("order", milestone.citations.count() + 1)
+    return Citation.objects.create(milestone=milestone, source=source, **fields)
+
+
+def with_em_dash(slug: str) -> Source:
+    """The first source milestone ``slug`` cites, its title given an em dash (which CP949,
+    the encoding Korean Excel saves in, cannot hold)."""
+    source = Milestone.objects.get(slug=slug).citations.first().source
+    source.title += " — 기사"
+    source.save()
+    return source

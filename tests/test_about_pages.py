@@ -7,7 +7,7 @@ import pytest
 
 from timeline.models import Milestone
 from timeline.public import opendata
-from timeline.transfer.resources import export_rows
+from timeline.public.download import milestone_table
 
 from .factories import make_initiative, make_milestone
 
@@ -87,7 +87,7 @@ def test_accessibility_statement_names_the_standards_and_how_to_report(client, l
 
 
 def test_open_data_page_documents_every_export_column_in_file_order(client):
-    headers, _rows = export_rows("milestones", Milestone.objects.none())
+    headers, _rows = milestone_table(Milestone.objects.none(), "csv", str)
     assert [column.name for column in opendata.MILESTONE_COLUMNS] == headers
     html = client.get("/en/open-data/").content.decode()
     documented = re.findall(r'<th scope="row"><code>([a-z_]+)</code></th>', html)

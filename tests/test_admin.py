@@ -16,7 +16,6 @@ from timeline.admin import publishing as admin_publishing
 from timeline.models import (
     Initiative,
     Milestone,
-    MilestoneSource,
     Year,
 )
 
@@ -34,6 +33,7 @@ from .admin_helpers import (
     messages_of,
 )
 from .factories import (
+    cite,
     make_initiative,
     make_institution,
     make_milestone,
@@ -66,7 +66,7 @@ def client_en(admin_client):
 def test_superuser_opens_changelist_add_and_change_pages(admin_client, model):
     record = make(model)
     if model is Milestone:
-        MilestoneSource.objects.create(milestone=record, label="Gwangju City", url="https://x.kr")
+        cite(record)
     for url in (
         admin_url(model, "changelist"),
         admin_url(model, "add"),

@@ -27,7 +27,7 @@ from timeline.models import ImportJob, Milestone, Theme
 from timeline.transfer import resources, spreadsheets
 
 from .admin_helpers import INLINE_CODE, MODELS, admin_url, client_for, messages_of, staff_member
-from .factories import make_initiative, make_milestone, make_year
+from .factories import cite, make_initiative, make_milestone, make_source, make_year, with_em_dash
 
 pytestmark = pytest.mark.django_db
 
@@ -196,6 +196,7 @@ def test_staff_who_may_only_view_can_export_but_not_import():
 def test_an_edited_export_is_previewed_then_imported_on_confirm(
     gwangju, as_superuser, file_type, encoding
 ):
+    source = with_em_dash(FORUM_2021)
     data, filename = edited_export(
         as_superuser, FORUM_2021, file_type, encoding, title_ko=NEW_TITLE
     )
@@ -214,8 +215,8 @@ def test_an_edited_export_is_previewed_then_imported_on_confirm(
     assert response.status_code == 302
     assert response["Location"] == admin_url(Milestone, "changelist")
     assert titles() == before | {FORUM_2021: NEW_TITLE}
-    # Characters CP949 cannot hold (em dashes in source labels) are kept as they were.
-    assert "—" in Milestone.objects.get(slug=FORUM_2021).sources.get().label
+    # Characters CP949 cannot hold (em dashes in source titles) are kept as they were.
+    assert Milestone.objects.get(slug=FORUM_2021).citations.first().source.title == source.title
     followed = as_superuser.get(response["Location"])
     assert any("1" in message and filename in message for message in messages_of(followed))
 
@@ -759,7 +760,7 @@ def test_a_committed_import_is_one_revision_with_who_and_the_file(
 ):
     older = make_milestone(slug="older", year=2014, title_en="Older", subject=forum_2014)
     make_milestone(slug="same", year=2014, title_en="Same", subject=forum_2014)
-    older.sources.create(label="Source", url="https://example.org/")
+    cite(older, make_source(title="Source", url="https://example.org/"))
     data = to_csv(
         ["year", "slug", "title_en", "initiative"],
         [
@@ -779,7 +780,7 @@ def test_a_committed_import_is_one_revision_with_who_and_the_file(
     recorded = {v.object_id for v in revision.version_set.filter(content_type__model="milestone")}
     added = Milestone.objects.get(slug="added")
     assert recorded == {str(older.pk), str(added.pk)}  # not the unchanged one
-    assert revision.version_set.filter(content_type__model="milestonesource").count() == 1
+    assert revision.version_set.filter(content_type__model="citation").count() == 1
     # The record older than the history kept its state before the import.
     older_versions = Version.objects.get_for_object(older).order_by("pk")
     assert [v.field_dict["title_en"] for v in older_versions] == ["Older", "Older, edited"]
@@ -787,7 +788,7 @@ def test_a_committed_import_is_one_revision_with_who_and_the_file(
 
 def test_an_import_can_be_undone_from_the_records_history(as_superuser, forum_2014):
     milestone = make_milestone(slug="m", year=2014, title_en="Before", subject=forum_2014)
-    milestone.sources.create(label="Kept", url="https://example.org/")
+    cite(milestone, make_source(title="Kept", url="https://example.org/"))
     data = to_csv(
         ["year", "slug", "title_en", "initiative", "sources"],
         [["2014", "m", "After", "forum", "Replaced <https://example.com/>"]],
@@ -799,7 +800,7 @@ def test_an_import_can_be_undone_from_the_records_history(as_superuser, forum_20
 
     milestone.refresh_from_db()
     assert milestone.title_en == "Before"
-    assert list(milestone.sources.values_list("label", flat=True)) == ["Kept"]
+    assert list(milestone.citations.values_list("source__title", flat=True)) == ["Kept"]
 
 
 # A text column of each model that an edit may change.

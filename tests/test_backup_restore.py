@@ -98,7 +98,7 @@ def test_restore_reproduces_every_record(tmp_path):
     before = snapshot()
     # The comparison must cover the whole timeline, relations included.
     assert len(before["timeline.milestone"]) == 41
-    assert before["timeline.milestonesource"]
+    assert before["timeline.citation"] and before["timeline.source"]
     assert len(before["timeline.importjob"]) == 2
     assert any(json.loads(row)["fields"]["themes"] for row in before["timeline.policy"])
 

@@ -19,9 +19,9 @@ from django.urls import path, reverse
 
 from timeline.caching import pages as page_cache
 from timeline.caching import version
-from timeline.models import Milestone, MilestoneSource
+from timeline.models import Milestone
 
-from .factories import make_milestone, make_policy, make_theme
+from .factories import cite, make_milestone, make_policy, make_theme
 
 pytestmark = pytest.mark.django_db
 
@@ -153,7 +153,7 @@ def change_year(milestone):
 
 
 def add_source(milestone):
-    MilestoneSource.objects.create(milestone=milestone, label="Charter revised")
+    cite(milestone)
 
 
 @pytest.mark.parametrize(

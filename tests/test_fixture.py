@@ -15,20 +15,25 @@ from django.core.management import call_command
 from django.utils import translation
 
 from timeline.models import (
+    Citation,
     Initiative,
     Institution,
     Milestone,
-    MilestoneSource,
+    Outlet,
     Policy,
+    Source,
     Theme,
     Year,
 )
 
 from .factories import (
+    cite,
     make_initiative,
     make_institution,
     make_milestone,
+    make_outlet,
     make_policy,
+    make_source,
     make_theme,
     make_year,
 )
@@ -42,6 +47,7 @@ def korean():
     whatever an earlier test in this process left active."""
     with translation.override("ko"):
         yield
+
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE = REPO / "fixtures" / "gwangju.json"
@@ -266,7 +272,7 @@ def test_disputed_facts_carry_a_note_in_both_languages_and_their_sources(slug, f
     for fact in facts:
         assert fact in record.note_en, fact
     assert record.note_ko
-    assert record.sources.exists()
+    assert record.citations.exists()
 
 
 @pytest.mark.parametrize(
@@ -290,18 +296,18 @@ def test_disputed_facts_carry_a_note_in_both_languages_and_their_sources(slug, f
     ],
 )
 def test_corrections_are_explained_in_both_notes(slug, facts):
-    # Their pages are cited in fixtures/record/citations.csv, not as MilestoneSource labels.
+    # Their pages are cited in fixtures/record/citations.csv.
     record = milestone(slug)
     for fact in facts:
         assert fact in record.note_en, fact
     assert record.note_ko
 
 
-def test_sources_are_labelled_and_no_url_is_made_up():
-    assert MilestoneSource.objects.exists()
-    assert not MilestoneSource.objects.filter(label="").exists()
-    for url in MilestoneSource.objects.exclude(url="").values_list("url", flat=True):
-        assert url.startswith("https://"), url
+def test_sources_are_titled_and_no_url_is_made_up():
+    assert Citation.objects.exists()
+    assert not Source.objects.filter(title="").exists()
+    for url in Source.objects.exclude(url="").values_list("url", flat=True):
+        assert url.startswith(("https://", "http://")), url
 
 
 @pytest.mark.parametrize(
@@ -414,7 +420,7 @@ def read_record(name):
 
 
 def test_every_milestone_a_page_supports_has_its_citations():
-    # fixtures/record/ holds the citation data for the source models still to come.
+    # fixtures/record/ holds the citation data; build_citations.py puts it in gwangju.json.
     outlets = {row["slug"] for row in read_record("outlets.csv")}
     sources = {row["url"]: row for row in read_record("sources.csv")}
     citations = read_record("citations.csv")
@@ -425,6 +431,29 @@ def test_every_milestone_a_page_supports_has_its_citations():
     # citations.md lists no page at all for the 2012 Joint Conference of Human Rights Policy.
     uncited = Milestone.objects.exclude(slug__in=cited).values_list("slug", flat=True)
     assert list(uncited) == ["joint-conference-of-human-rights-policy"]
+
+
+def test_the_fixture_cites_exactly_what_the_record_csv_files_say():
+    # If this fails, run `python fixtures/build_citations.py` after editing fixtures/record/.
+    in_csv = {
+        (row["milestone"], row["source"], int(row["order"]), row["supports_ko"], row["supports_en"])
+        for row in read_record("citations.csv")
+    }
+    loaded = set(
+        Citation.objects.values_list(
+            "milestone__slug", "source__url", "order", "supports_ko", "supports_en"
+        )
+    )
+    assert loaded == in_csv
+    for row in read_record("sources.csv"):
+        source = Source.objects.get(url=row["url"])
+        assert (source.outlet.slug, source.title, source.kind) == (
+            row["outlet"],
+            row["title"],
+            row["kind"],
+        )
+        assert source.title_is_label == (row["title_is_label"] == "1")
+    assert Outlet.objects.count() == len(read_record("outlets.csv"))
 
 
 def test_staff_can_add_records_after_loading():
@@ -440,5 +469,10 @@ def test_staff_can_add_records_after_loading():
     ]
     for record in added:
         assert record.pk > loaded[type(record)], type(record).__name__
-    source = MilestoneSource.objects.create(milestone=added[-1], label="added")
-    assert source.pk > 0
+    outlet_pk = Outlet.objects.order_by("-pk").values_list("pk", flat=True).first()
+    source_pk = Source.objects.order_by("-pk").values_list("pk", flat=True).first()
+    citation_pk = Citation.objects.order_by("-pk").values_list("pk", flat=True).first()
+    citation = cite(added[-1], make_source(outlet=make_outlet()))
+    assert citation.pk > citation_pk
+    assert citation.source.pk > source_pk
+    assert citation.source.outlet.pk > outlet_pk

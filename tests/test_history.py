@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from reversion.models import Version
 
 from timeline.history import record_revision
-from timeline.models import Milestone, MilestoneSource
+from timeline.models import Milestone
 from timeline.permissions import PUBLISHER_GROUP
 
 from .admin_helpers import (
@@ -23,7 +23,7 @@ from .admin_helpers import (
     make,
     staff_member,
 )
-from .factories import make_initiative, make_milestone, make_theme
+from .factories import cite, make_initiative, make_milestone, make_source, make_theme
 
 pytestmark = pytest.mark.django_db
 
@@ -76,11 +76,12 @@ def test_a_record_older_than_the_history_keeps_its_state_before_the_first_change
     assert [v.field_dict["title_en"] for v in versions(milestone)] == ["As loaded", "Edited"]
 
 
-def test_a_version_keeps_both_languages_the_themes_and_the_sources():
+def test_a_version_keeps_both_languages_the_themes_and_the_citations():
     themes = [make_theme(), make_theme()]
     subject = make_initiative(name_ko="인권도시", name_en="Human rights city", themes=themes)
     milestone = make_milestone(subject=subject)
-    MilestoneSource.objects.create(milestone=milestone, label="5·18 Foundation")
+    source = make_source(title="5·18 Foundation")
+    cite(milestone, source, supports_ko="설립일", supports_en="Founding date")
 
     record_revision([subject, milestone], comment="Imported from a file.")
 
@@ -88,8 +89,9 @@ def test_a_version_keeps_both_languages_the_themes_and_the_sources():
     assert subject_version.field_dict["name_ko"] == "인권도시"
     assert subject_version.field_dict["name_en"] == "Human rights city"
     assert sorted(subject_version.field_dict["themes"]) == sorted(t.pk for t in themes)
-    sources = subject_version.revision.version_set.filter(content_type__model="milestonesource")
-    assert [v.field_dict["label"] for v in sources] == ["5·18 Foundation"]
+    citations = subject_version.revision.version_set.filter(content_type__model="citation")
+    assert [v.field_dict["source_id"] for v in citations] == [source.pk]
+    assert [v.field_dict["supports_ko"] for v in citations] == ["설립일"]
 
 
 def test_record_revision_records_a_batch_as_one_revision_with_user_and_comment(publisher):
@@ -127,22 +129,22 @@ def test_restoring_an_earlier_version_puts_back_its_text_in_both_languages(
 
 def test_restoring_a_milestone_puts_back_its_sources(as_publisher):
     milestone = make_milestone()
-    MilestoneSource.objects.create(milestone=milestone, label="Gwangju City")
+    cite(milestone, make_source(title="Gwangju City"))
     change(as_publisher, milestone, title_en="With one source")
-    milestone.sources.create(label="Added later")
+    cite(milestone, make_source(title="Added later"))
     change(as_publisher, milestone, title_en="With two sources")
     one_source = versions(milestone)[1]
     url = admin_url(Milestone, "revision", milestone.pk, one_source.pk)
 
     as_publisher.post(url, form_data(as_publisher.get(url)))
 
-    assert [s.label for s in milestone.sources.all()] == ["Gwangju City"]
+    assert [c.source.title for c in milestone.citations.all()] == ["Gwangju City"]
 
 
 def test_a_deleted_milestone_is_recovered_with_its_sources(as_publisher):
     milestone = make_milestone(title_en="Deleted by mistake")
-    for order, label in enumerate(["Gwangju City", "5·18 Foundation"]):
-        MilestoneSource.objects.create(milestone=milestone, label=label, order=order)
+    for title in ["Gwangju City", "5·18 Foundation"]:
+        cite(milestone, make_source(title=title))
     as_publisher.post(admin_url(Milestone, "delete", milestone.pk), {"post": "yes"})
     assert not Milestone.objects.filter(pk=milestone.pk).exists()
 
@@ -157,7 +159,8 @@ def test_a_deleted_milestone_is_recovered_with_its_sources(as_publisher):
     assert response.status_code == 302
     recovered = Milestone.objects.get(pk=milestone.pk)
     assert recovered.title_en == "Deleted by mistake"
-    assert [s.label for s in recovered.sources.all()] == ["Gwangju City", "5·18 Foundation"]
+    titles = [citation.source.title for citation in recovered.citations.all()]
+    assert titles == ["Gwangju City", "5·18 Foundation"]
 
 
 def test_records_deleted_with_the_bulk_action_can_be_recovered(as_publisher):
@@ -187,7 +190,7 @@ def test_publish_action_queries_do_not_grow_with_the_number_of_records(as_publis
     def publish(count):
         drafts = [make_milestone(is_published=False) for _ in range(count)]
         for draft in drafts:
-            draft.sources.create(label="source")
+            cite(draft)
         record_revision(drafts)  # a history already, as after createinitialrevisions
         with CaptureQueriesContext(connection) as queries:
             as_publisher.post(

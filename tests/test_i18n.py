@@ -23,14 +23,16 @@ from django.utils import translation
 from modeltranslation.translator import translator
 
 from timeline.admin.filters import MissingKoreanFilter
-from timeline.models import Milestone, MilestoneSource
+from timeline.models import Milestone
 from timeline.public import urls as timeline_urls
 
 from .factories import (
+    cite,
     make_initiative,
     make_institution,
     make_milestone,
     make_policy,
+    make_source,
     make_theme,
     make_year,
 )
@@ -94,7 +96,7 @@ def record():
         date_precision="day",
         order=1,
     )
-    MilestoneSource.objects.create(milestone=proclaimed, label="광주광역시 보도자료", order=1)
+    cite(proclaimed, make_source(title="광주광역시 보도자료"))
     make_milestone(
         2011,
         forum,
@@ -358,7 +360,7 @@ def english_only():
         summary_en="Only an English summary",
         note_en="Only an English note",
     )
-    MilestoneSource.objects.create(milestone=milestone, label="City press release", order=1)
+    cite(milestone, make_source(title="City press release", language="en"))
     return milestone
 
 

@@ -18,11 +18,11 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from timeline.models import Initiative, Institution, Milestone, MilestoneSource
+from timeline.models import Citation, Initiative, Institution, Milestone
 from timeline.transfer import cells, relations, resources, spreadsheets
 from timeline.transfer.resources import MODEL_KEYS, export_file, import_file
 
-from .factories import make_initiative, make_institution, make_milestone, make_year
+from .factories import make_initiative, make_institution, make_milestone, make_year, with_em_dash
 
 pytestmark = pytest.mark.django_db
 
@@ -112,8 +112,8 @@ def test_gwangju_record_rebuilt_from_csv_files_into_an_empty_database(gwangju):
     files = {key: export_file(key) for key in MODEL_KEYS}
     counts = {key: MODELS[key].objects.count() for key in MODEL_KEYS}
     charter = Milestone.objects.get(slug=FORUM_2021)
-    sources = list(charter.sources.values_list("label", "url"))
-    MilestoneSource.objects.all().delete()
+    sources = list(charter.citations.values_list("source__title", "source__url"))
+    Citation.objects.all().delete()
     for key in reversed(MODEL_KEYS):
         MODELS[key].objects.all().delete()
 
@@ -126,7 +126,7 @@ def test_gwangju_record_rebuilt_from_csv_files_into_an_empty_database(gwangju):
     assert counts["milestones"] == 41
     rebuilt = Milestone.objects.get(slug=FORUM_2021)
     assert rebuilt.initiative.slug == "world-human-rights-cities-forum"
-    assert list(rebuilt.sources.values_list("label", "url")) == sources
+    assert list(rebuilt.citations.values_list("source__title", "source__url")) == sources
 
 
 def test_changing_one_korean_title_updates_only_that_record(gwangju):
@@ -153,7 +153,7 @@ def test_a_column_left_out_leaves_that_field_alone(gwangju):
         before.initiative_id,
         before.order,
     )
-    assert after.sources.count() == before.sources.count()
+    assert after.citations.count() == before.citations.count()
 
 
 def test_themes_and_sources_are_replaced_as_written(gwangju):
@@ -168,7 +168,9 @@ def test_themes_and_sources_are_replaced_as_written(gwangju):
 
     sources = "Report \\| 2014 <https://example.org/a>|Book <1998> <>|Plain label"
     import_file("milestones", edited("milestones", FORUM_2021, sources=sources))
-    assert list(Milestone.objects.get(slug=FORUM_2021).sources.values_list("label", "url")) == [
+    assert list(
+        Milestone.objects.get(slug=FORUM_2021).citations.values_list("source__title", "source__url")
+    ) == [
         ("Report | 2014", "https://example.org/a"),
         ("Book <1998>", ""),
         ("Plain label", ""),
@@ -474,6 +476,7 @@ def test_korean_text_is_read_in_every_encoding_excel_writes(gwangju, encoding):
     ids=["question-marks", "transliterated"],
 )
 def test_a_whole_file_saved_in_cp949_changes_only_what_was_edited(gwangju, lose_dashes):
+    source = with_em_dash(FORUM_2021)
     text = export_file("milestones").decode("utf-8-sig")
     old_title = Milestone.objects.get(slug=FORUM_2021).title_ko
     assert "—" in text  # CP949 has no em dash
@@ -484,7 +487,7 @@ def test_a_whole_file_saved_in_cp949_changes_only_what_was_edited(gwangju, lose_
     assert report.counts == {"new": 0, "update": 1, "skip": 40, "invalid": 0}
     forum = Milestone.objects.get(slug=FORUM_2021)
     assert forum.title_ko == "제11회 세계인권도시포럼 (수정)"
-    assert "—" in forum.sources.get().label
+    assert forum.citations.first().source.title == source.title
 
 
 def test_csv_export_is_utf8_with_bom_and_headers_named_after_fields(gwangju):

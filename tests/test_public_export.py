@@ -23,6 +23,7 @@ from timeline.models import Milestone
 from timeline.public import opendata
 
 from .factories import (
+    cite,
     make_initiative,
     make_institution,
     make_milestone,
@@ -199,7 +200,10 @@ def test_csv_has_the_staff_exports_columns_and_bom(client, record, tmp_path):
     staff_header = staff_file.read_bytes().split(b"\r\n", 1)[0]
     response = download(client, "csv", "kind=policy")
     assert response.content.startswith(BOM)
-    assert response.content.split(b"\r\n", 1)[0] == staff_header
+    # The staff columns but the always-true published flag, then the read-only ones.
+    assert staff_header.endswith(b",sources,is_published")
+    public_header = response.content.split(b"\r\n", 1)[0]
+    assert public_header.startswith(staff_header.removesuffix(b",is_published") + b",kind,")
     assert staff_header.startswith(BOM + b"year,order,slug,")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     # Korean survives as UTF-8 (Excel reads it thanks to the BOM).
@@ -221,7 +225,7 @@ def test_json_is_an_array_of_objects_with_the_csv_columns(client, record):
     assert charter["policy"] == "charter"
     assert charter["initiative"] in ("", None)
     assert charter["title_ko"] == "광주인권헌장 선포"
-    assert charter["is_published"] is True
+    assert "is_published" not in charter
 
 
 def test_formula_looking_title_is_neutralised_in_the_csv_only(client):
@@ -311,7 +315,7 @@ def grow(count, themes):
     for index in range(count):
         subject = makers[index % 3](themes=themes[index % 2 : index % 2 + 2])
         milestone = make_milestone(2010 + index % 10, subject, title_ko=f"인권 기록 {index}")
-        milestone.sources.create(label="A source", url="https://example.org/")
+        cite(milestone)
 
 
 @pytest.mark.slow

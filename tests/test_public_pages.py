@@ -8,10 +8,13 @@ from django.urls import reverse
 from django.utils import translation
 
 from .factories import (
+    cite,
     make_initiative,
     make_institution,
     make_milestone,
+    make_outlet,
     make_policy,
+    make_source,
     make_theme,
     make_year,
 )
@@ -184,13 +187,14 @@ def test_milestone_page_shows_summary_note_sources_and_links(client, record):
     milestone.summary_en = "Proclaimed on Citizens' Day."
     milestone.note_en = "Sources disagree on the signers."
     milestone.save()
-    milestone.sources.create(label="gjhr.go.kr", url="https://gjhr.go.kr/charter", order=1)
-    milestone.sources.create(label="Printed leaflet", order=2)
+    city = make_outlet(name_en="Gwangju City")
+    cite(milestone, make_source(outlet=city, title="gjhr.go.kr", url="https://gjhr.go.kr/charter"))
+    cite(milestone, make_source(outlet=city, title="Printed leaflet", url=""))
     html = client.get(milestone.get_absolute_url().replace("/ko/", "/en/")).content.decode()
     assert "Proclaimed on Citizens" in html
     assert "Note: sources disagree" in html and "Sources disagree on the signers." in html
-    assert '<a href="https://gjhr.go.kr/charter" rel="external noopener">gjhr.go.kr</a>' in html
-    assert "<li>Printed leaflet</li>" in html
+    assert '<a href="https://gjhr.go.kr/charter" rel="external noopener">gjhr.go.kr<' in html
+    assert '<cite class="source__title" lang="ko">Printed leaflet</cite>' in html
     assert 'href="/en/policies/charter/"' in html
     assert 'href="/en/years/2012/"' in html
     # Its neighbours in time, as on a year page: the forum just before it, nothing later.

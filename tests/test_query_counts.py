@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from .factories import (
+    cite,
     make_initiative,
     make_institution,
     make_milestone,
@@ -45,7 +46,7 @@ def add_milestones(count, themes, subject=None, years=YEARS):
     for index, year in zip(range(count), three_to_a_year, strict=False):
         owner = subject or next(kinds)(themes=themes[index % 2 : index % 2 + 2])
         milestone = make_milestone(year, owner, summary_en="A summary " * 5)
-        milestone.sources.create(label="A source", url="https://example.org/")
+        cite(milestone)
 
 
 def assert_queries_do_not_grow(client, django_assert_num_queries, address, grow):
@@ -107,8 +108,8 @@ def test_milestone_page(client, django_assert_num_queries, themes):
 
     def grow(count):
         add_milestones(count, themes)
-        for index in range(count):
-            milestone.sources.create(label=f"Source {index}", url="https://example.org/")
+        for _ in range(count):
+            cite(milestone)
 
     assert_queries_do_not_grow(
         client, django_assert_num_queries, milestone.get_absolute_url(), grow

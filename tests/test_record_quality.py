@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from .admin_helpers import client_for
-from .factories import make_initiative, make_milestone, make_theme
+from .factories import cite, make_initiative, make_milestone, make_source, make_theme
 
 pytestmark = pytest.mark.django_db
 
@@ -40,9 +40,10 @@ def gaps():
     complete = make_milestone(
         2012, forum, slug="complete", title_en="Complete", summary_ko="요약", summary_en="S"
     )
-    complete.sources.create(label="gjhr", url="https://gjhr.go.kr/")
+    cite(complete, make_source(title="gjhr", url="https://gjhr.go.kr/"))
     no_korean = make_milestone(2013, forum, slug="no-korean", title_ko="", title_en="English only")
-    no_korean.sources.create(label="printed leaflet")  # a source without a URL
+    leaflet = make_source(title="printed leaflet", url="")  # a source without a URL
+    cite(no_korean, leaflet)
     disputed = make_milestone(
         2014,
         forum,
@@ -53,7 +54,7 @@ def gaps():
     )
     make_initiative(slug="unnamed-in-korean", name_ko="", name_en="Forum without Korean")
     make_theme(slug="rights", name_ko="", name_en="Rights")
-    return {"complete": complete, "no_korean": no_korean, "disputed": disputed}
+    return {"complete": complete, "no_korean": no_korean, "disputed": disputed, "leaflet": leaflet}
 
 
 def test_each_gap_is_listed_with_a_link_to_fix_it(as_staff, gaps):
@@ -71,7 +72,8 @@ def test_each_gap_is_listed_with_a_link_to_fix_it(as_staff, gaps):
     assert count_of(html, "uncited") == 1
 
     no_url = section(html, "no-url")
-    assert "printed leaflet" in no_url and f'href="{edit}"' in no_url  # edited on its milestone
+    edit_source = reverse("admin:timeline_source_change", args=[gaps["leaflet"].pk])
+    assert "printed leaflet" in no_url and f'href="{edit_source}"' in no_url
     assert count_of(html, "no-url") == 1
 
     disputed = section(html, "disputed")
@@ -84,7 +86,7 @@ def test_a_complete_record_says_nothing_is_left(as_staff):
     milestone = make_milestone(2012, summary_ko="요약", summary_en="Summary")
     milestone.subject.summary_ko = "사업 요약"
     milestone.subject.save()
-    milestone.sources.create(label="gjhr", url="https://gjhr.go.kr/")
+    cite(milestone, make_source(title="gjhr", url="https://gjhr.go.kr/"))
     html = as_staff.get(PAGE).content.decode()
     assert "Nothing to fix" in html
     assert count_of(html, "uncited") == 0
@@ -121,5 +123,5 @@ def test_queries_do_not_grow_with_the_record(as_staff, gaps):
     small = queries()
     for index in range(30):
         milestone = make_milestone(2015, title_ko="", note_en="Open question")
-        milestone.sources.create(label=f"label {index}")
+        cite(milestone, make_source(title=f"label {index}", url=""))
     assert queries() == small

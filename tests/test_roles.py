@@ -8,8 +8,18 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group, User
 from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 
-from timeline.models import Initiative, Institution, Milestone, MilestoneSource, Policy, Year
+from timeline.models import (
+    Citation,
+    Initiative,
+    Institution,
+    Milestone,
+    Outlet,
+    Policy,
+    Source,
+    Year,
+)
 from timeline.permissions import EDITOR_GROUP, PUBLISHER_GROUP, can_publish
 
 from .admin_helpers import (
@@ -22,11 +32,12 @@ from .admin_helpers import (
     messages_of,
     staff_member,
 )
-from .factories import make_initiative, make_milestone, make_year
+from .factories import cite, make_initiative, make_milestone, make_source, make_year
 
 pytestmark = pytest.mark.django_db
 
-ALL_MODELS = [*MODELS, MilestoneSource]
+SOURCE_MODELS = [Outlet, Source, Citation]  # no publish flag: public when cited
+ALL_MODELS = [*MODELS, *SOURCE_MODELS]
 _new = itertools.count(1)
 
 
@@ -68,7 +79,7 @@ def test_editors_add_change_and_view_but_never_delete_or_publish(model):
         assert publisher.has_perm(f"timeline.{action}_{name}")
     assert not editor.has_perm(f"timeline.delete_{name}")
     assert publisher.has_perm(f"timeline.delete_{name}")
-    if model is not MilestoneSource:
+    if model not in SOURCE_MODELS:
         assert not can_publish(editor, model)
         assert can_publish(publisher, model)
 
@@ -82,7 +93,20 @@ def test_only_publishers_and_active_superusers_may_publish(model):
 
 def test_roles_migration_can_run_again_and_be_reversed():
     migration = importlib.import_module("timeline.migrations.0003_roles")
+    sources = importlib.import_module("timeline.migrations.0008_sources_and_citations")
     schema_editor = SimpleNamespace(connection=connection)
+
+    loader = MigrationLoader(connection)
+
+    def state_at(name):
+        return loader.project_state(("timeline", name)).apps
+
+    def create_roles():
+        # As migrate runs them: the roles with the models of their day, then what 0005
+        # changes (the removed MilestoneSource forgotten, the source models granted).
+        migration.create_roles(state_at("0003_roles"), schema_editor)
+        sources.forget_removed_model(state_at(sources.__name__.rsplit(".", 1)[1]), schema_editor)
+        sources.grant_roles(apps, schema_editor)
 
     def permissions_of_groups():
         return {
@@ -92,11 +116,11 @@ def test_roles_migration_can_run_again_and_be_reversed():
 
     before = permissions_of_groups()
     assert set(before) == {EDITOR_GROUP, PUBLISHER_GROUP}
-    migration.create_roles(apps, schema_editor)
+    create_roles()
     assert permissions_of_groups() == before
     migration.remove_roles(apps, schema_editor)
     assert permissions_of_groups() == {}
-    migration.create_roles(apps, schema_editor)
+    create_roles()
     assert permissions_of_groups() == before
 
 
@@ -341,7 +365,7 @@ def test_an_editor_cannot_restore_a_published_record(as_editor, as_publisher):
 
 def test_a_deleted_published_record_recovered_by_an_editor_is_a_draft(as_editor, as_publisher):
     milestone = make_milestone(is_published=True)
-    MilestoneSource.objects.create(milestone=milestone, label="Gwangju City")
+    cite(milestone, make_source(title="Gwangju City"))
     as_publisher.post(admin_url(Milestone, "delete", milestone.pk), {"post": "yes"})
     recover_list = as_editor.get(admin_url(Milestone, "recoverlist"))
     (deleted,) = recover_list.context["deleted"]
@@ -352,4 +376,4 @@ def test_a_deleted_published_record_recovered_by_an_editor_is_a_draft(as_editor,
     assert response.status_code == 302
     recovered = Milestone.objects.get(pk=milestone.pk)
     assert recovered.is_published is False
-    assert [source.label for source in recovered.sources.all()] == ["Gwangju City"]
+    assert [c.source.title for c in recovered.citations.all()] == ["Gwangju City"]

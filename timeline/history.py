@@ -10,8 +10,10 @@ exactly what the record held, in both languages.
 Every model of the record is registered with reversion by ``register_versioned_models``
 (called from ``TimelineConfig.ready()``), with the options in ``VERSIONED`` -- the one place
 they are written; ``transfer/versions.py`` reads them from there to write the same
-versions in bulk. A milestone's versions include its sources,
-so restoring or recovering a milestone brings its sources back as they were. Subjects and
+versions in bulk. A milestone's versions include its
+citations, so restoring or recovering a milestone brings back which sources it cited (and
+what each supports) as they were; the sources themselves are shared records with their own
+history. Subjects and
 years do *not* follow their milestones: restoring a subject must not undo (or delete) the
 milestones added to it since.
 
@@ -34,7 +36,17 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from reversion.models import Version
 
-from timeline.models import Initiative, Institution, Milestone, MilestoneSource, Policy, Theme, Year
+from timeline.models import (
+    Citation,
+    Initiative,
+    Institution,
+    Milestone,
+    Outlet,
+    Policy,
+    Source,
+    Theme,
+    Year,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -50,8 +62,15 @@ VERSIONED: dict[type[models.Model], dict[str, Any]] = {
     Initiative: {},
     Policy: {},
     Institution: {},
-    Milestone: {"follow": ("sources",)},
-    MilestoneSource: {},
+    Milestone: {"follow": ("citations",)},
+    Citation: {},
+    Outlet: {},
+    Source: {},
+}
+# What a version's description (``str()`` of each record) reads besides: a citation names
+# its source and the source's outlet.
+DESCRIBED_WITH: dict[type[models.Model], tuple[str, ...]] = {
+    Milestone: ("citations__source__outlet",)
 }
 
 
@@ -78,7 +97,9 @@ def with_versioned_relations(queryset: QuerySet[_M]) -> QuerySet[_M]:
     fields, followed relations), so that recording many records costs a few queries, not
     a few per record."""
     related = [field.name for field in queryset.model._meta.many_to_many]
-    return queryset.prefetch_related(*related, *follow(queryset.model))
+    return queryset.prefetch_related(
+        *related, *follow(queryset.model), *DESCRIBED_WITH.get(queryset.model, ())
+    )
 
 
 def record_revision(

@@ -2,7 +2,16 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from timeline.models import Initiative, Institution, Milestone, Policy, Theme, Year
+from timeline.models import (
+    Citation,
+    Initiative,
+    Institution,
+    Milestone,
+    Outlet,
+    Policy,
+    Theme,
+    Year,
+)
 
 
 class BilingualOptions(TranslationOptions):
@@ -28,3 +37,13 @@ class SubjectTranslation(BilingualOptions):
 @register(Milestone)
 class MilestoneTranslation(BilingualOptions):
     fields = ("title", "summary", "note")
+
+
+@register(Outlet)
+class OutletTranslation(BilingualOptions):
+    fields = ("name",)
+
+
+@register(Citation)
+class CitationTranslation(BilingualOptions):
+    fields = ("supports",)

@@ -14,26 +14,11 @@ from django.contrib import admin
 from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from timeline.models import Initiative, Institution, Milestone, MilestoneSource, Policy, Theme
-
-
-@dataclass(frozen=True)
-class SourceLinks:
-    """Where a milestone's sources live: a model, and the milestone's relation to it."""
-
-    model: type[Model]  # a source: one cited page or document
-    milestone_relation: str  # Milestone's reverse relation to what links it to its sources
-    url_field: str = "url"  # on ``model``, the cited page's URL
-    owner: str | None = None  # on ``model``, the milestone it is edited with, if inline
-
-
-# With Outlet/Source/Citation in place of MilestoneSource, this line becomes
-# ``SourceLinks(Source, "citations")`` (and the import names Source).
-SOURCES = SourceLinks(MilestoneSource, "sources", owner="milestone")
+from timeline.models import Initiative, Institution, Milestone, Policy, Source, Theme
 
 SHOWN_PER_SECTION = 100
 # Text a record must have in Korean, per model: its name or title, and its summary.
@@ -68,14 +53,9 @@ class Section:
 
 
 def change_url(obj: Model) -> str:
-    """The admin change page of ``obj``; for a source edited inline, its milestone's."""
+    """The admin change page of ``obj``."""
     opts = obj._meta
-    try:
-        return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
-    except NoReverseMatch:
-        if SOURCES.owner and isinstance(obj, SOURCES.model):
-            return change_url(getattr(obj, SOURCES.owner))
-        raise
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
 
 
 Detail = Callable[[Model], str]
@@ -139,23 +119,21 @@ def korean_sections() -> list[Section]:
 
 def record_quality() -> list[Section]:
     milestones = Milestone.objects.select_related("year").order_by("-year", "order", "pk")
-    without_url = SOURCES.model._default_manager.filter(**{SOURCES.url_field: ""}).order_by("pk")
-    if SOURCES.owner:
-        without_url = without_url.select_related(SOURCES.owner)
+    without_url = Source.objects.filter(url="").select_related("outlet").order_by("pk")
     return [
         *korean_sections(),
         section(
             "uncited",
             _("Milestones without sources"),
             _("A reader cannot check these: add the pages or documents they come from."),
-            milestones.filter(**{f"{SOURCES.milestone_relation}__isnull": True}),
+            milestones.filter(citations__isnull=True),
         ),
         section(
             "no-url",
             _("Sources without a URL"),
             _("Add the address of the page, or of the document online."),
             without_url,
-            (lambda source: str(getattr(source, SOURCES.owner))) if SOURCES.owner else None,
+            lambda source: str(source.outlet),
         ),
         section(
             "disputed",

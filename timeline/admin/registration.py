@@ -35,17 +35,18 @@ from timeline.admin.publishing import (
     ViewOnSiteMixin,
     with_public_flag,
 )
+from timeline.admin.sources import HTTPS_URLS, CitationInline
 from timeline.admin.transfer import SpreadsheetImportExportMixin
 from timeline.models import (
     SUBJECT_FIELDS,
     Initiative,
     Institution,
     Milestone,
-    MilestoneSource,
     Policy,
     Subject,
     Theme,
     Year,
+    partial_iso_date,
 )
 from timeline.models.milestones import MilestoneQuerySet
 
@@ -61,15 +62,6 @@ else:
 admin.site.site_header = _("Gwangju Human Rights City records")
 admin.site.site_title = _("Gwangju Human Rights City records")
 admin.site.index_title = _("Records")
-
-# Staff type "gwangju.go.kr"; public sites are on HTTPS.
-HTTPS_URLS: dict[type[models.Field], dict[str, Any]] = {models.URLField: {"assume_scheme": "https"}}
-
-DATE_FORMATS: dict[str, str] = {
-    Milestone.Precision.YEAR: "%Y",
-    Milestone.Precision.MONTH: "%Y-%m",
-    Milestone.Precision.DAY: "%Y-%m-%d",
-}
 
 
 def admin_change_url(obj: Model) -> str:
@@ -148,13 +140,6 @@ class TimelineAdmin(
 
 
 # --- Inlines ----------------------------------------------------------------
-
-
-class MilestoneSourceInline(admin.TabularInline):
-    model = MilestoneSource
-    fields = ("order", "label", "url")
-    extra = 1
-    formfield_overrides = HTTPS_URLS
 
 
 class MilestoneInline(PublishFlagInlineMixin, ViewOnSiteMixin, admin.TabularInline):
@@ -377,7 +362,7 @@ class MilestoneAdmin(TimelineAdmin):
         (_("Facts"), {"fields": ("note",)}),
         (_("Publishing"), {"fields": ("is_published", "slug")}),
     )
-    inlines = (MilestoneSourceInline,)
+    inlines = (CitationInline,)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Milestone]:
         return with_public_flag(super().get_queryset(request))
@@ -388,9 +373,7 @@ class MilestoneAdmin(TimelineAdmin):
 
     @admin.display(description=_("date"), ordering="date")
     def date_display(self, obj: Milestone) -> str | None:
-        if not obj.date:
-            return None
-        return obj.date.strftime(DATE_FORMATS.get(obj.date_precision, "%Y-%m-%d"))
+        return partial_iso_date(obj.date, obj.date_precision) if obj.date else None
 
     @admin.display(description=_("on the public site"), boolean=True, ordering="public")
     def on_public_site(self, obj: Any) -> bool:  # a milestone annotated by with_public_flag

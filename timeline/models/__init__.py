@@ -1,4 +1,5 @@
-"""The record: themes, years, the subjects milestones are about, and the milestones.
+"""The record: themes, years, the subjects milestones are about, the milestones, and the
+sources they cite.
 
 Translated text lives in ``*_ko`` / ``*_en`` columns added by modeltranslation
 (see translation.py). Korean is the default language; either may be empty, but a
@@ -12,10 +13,12 @@ from timeline.models.base import (
     constraint_message,
     either_language,
     missing_text_message,
+    partial_iso_date,
 )
 from timeline.models.imports import ImportJob
-from timeline.models.milestones import SUBJECT_FIELDS, Milestone, MilestoneSource
+from timeline.models.milestones import SUBJECT_FIELDS, Milestone
 from timeline.models.record import Theme, Year
+from timeline.models.sources import CITING_FIELDS, Citation, Outlet, Source
 from timeline.models.subjects import (
     SUBJECT_MODELS,
     Initiative,
@@ -26,17 +29,20 @@ from timeline.models.subjects import (
 )
 
 __all__ = [
+    "CITING_FIELDS",
     "MAX_YEAR",
     "MIN_YEAR",
     "SUBJECT_FIELDS",
     "SUBJECT_MODELS",
+    "Citation",
     "ImportJob",
     "Initiative",
     "Institution",
     "Milestone",
-    "MilestoneSource",
+    "Outlet",
     "Policy",
     "PublishableQuerySet",
+    "Source",
     "Subject",
     "Theme",
     "Year",
@@ -44,4 +50,5 @@ __all__ = [
     "either_language",
     "kind_label",
     "missing_text_message",
+    "partial_iso_date",
 ]

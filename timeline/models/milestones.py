@@ -9,9 +9,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from timeline.models.base import (
+    DatePrecision,
     PublishableQuerySet,
     constraint_message,
+    date_has_precision,
+    date_precision_field,
+    exactly_one,
     has_text_constraint,
+    require_date_precision,
     require_either_language,
 )
 from timeline.models.record import Year
@@ -21,13 +26,6 @@ from timeline.models.subjects import SUBJECT_MODELS, Subject
 SUBJECT_FIELDS = tuple(SUBJECT_MODELS)
 
 _S = TypeVar("_S", bound=Subject)
-
-
-def only_subject(field: str) -> Q:
-    """The condition that ``field`` is the milestone's one and only subject."""
-    return Q(**{f"{field}__isnull": False}) & Q(
-        **{f"{other}__isnull": True for other in SUBJECT_FIELDS if other != field}
-    )
 
 
 def subject_link(model: type[_S]) -> "models.ForeignKey[_S | None, _S | None]":
@@ -69,10 +67,7 @@ MilestoneManager = models.Manager.from_queryset(MilestoneQuerySet)
 
 
 class Milestone(models.Model):
-    class Precision(models.TextChoices):
-        YEAR = "year", _("Year")
-        MONTH = "month", _("Month")
-        DAY = "day", _("Day")
+    Precision = DatePrecision
 
     year = models.ForeignKey(
         Year,
@@ -93,12 +88,8 @@ class Milestone(models.Model):
         blank=True,
         help_text=_("The stated date, if the sources give one. It may differ from the year group."),
     )
-    date_precision = models.CharField(
-        _("date precision"),
-        max_length=5,
-        choices=Precision.choices,
-        blank=True,
-        help_text=_("How much of the date is known: only the year, the month, or the day."),
+    date_precision = date_precision_field(
+        _("How much of the date is known: only the year, the month, or the day.")
     )
     title = models.CharField(_("title"), max_length=300, blank=True)
     summary = models.TextField(_("summary"), blank=True)
@@ -126,21 +117,14 @@ class Milestone(models.Model):
         ordering = ["-year_id", "order", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=only_subject("initiative")
-                | only_subject("policy")
-                | only_subject("institution"),
+                condition=exactly_one(SUBJECT_FIELDS),
                 name="milestone_exactly_one_subject",
                 violation_error_message=_(
                     "A milestone is about exactly one subject: an initiative, a policy or an "
                     "institution."
                 ),
             ),
-            models.CheckConstraint(
-                condition=(Q(date__isnull=True) & Q(date_precision=""))
-                | (Q(date__isnull=False) & Q(date_precision__in=["year", "month", "day"])),
-                name="milestone_date_has_precision",
-                violation_error_message=_("A date needs its precision, and a precision its date."),
-            ),
+            date_has_precision("date", name="milestone_date_has_precision"),
             has_text_constraint("title", _("Enter the title in Korean or in English.")),
         ]
         indexes = [
@@ -173,25 +157,4 @@ class Milestone(models.Model):
         if len(chosen) != 1:
             message = constraint_message(Milestone, "milestone_exactly_one_subject")
             raise ValidationError(dict.fromkeys(chosen or SUBJECT_FIELDS, message))
-        if bool(self.date) != bool(self.date_precision):
-            message = constraint_message(Milestone, "milestone_date_has_precision")
-            raise ValidationError({"date" if self.date_precision else "date_precision": message})
-
-
-class MilestoneSource(models.Model):
-    """A public source for a milestone: a label (publication, site) and, if online, its URL."""
-
-    milestone = models.ForeignKey(
-        Milestone, verbose_name=_("milestone"), on_delete=models.CASCADE, related_name="sources"
-    )
-    label = models.CharField(_("label"), max_length=300)
-    url = models.URLField(_("URL"), max_length=500, blank=True)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-
-    class Meta:
-        verbose_name = _("source")
-        verbose_name_plural = _("sources")
-        ordering = ["milestone", "order", "id"]
-
-    def __str__(self) -> str:
-        return self.label
+        require_date_precision(self, "date", "milestone_date_has_precision")

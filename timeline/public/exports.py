@@ -5,16 +5,18 @@ What a download promises:
 * Exactly the timeline's set: the same FilterSet over the same published milestones
   (``views.public_milestones()``), in the same order, but every match, not one page
   (``page`` is ignored). A record with an unpublished subject or year never appears.
-* The same columns as the staff export (``exportcsv milestones``): the CSV is written by
-  the same engine (UTF-8 with BOM, formula-looking cells neutralised); the JSON is an array
-  of objects with those column names as keys.
+* The staff export's columns (``exportcsv milestones``) without ``is_published``, then
+  read-only ones a researcher needs (``download.py``): the CSV is written by the same
+  engine (UTF-8 with BOM, formula-looking cells neutralised); the JSON is an array of
+  objects with those column names as keys, its sources a list of objects.
+* The file's name says its filters (``gwangju-milestones-2012-policy.csv``).
 * The files hold only data, so they open as plain tables. The licence (KOGL Type 1) and the
   open-data page with its attribution text travel in the response's ``Link`` header.
 * Invalid filters make no file: the answer is HTTP 400, a plain-text message naming each bad
   parameter (a silently empty or unfiltered file would be mistaken for the real answer).
   The open-data page says so.
 
-A fixed number of queries whatever the number of rows (``resources.export_rows``).
+A fixed number of queries whatever the number of rows.
 """
 
 from typing import Any, cast
@@ -26,12 +28,11 @@ from django.utils.translation import gettext
 from django.views import View
 from django_filters.views import FilterMixin
 
-from timeline.public import opendata
+from timeline.public import download, opendata
 from timeline.public.filters import MilestoneFilterSet
 from timeline.public.views import PublicMilestonesMixin
-from timeline.transfer import resources
+from timeline.transfer import spreadsheets
 
-MODEL_KEY = "milestones"
 PLAIN_TEXT = "text/plain; charset=utf-8"
 
 
@@ -83,15 +84,17 @@ class MilestoneExportView(PublicMilestonesMixin, FilterMixin, View):
         filterset = self.get_filterset(self.get_filterset_class())
         if filterset.is_bound and not filterset.is_valid():
             return HttpResponse(filter_errors_text(filterset), status=400, content_type=PLAIN_TEXT)
-        response = HttpResponse(
-            resources.export_file(MODEL_KEY, filterset.qs, self.file_type),
-            content_type=resources.content_type(self.file_type),
+        headers, rows = download.milestone_table(
+            filterset.qs, self.file_type, request.build_absolute_uri
         )
+        writer, content_type = spreadsheets.WRITERS[self.file_type]
+        response = HttpResponse(writer(headers, rows), content_type=content_type)
+        cleaned = filterset.form.cleaned_data if filterset.is_bound else {}
         # Never None for an attachment.
         response["Content-Disposition"] = cast(
             str,
             content_disposition_header(
-                as_attachment=True, filename=resources.export_filename(MODEL_KEY, self.file_type)
+                as_attachment=True, filename=download.download_filename(cleaned, self.file_type)
             ),
         )
         response["Link"] = license_links(request)

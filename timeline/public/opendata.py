@@ -75,7 +75,8 @@ class Column:
 TEXT = ("텍스트", "text")
 SLUG = ("식별자", "identifier")
 
-# Same order and names as timeline.transfer.resources.MilestoneResource (a test keeps them equal).
+# The public download's columns in file order (timeline/public/download.py): the staff
+# export's, without is_published, then read-only ones. A test keeps them equal.
 MILESTONE_COLUMNS = (
     Column(
         "year",
@@ -194,20 +195,65 @@ MILESTONE_COLUMNS = (
         "sources",
         "출처",
         "Sources",
-        "이름 <URL> | 이름 <URL>",
-        "label <URL> | label <URL>",
-        "공개 출처 목록입니다. 여러 개는 |로 나누고, 온라인 출처는 이름 뒤 꺾쇠괄호 안에 주소를 적습니다.",
-        "Public sources, separated by |; an online source has its address in angle brackets "
-        "after its label.",
+        "CSV: 제목 <URL> | 제목 <URL> · JSON: 객체 목록",
+        "CSV: title <URL> | title <URL> · JSON: list of objects",
+        "이 연혁이 인용한 출처입니다. CSV에서는 한 칸에 제목과 꺾쇠괄호 안의 주소를 |로 나누어 "
+        "적습니다(관리자 내보내기와 같은 형식). JSON에서는 출처마다 outlet(발행처), title(제목), "
+        "title_is_label(제목이 없는 자료라 저희가 붙인 설명인지 여부), date(발행일, 아는 만큼), "
+        "date_precision, url을 담은 객체의 목록입니다. 출처 목록 페이지에서 발행처별로 볼 수 "
+        "있습니다.",
+        "The sources the milestone cites. In the CSV, one cell: each title with its address "
+        "in angle brackets, separated by | (the staff export’s form). In JSON, a list of "
+        "objects, one per source: outlet, title, title_is_label (true when the page gives no "
+        "title and the title is our description), date (publication date, as far as known), "
+        "date_precision and url. The sources page lists them by outlet.",
     ),
     Column(
-        "is_published",
-        "공개 여부",
-        "Published",
-        "true | false",
-        "true | false",
-        "공개 내려받기에는 공개된 기록만 담기므로 언제나 true입니다.",
-        "Always true in the public downloads, which hold published records only.",
+        "kind",
+        "종류",
+        "Kind",
+        "initiative | policy | institution",
+        "initiative | policy | institution",
+        "이 연혁이 다루는 대상의 종류(사업·정책·기관)입니다. 읽기 전용 열입니다.",
+        "The kind of subject the milestone is about. Read-only.",
+    ),
+    Column(
+        "subject_name_ko",
+        "대상 이름(국문)",
+        "Subject name (Korean)",
+        *TEXT,
+        "이 연혁이 다루는 사업·정책·기관의 국문 이름입니다. 읽기 전용 열입니다.",
+        "The Korean name of the initiative, policy or institution. Read-only.",
+    ),
+    Column(
+        "subject_name_en",
+        "대상 이름(영문)",
+        "Subject name (English)",
+        *TEXT,
+        "이 연혁이 다루는 사업·정책·기관의 영문 이름입니다. 읽기 전용 열입니다.",
+        "The English name of the initiative, policy or institution. Read-only.",
+    ),
+    Column(
+        "themes",
+        "주제",
+        "Themes",
+        "CSV: 식별자|식별자 · JSON: 목록",
+        "CSV: identifier|identifier · JSON: list",
+        "대상에 붙은 주제의 식별자입니다. CSV에서는 |로 나누고, JSON에서는 목록입니다. "
+        "읽기 전용 열입니다.",
+        "The identifiers of the subject’s themes: separated by | in the CSV, a list in JSON. "
+        "Read-only.",
+    ),
+    Column(
+        "url",
+        "누리집 주소",
+        "Page URL",
+        "URL",
+        "URL",
+        "이 연혁의 누리집 페이지 주소로, 내려받은 주소의 언어(/ko/ 또는 /en/)를 따릅니다. "
+        "읽기 전용 열입니다.",
+        "The milestone’s page on this site, in the language of the download’s address (/ko/ "
+        "or /en/). Read-only.",
     ),
 )
 

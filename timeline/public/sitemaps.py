@@ -53,6 +53,7 @@ class ListPagesSitemap(BilingualSitemap):
             "initiative-list",
             "policy-list",
             "institution-list",
+            "source-list",
             "open-data",
             "privacy",
             "accessibility",

@@ -79,6 +79,7 @@ urlpatterns = [
     *subject_urls(Initiative, "initiatives"),
     *subject_urls(Policy, "policies"),
     *subject_urls(Institution, "institutions"),
+    path("sources/", cache_public_page(views.SourceListView.as_view()), name="source-list"),
     path("feed/", MilestoneFeed(), name="feed"),
     path("open-data/", views.OpenDataView.as_view(), name="open-data"),
     path("privacy/", views.PrivacyView.as_view(), name="privacy"),

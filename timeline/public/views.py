@@ -25,8 +25,11 @@ from timeline.caching.remembered import remembered
 from timeline.models import (
     SUBJECT_FIELDS,
     SUBJECT_MODELS,
+    Citation,
     Institution,
     Milestone,
+    Outlet,
+    Source,
     Subject,
     Theme,
     Year,
@@ -289,7 +292,13 @@ class MilestoneDetailView(PublicMilestonesMixin, DetailView):
 
     def get_queryset(self) -> QuerySet[Milestone]:
         # The year in the URL must be the milestone's own: a wrong one is a 404, not a redirect.
-        return super().get_queryset().filter(year=self.kwargs["year"]).prefetch_related("sources")
+        citations = Citation.objects.select_related("source__outlet")
+        return (
+            super()
+            .get_queryset()
+            .filter(year=self.kwargs["year"])
+            .prefetch_related(Prefetch("citations", queryset=citations))
+        )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         earlier, later = timeline_neighbours(self.object)
@@ -402,6 +411,39 @@ class SubjectDetailView(SubjectMixin, DetailView):
                 subject, self.request, parent=context["parent"]
             )
         return super().get_context_data(**context, **kwargs)
+
+
+def public_outlets() -> list[Outlet]:
+    """Outlets with public sources, by name; each with ``public_sources``, and each source
+    with ``public_citations`` (by published milestones, in timeline order). Three queries."""
+    citing = Citation.objects.published().select_related("milestone")
+    sources = Source.objects.published().prefetch_related(
+        Prefetch(
+            "citations",
+            queryset=citing.order_by("-milestone__year_id", "milestone__order", "milestone_id"),
+            to_attr="public_citations",
+        )
+    )
+    outlets = Outlet.objects.published().prefetch_related(
+        Prefetch("sources", queryset=sources, to_attr="public_sources")
+    )
+    # By the name shown, whatever the language: Hangul syllables sort in 가나다 order.
+    return sorted(outlets, key=lambda outlet: (outlet.name.casefold(), outlet.slug))
+
+
+class SourceListView(SectionMixin, TemplateView):
+    """Every public source, grouped by outlet, with the milestones that cite it."""
+
+    template_name = "timeline/source_list.html"
+    section = "sources"
+
+    def get_context_data(self, **kwargs: object) -> dict:
+        outlets = public_outlets()
+        return super().get_context_data(
+            outlets=outlets,
+            source_count=sum(len(outlet.public_sources) for outlet in outlets),
+            **kwargs,
+        )
 
 
 # --- About the site: privacy, accessibility, open data ----------------------------------

@@ -59,6 +59,8 @@ def text_lang_attr(text: object) -> str:
 year_label = register.filter(dates.year_label)
 precise_date = register.filter(dates.precise_date)
 iso_date = register.filter(dates.iso_date)
+partial_date = register.filter(dates.partial_date)
+iso_partial_date = register.filter(dates.iso_partial_date)
 
 
 @register.filter

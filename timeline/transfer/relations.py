@@ -15,7 +15,7 @@ from django.db.models.query import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from timeline.models import MilestoneSource
+from timeline.models import Citation, Outlet, Source
 from timeline.transfer.cells import (
     BATCH_SIZE,
     SOURCE,
@@ -206,7 +206,9 @@ class ManyColumn(Column):
 
 
 class SourcesColumn(Column):
-    """A milestone's sources: ``label <url>`` entries separated by ``|``."""
+    """A milestone's citations: ``title <url>`` entries of the cited sources, separated by
+    ``|``. On import an entry cites the source with that URL (or, without a URL, that title);
+    a source not known yet is added under the unknown outlet, for staff to complete."""
 
     external = True
 
@@ -216,8 +218,8 @@ class SourcesColumn(Column):
         self.attname = None
         self.export_path = None
         self.translated_field = None
-        self.label_length = MilestoneSource._meta.get_field("label").max_length
-        self.url_length = MilestoneSource._meta.get_field("url").max_length
+        self.label_length = Source._meta.get_field("title").max_length
+        self.url_length = Source._meta.get_field("url").max_length
 
     @property
     def required(self) -> bool:
@@ -266,9 +268,9 @@ class SourcesColumn(Column):
     @staticmethod
     def _query(owners: Iterable[Any] | QuerySet) -> QuerySet:
         return (
-            MilestoneSource.objects.filter(milestone_id__in=owners)
+            Citation.objects.filter(milestone_id__in=owners)
             .order_by("milestone_id", "order", "id")
-            .values_list("milestone_id", "label", "url")
+            .values_list("milestone_id", "source__title", "source__url")
         )
 
     def existing(self, pks: Sequence[Any]) -> dict[Any, Pairs]:
@@ -288,10 +290,41 @@ class SourcesColumn(Column):
         self, owner_values: Sequence[tuple[Any, Pairs]], delete_owners: Sequence[Any]
     ) -> None:
         for chunk in chunks(list(delete_owners)):
-            MilestoneSource.objects.filter(milestone_id__in=chunk).delete()
-        sources = [
-            MilestoneSource(milestone_id=owner, label=label, url=url, order=order)
-            for owner, pairs in owner_values
-            for order, (label, url) in enumerate(pairs)
-        ]
-        MilestoneSource.objects.bulk_create(sources, batch_size=BATCH_SIZE)
+            Citation.objects.filter(milestone_id__in=chunk).delete()
+        source_ids = self._source_ids({pair for _owner, pairs in owner_values for pair in pairs})
+        citations = []
+        for owner, pairs in owner_values:
+            cited = list(dict.fromkeys(source_ids[pair] for pair in pairs))  # once each
+            citations.extend(
+                Citation(milestone_id=owner, source_id=source_id, order=order)
+                for order, source_id in enumerate(cited)
+            )
+        Citation.objects.bulk_create(citations, batch_size=BATCH_SIZE)
+
+    @staticmethod
+    def _source_ids(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
+        """(title, url) → the id of the source cited: the one with that URL, else the oldest
+        without a URL with that title; those not found are added (a few queries in all)."""
+
+        def key(title: str, url: str) -> tuple[str, str]:
+            return ("url", url) if url else ("title", title)
+
+        urls = [url for _title, url in pairs if url]
+        titles = [title for title, url in pairs if not url]
+        found: dict[tuple[str, str], int] = {}
+        for chunk in chunks(urls):
+            for pk, url in Source.objects.filter(url__in=chunk).values_list("pk", "url"):
+                found[key("", url)] = pk
+        for chunk in chunks(titles):
+            unlinked = Source.objects.filter(url="", title__in=chunk).order_by("-id")
+            for pk, title in unlinked.values_list("pk", "title"):
+                found[key(title, "")] = pk  # the oldest comes last and wins
+        missing = {key(*pair): pair for pair in sorted(pairs) if key(*pair) not in found}
+        if missing:
+            outlet = Outlet.objects.unknown()
+            added = Source.objects.bulk_create(
+                [Source(outlet=outlet, title=title, url=url) for title, url in missing.values()],
+                batch_size=BATCH_SIZE,
+            )
+            found.update(zip(missing, (source.pk for source in added), strict=True))
+        return {pair: found[key(*pair)] for pair in pairs}

@@ -323,7 +323,7 @@ class MilestoneResource(TimelineResource):
     initiative = _ref("initiative", Initiative)
     policy = _ref("policy", Policy)
     institution = _ref("institution", Institution)
-    sources = fields.Field(attribute="sources", column_name="sources", widget=SourcesWidget())
+    sources = fields.Field(attribute="citations", column_name="sources", widget=SourcesWidget())
 
     class Meta:
         model = Milestone

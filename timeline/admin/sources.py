@@ -1,0 +1,166 @@
+"""Sources in the admin: outlets, sources, and the citations staff add from a milestone.
+
+Outlets and sources have no publish flag of their own: a source is public once a published
+milestone cites it. The role rule still holds for them: an editor may add and change
+sources no published milestone cites, and only view the others, so what the public sees
+changes only through a publisher (timeline/permissions.py). A published milestone's
+citations are view-only to an editor with the rest of its page (publishing.py).
+"""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count
+from django.http import HttpRequest
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
+
+from timeline.admin.filters import missing_korean_filter
+from timeline.admin.history import HistoryAdmin
+from timeline.models import Citation, Milestone, Outlet, Source, partial_iso_date
+from timeline.permissions import can_publish, may_change
+
+# Staff type "gwangju.go.kr"; public sites are on HTTPS.
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
+
+class CitationInline(TranslationTabularInline):
+    """A milestone's sources, on its page: pick a source (search by outlet, title or URL)."""
+
+    model = Citation
+    fk_name = "milestone"
+    fields = ("order", "source", "supports")
+    autocomplete_fields = ("source",)
+    extra = 0
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet:
+        return super().get_queryset(request).select_related("source__outlet")
+
+
+class SourcesMedia:
+    class Media:
+        css = {"all": ("timeline/admin/admin.css",)}
+        js = ("timeline/admin/language_tabs.js",)
+
+
+class PublicThroughCitationsAdmin(HistoryAdmin):
+    """A record the public sees (``published()`` holds it) is view-only to non-publishers."""
+
+    view_on_site = False  # its public place is an anchor on the sources page, if cited
+
+    def has_change_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+        if not super().has_change_permission(request, obj):
+            return False
+        return (
+            obj is None
+            or can_publish(request.user, Milestone)
+            or not type(obj).objects.published().filter(pk=obj.pk).exists()
+        )
+
+
+@admin.register(Outlet)
+class OutletAdmin(SourcesMedia, PublicThroughCitationsAdmin, TabbedTranslationAdmin):
+    list_display = ("name", "slug", "website", "source_total")
+    list_filter = (missing_korean_filter("name"),)
+    ordering = ("slug",)  # explicit: the counted (grouped) queryset drops the model's order
+    search_fields = ("name_ko", "name_en", "slug", "website")
+    prepopulated_fields = {"slug": ("name_en",)}
+    fields = ("name", "slug", "website")
+    formfield_overrides = HTTPS_URLS
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet:
+        return super().get_queryset(request).annotate(source_total=Count("sources"))
+
+    @admin.display(description=_("sources"), ordering="source_total")
+    def source_total(self, obj: Outlet) -> int:
+        return obj.source_total
+
+
+@admin.register(Source)
+class SourceAdmin(PublicThroughCitationsAdmin, admin.ModelAdmin):
+    list_display = (
+        "title",
+        "title_is_label",
+        "outlet",
+        "published_display",
+        "kind",
+        "language",
+        "link",
+        "citation_total",
+    )
+    list_filter = ("kind", "language", "title_is_label", "outlet")
+    list_select_related = ("outlet",)
+    ordering = ("title", "id")  # explicit, as for outlets
+    search_fields = ("title", "url", "outlet__name_ko", "outlet__name_en", "outlet__slug")
+    autocomplete_fields = ("outlet",)
+    fields = (
+        "url",
+        "outlet",
+        ("title", "title_is_label"),
+        ("published", "date_precision"),
+        ("language", "kind"),
+    )
+    formfield_overrides = HTTPS_URLS
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet:
+        return super().get_queryset(request).annotate(citation_total=Count("citations"))
+
+    @admin.display(description=_("publication date"), ordering="published")
+    def published_display(self, obj: Source) -> str | None:
+        return partial_iso_date(obj.published, obj.date_precision) if obj.published else None
+
+    @admin.display(description=_("URL"), ordering="url")
+    def link(self, obj: Source) -> str | None:
+        if not obj.url:
+            return None
+        return format_html('<a href="{}" rel="noopener noreferrer">{}</a>', obj.url, obj.url)
+
+    @admin.display(description=_("citations"), ordering="citation_total")
+    def citation_total(self, obj: Source) -> int:
+        return obj.citation_total
+
+
+@admin.register(Citation)
+class CitationAdmin(SourcesMedia, HistoryAdmin, TabbedTranslationAdmin):
+    """Every citation in one list: to find what lacks its Korean, or who cites a source.
+    Staff usually add citations from the milestone's page."""
+
+    list_display = ("milestone", "source", "order", "supports")
+    list_filter = (missing_korean_filter("supports"),)
+    list_select_related = ("milestone", "source__outlet")
+    search_fields = (
+        "milestone__title_ko",
+        "milestone__title_en",
+        "source__title",
+        "source__url",
+        "supports_ko",
+        "supports_en",
+    )
+    autocomplete_fields = ("milestone", "source")
+    fields = ("milestone", "source", "order", "supports")
+
+    def get_form(
+        self, request: HttpRequest, obj: Citation | None = None, **kwargs: object
+    ) -> type[forms.ModelForm]:
+        form = super().get_form(request, obj, **kwargs)
+        user = request.user
+
+        class OnlyDraftsUnlessPublisher(form):
+            def clean_milestone(self) -> Milestone | None:
+                milestone = self.cleaned_data.get("milestone")  # as stored: fetched by the field
+                if milestone is not None and not may_change(user, milestone):
+                    raise ValidationError(
+                        _("Only a publisher can change the sources of a published milestone.")
+                    )
+                return milestone
+
+        return OnlyDraftsUnlessPublisher
+
+    def has_change_permission(self, request: HttpRequest, obj: Citation | None = None) -> bool:
+        # A published milestone's citations change only through a publisher, like the rest
+        # of its page (the rule judged on the milestone as stored).
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or obj.milestone is None or may_change(request.user, obj.milestone)

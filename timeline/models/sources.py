@@ -1,0 +1,205 @@
+"""Where the record's facts come from: outlets, the sources they publish, and citations.
+
+An **outlet** publishes sources: a newspaper, a broadcaster, a city office's site. One site
+is one outlet, so the whrcf.org history pages and their copy on din365 count as one voice,
+not two that agree. A **source** is one cited page or document, keyed by its URL, shared
+by every record that cites it. A **citation** says that a record rests on a source and what
+the source supports. Today milestones cite; the citation has one nullable link per citing
+model and a constraint that exactly one is set, so that another record (a figure of the
+Human Rights Index) can cite sources the same way by adding its link.
+
+Nothing here has its own publish flag: a source is public when a public record cites it.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from timeline.models.base import (
+    DatePrecision,
+    date_has_precision,
+    date_precision_field,
+    either_language,
+    exactly_one,
+    require_date_precision,
+    require_either_language,
+)
+from timeline.models.milestones import Milestone
+
+# The records that may cite a source, one nullable foreign key each on Citation.
+CITING_FIELDS = ("milestone",)
+
+# Where sources go whose outlet nobody has named yet (converted bare labels, new URLs in a
+# milestone import); staff move them to their real outlet in the admin.
+UNKNOWN_OUTLET_SLUG = "unknown"
+UNKNOWN_OUTLET_NAMES = {"name_ko": "발행처 미상", "name_en": "Unknown outlet"}
+
+
+class OutletQuerySet(models.QuerySet):
+    def published(self) -> OutletQuerySet:
+        """Outlets with at least one public source."""
+        return self.filter(Exists(Source.objects.published().filter(outlet=OuterRef("pk"))))
+
+    def unknown(self) -> Outlet:
+        """The outlet for sources whose outlet is not known yet (made on first use)."""
+        return self.get_or_create(slug=UNKNOWN_OUTLET_SLUG, defaults=UNKNOWN_OUTLET_NAMES)[0]
+
+
+class Outlet(models.Model):
+    """Who publishes sources: a newspaper, broadcaster, organisation or site."""
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True, allow_unicode=True)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    website = models.URLField(_("website"), max_length=500, blank=True)
+
+    objects = OutletQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("outlet")
+        verbose_name_plural = _("outlets")
+        ordering = ["slug"]
+        constraints = [
+            models.CheckConstraint(condition=either_language("name"), name="outlet_has_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.slug
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('timeline:source-list')}#outlet-{self.slug}"
+
+    def clean(self) -> None:
+        require_either_language(self, "name")
+
+
+class SourceQuerySet(models.QuerySet):
+    def published(self) -> SourceQuerySet:
+        """Sources a public milestone cites; only these ever appear on public pages."""
+        return self.filter(Exists(Citation.objects.published().filter(source=OuterRef("pk"))))
+
+
+class Source(models.Model):
+    """One cited page or document, keyed by its URL (a printed document may have none)."""
+
+    class Kind(models.TextChoices):
+        PRESS = "press", _("Press")
+        OFFICIAL = "official", _("Official")
+        ACADEMIC = "academic", _("Academic")
+        OTHER = "other", _("Other")
+
+    class Language(models.TextChoices):
+        KOREAN = "ko", _("Korean")
+        ENGLISH = "en", _("English")
+
+    Precision = DatePrecision
+
+    url = models.URLField(
+        _("URL"),
+        max_length=500,
+        blank=True,
+        help_text=_("The page's address. Leave it empty only for a document not online."),
+    )
+    outlet = models.ForeignKey(
+        Outlet, verbose_name=_("outlet"), on_delete=models.PROTECT, related_name="sources"
+    )
+    title = models.CharField(
+        _("title"), max_length=500, help_text=_("The headline or title as the page gives it.")
+    )
+    title_is_label = models.BooleanField(
+        _("title is a description"),
+        default=False,
+        help_text=_(
+            "The page gives no title, so the title above is our description of it; public "
+            "pages mark it as such."
+        ),
+    )
+    published = models.DateField(_("publication date"), null=True, blank=True)
+    date_precision = date_precision_field(
+        _("How much of the publication date is known: only the year, the month, or the day.")
+    )
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language.choices, default=Language.KOREAN
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PRESS)
+
+    objects = SourceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        ordering = [F("published").asc(nulls_last=True), "title", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["url"],
+                condition=~Q(url=""),
+                name="source_unique_url",
+                violation_error_message=_(
+                    "A source with this URL already exists: cite that one instead of adding "
+                    "it again."
+                ),
+            ),
+            date_has_precision("published", name="source_date_has_precision"),
+        ]
+        indexes = [models.Index(fields=["outlet", "published"], name="source_outlet_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.outlet} · {self.title}" if self.outlet_id else self.title
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('timeline:source-list')}#source-{self.pk}"
+
+    def clean(self) -> None:
+        require_date_precision(self, "published", "source_date_has_precision")
+
+
+class CitationQuerySet(models.QuerySet):
+    def published(self) -> CitationQuerySet:
+        """Citations by public milestones (whose year and subject are public too)."""
+        return self.filter(milestone__in=Milestone.objects.published())
+
+
+class Citation(models.Model):
+    """A record rests on a source; ``supports`` says for what."""
+
+    milestone = models.ForeignKey(
+        Milestone,
+        verbose_name=_("milestone"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="citations",
+    )
+    source = models.ForeignKey(
+        Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="citations"
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    supports = models.TextField(
+        _("what it supports"),
+        blank=True,
+        help_text=_("The facts this source gives for the record: a date, a figure, a name."),
+    )
+
+    objects = CitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("citation")
+        verbose_name_plural = _("citations")
+        ordering = ["milestone", "order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=exactly_one(CITING_FIELDS),
+                name="citation_cites_exactly_one_record",
+                violation_error_message=_("A citation belongs to exactly one cited record."),
+            ),
+            models.UniqueConstraint(
+                fields=["milestone", "source"],
+                name="citation_unique_per_milestone",
+                violation_error_message=_("This milestone already cites this source."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.milestone} → {self.source}"
