@@ -30,8 +30,8 @@ from django.utils.translation import ngettext
 
 from timeline.transfer import roles, spreadsheets
 from timeline.transfer.cells import CellError, chunks
-from timeline.transfer.columns import Column
-from timeline.transfer.relations import Lookups, RelatedColumn
+from timeline.transfer.columns import Column, Lookups
+from timeline.transfer.relations import RelatedColumn
 from timeline.transfer.report import ImportReport, RowOutcome
 from timeline.transfer.spreadsheets import cell_text, is_blank
 from timeline.transfer.writing import WriteSteps
