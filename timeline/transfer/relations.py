@@ -187,8 +187,10 @@ class SourcesColumn(Column):
         self.attname = None
         self.export_path = None
         self.translated_field = None
-        self.label_length = MilestoneSource._meta.get_field("label").max_length
-        self.url_length = MilestoneSource._meta.get_field("url").max_length
+        label_length = MilestoneSource._meta.get_field("label").max_length
+        url_length = MilestoneSource._meta.get_field("url").max_length
+        assert label_length is not None and url_length is not None  # both are bounded CharFields
+        self.label_length, self.url_length = label_length, url_length
 
     @property
     def required(self) -> bool:
