@@ -3,6 +3,7 @@
 import json
 import logging
 from datetime import UTC, datetime
+from typing import Any
 
 
 class JSONFormatter(logging.Formatter):
@@ -10,15 +11,15 @@ class JSONFormatter(logging.Formatter):
     logs about a request (django.request, django.server, django.security); the traceback
     for errors. JSON escapes newlines, so a traceback never breaks the one-line rule."""
 
-    def format(self, record):
-        entry = {
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, object] = {
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
         }
         # django.server passes its socket as "request"; only an HttpRequest has a path.
-        request = getattr(record, "request", None)
+        request: Any = getattr(record, "request", None)
         if getattr(request, "path", None) is not None:
             entry["method"] = request.method
             entry["path"] = request.path

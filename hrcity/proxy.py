@@ -1,9 +1,10 @@
 """The client's address as login protection (django-axes) should count it."""
 
 from django.conf import settings
+from django.http import HttpRequest
 
 
-def client_ip(request):
+def client_ip(request: HttpRequest) -> str | None:
     """REMOTE_ADDR, unless settings.TRUSTED_PROXY_COUNT proxies stand in front of the app.
 
     Each proxy appends the address it received the request from to X-Forwarded-For, so

@@ -17,11 +17,16 @@ with real numbers, formula-looking cells neutralised), of exactly what the list 
 (its search and filters: ``get_export_queryset``).
 """
 
+from collections.abc import Sequence
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models.query import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -34,6 +39,8 @@ from import_export.admin import ImportExportMixin
 
 from timeline.models import ImportJob
 from timeline.transfer import resources, spreadsheets
+from timeline.transfer.columns import Column
+from timeline.transfer.report import ImportReport
 
 PREVIEW_ROWS = 500  # rows shown in the preview; the counts always cover the whole file
 
@@ -43,14 +50,16 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # --- Forms -------------------------------------------------------------------------
 
 
-def _megabytes(size):
+def _megabytes(size: float) -> str:
     return f"{size / (1024 * 1024):.1f}".rstrip("0").rstrip(".")
 
 
 class SpreadsheetImportForm(import_export_forms.ImportForm):
     """Just the file: its type and encoding are detected, so there is no format to choose."""
 
-    def __init__(self, formats, resources_, **kwargs):
+    def __init__(
+        self, formats: Sequence[type[Any]], resources_: Sequence[type[Any]], **kwargs: Any
+    ) -> None:
         super().__init__(formats, resources_, **kwargs)
         choice = self.fields["format"]
         choice.required = False
@@ -64,10 +73,10 @@ class SpreadsheetImportForm(import_export_forms.ImportForm):
         ) % {"limit": _megabytes(spreadsheets.max_upload_bytes())}
 
     @property
-    def media(self):
+    def media(self) -> forms.Media:
         return forms.Media()  # the library's script only guesses the format we detect
 
-    def clean_import_file(self):
+    def clean_import_file(self) -> UploadedFile:
         upload = self.cleaned_data["import_file"]
         limit = spreadsheets.max_upload_bytes()
         if upload.size > limit:
@@ -92,7 +101,9 @@ class ConfirmImportForm(forms.Form):
 class SpreadsheetExportForm(import_export_forms.ExportForm):
     """CSV or Excel, CSV chosen to begin with (the page works without JavaScript)."""
 
-    def __init__(self, formats, resources_, **kwargs):
+    def __init__(
+        self, formats: Sequence[type[Any]], resources_: Sequence[type[Any]], **kwargs: Any
+    ) -> None:
         super().__init__(formats, resources_, **kwargs)
         labels = {
             "csv": _("CSV (UTF-8; Excel shows Korean)"),
@@ -122,26 +133,26 @@ class SpreadsheetImportExportMixin(ImportExportMixin):
     export_form_class = SpreadsheetExportForm
 
     @property
-    def import_formats(self):
+    def import_formats(self) -> list[type[Any]]:
         return spreadsheets.ADMIN_FORMATS
 
     @property
-    def export_formats(self):
+    def export_formats(self) -> list[type[Any]]:
         return spreadsheets.ADMIN_FORMATS
 
     @property
-    def model_key(self):
+    def model_key(self) -> str:
         return next(
             key
             for key, resource in resources.RESOURCES.items()
             if resource._meta.model is self.model
         )
 
-    def get_resource_classes(self, request):
+    def get_resource_classes(self, request: HttpRequest) -> list[type[resources.TimelineResource]]:
         return [resources.RESOURCES[self.model_key]]
 
     # Used by the library's import views only; ours (below) say the same through read_table.
-    def add_data_read_fail_error_to_form(self, form, e):
+    def add_data_read_fail_error_to_form(self, form: forms.Form, e: Exception) -> None:
         form.add_error("import_file", spreadsheets.read_error_message(e))
 
     # --- import: preview ---
@@ -168,7 +179,9 @@ class SpreadsheetImportExportMixin(ImportExportMixin):
             request, form, report=report, confirm_form=confirm_form, filename=upload.name
         )
 
-    def run_import(self, request, table, filename, dry_run):
+    def run_import(
+        self, request: HttpRequest, table: spreadsheets.Table, filename: str, dry_run: bool
+    ) -> ImportReport:
         return resources.RESOURCES[self.model_key]().import_table(
             table.headers,
             table.rows,
@@ -228,8 +241,10 @@ class SpreadsheetImportExportMixin(ImportExportMixin):
     ) -> ImportJob:
         """Keep a previewed file for its confirmation; drop the files of abandoned ones."""
         ImportJob.objects.expire_abandoned()
+        user = request.user
+        assert user.is_authenticated  # the admin lets only signed-in staff this far
         return ImportJob.objects.create(
-            user=request.user,
+            user=user,
             model_key=self.model_key,
             file_name=filename[: ImportJob._meta.get_field("file_name").max_length],
             size=len(data),
@@ -244,9 +259,11 @@ class SpreadsheetImportExportMixin(ImportExportMixin):
         ImportJob.objects.expire_abandoned()
         form = ConfirmImportForm(request.POST)
         job = None
+        user = request.user
+        assert user.is_authenticated  # the admin lets only signed-in staff this far
         if form.is_valid():
             job = ImportJob.objects.filter(
-                pk=form.cleaned_data["job"], user=request.user, model_key=self.model_key
+                pk=form.cleaned_data["job"], user=user, model_key=self.model_key
             ).first()
         if job is None:
             messages.error(
@@ -277,12 +294,19 @@ class SpreadsheetImportExportMixin(ImportExportMixin):
 
     # --- import: the page ---
 
-    def blank_import_form(self, request):
+    def blank_import_form(self, request: HttpRequest) -> forms.Form:
         return self.get_import_form_class(request)(
             self.get_import_formats(), self.get_import_resource_classes(request)
         )
 
-    def render_import(self, request, form, report=None, confirm_form=None, filename=""):
+    def render_import(
+        self,
+        request: HttpRequest,
+        form: forms.Form,
+        report: ImportReport | None = None,
+        confirm_form: ConfirmImportForm | None = None,
+        filename: str = "",
+    ) -> TemplateResponse:
         context = self.admin_site.each_context(request)
         context.update(
             {
@@ -311,10 +335,10 @@ class SpreadsheetImportExportMixin(ImportExportMixin):
         request.current_app = self.admin_site.name
         return TemplateResponse(request, [self.import_template_name], context)
 
-    def resource_columns(self):
+    def resource_columns(self) -> list[Column]:
         return resources.RESOURCES[self.model_key].get_columns()
 
-    def admin_url(self, view):
+    def admin_url(self, view: str) -> str:
         opts = self.opts
         return reverse(
             f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_{view}",
@@ -323,14 +347,14 @@ class SpreadsheetImportExportMixin(ImportExportMixin):
 
     # --- export ---
 
-    def export_action(self, request):
+    def export_action(self, request: HttpRequest) -> HttpResponse:
         try:
             return super().export_action(request)
         except IncorrectLookupParameters:
             # A filter value the list cannot apply (edited by hand): as the list itself does.
             return HttpResponseRedirect(f"{self.admin_url('changelist')}?{ERROR_FLAG}=1")
 
-    def init_request_context_data(self, request, form):
+    def init_request_context_data(self, request: HttpRequest, form: forms.Form) -> dict[str, Any]:
         context = super().init_request_context_data(request, form)
         queryset = self.get_export_queryset(request)
         context.update(
@@ -344,5 +368,7 @@ class SpreadsheetImportExportMixin(ImportExportMixin):
         )
         return context
 
-    def get_export_filename(self, request, queryset, file_format):
+    def get_export_filename(
+        self, request: HttpRequest, queryset: QuerySet, file_format: Any
+    ) -> str:
         return resources.export_filename(self.model_key, file_format.get_extension())

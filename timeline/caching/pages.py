@@ -25,11 +25,13 @@ If the cache itself fails (Redis unreachable, a full disk), pages are served unc
 
 import hashlib
 import logging
+from collections.abc import Callable
+from typing import Any, TypeGuard, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language_from_path
 
@@ -41,15 +43,19 @@ PAGE_KEY = "timeline:page"
 STATUS_HEADER = "X-Page-Cache"  # hit / miss / bypass: lets operators and benchmarks check
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 MARK = "cache_public_page"
+# What the cache keeps of a page: status, headers, body.
+Stored = tuple[int, list[tuple[str, str]], bytes]
+T = TypeVar("T")
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 
-def cache_public_page(view):
+def cache_public_page(view: View) -> View:
     """Mark ``view`` as a public page that anonymous visitors may be served from the cache."""
     setattr(view, MARK, True)
     return view
 
 
-def is_public_page(request):
+def is_public_page(request: HttpRequest) -> bool:
     match = getattr(request, "resolver_match", None)
     return match is not None and getattr(match.func, MARK, False)
 
@@ -57,19 +63,22 @@ def is_public_page(request):
 # --- The middleware ---------------------------------------------------------------------
 
 
-def page_key(request, version):
+def page_key(request: HttpRequest, version: str) -> str:
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     language = get_language_from_path(request.path_info) or "-"
     digest = hashlib.sha256(address.encode()).hexdigest()
     return f"{PAGE_KEY}:{version}:{language}:{digest}"
 
 
-def has_session(request):
+def has_session(request: HttpRequest) -> bool:
     return settings.SESSION_COOKIE_NAME in request.COOKIES
 
 
-def storable(response):
-    """Only a complete, successful page that sets no cookie is the same for every visitor."""
+def storable(response: HttpResponseBase) -> TypeGuard[HttpResponse]:
+    """Only a complete, successful page that sets no cookie is the same for every visitor.
+
+    A response that is not streaming is an HttpResponse, with its whole body in ``content``.
+    """
     return response.status_code == 200 and not response.streaming and not response.cookies
 
 
@@ -80,10 +89,10 @@ class PublicPageCacheMiddleware:
     set a cookie or a header (sessions, CSRF, CSP, locale), so a stored page carries them all.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         key = self.lookup_key(request)
         if key is not None:
             stored = self.cache_call(cache.get, key)
@@ -97,14 +106,14 @@ class PublicPageCacheMiddleware:
         return response
 
     @staticmethod
-    def cache_call(function, *args, **kwargs):
+    def cache_call(function: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
         try:
             return function(*args, **kwargs)
         except Exception:
             logger.exception("Public page cache unavailable; serving uncached")
             return None
 
-    def lookup_key(self, request):
+    def lookup_key(self, request: HttpRequest) -> str | None:
         """The key this request's page would be stored under, or None if it must not be."""
         if request.method != "GET" or has_session(request) or settings.PAGE_CACHE_SECONDS <= 0:
             return None
@@ -118,7 +127,7 @@ class PublicPageCacheMiddleware:
         return None if version is None else page_key(request, version)
 
     @staticmethod
-    def rebuild(stored):
+    def rebuild(stored: Stored) -> HttpResponse:
         status, headers, content = stored
         response = HttpResponse(content, status=status)
         for name, value in headers:
@@ -126,7 +135,7 @@ class PublicPageCacheMiddleware:
         response[STATUS_HEADER] = "hit"
         return response
 
-    def prepare(self, request, response, key):
+    def prepare(self, request: HttpRequest, response: HttpResponseBase, key: str | None) -> None:
         if has_session(request):
             # Staff see the record as it is now: neither this server nor any proxy keeps it.
             add_never_cache_headers(response)
@@ -148,7 +157,7 @@ class PublicPageCacheMiddleware:
             response[STATUS_HEADER] = "miss"
 
     @staticmethod
-    def after_staff_write(request, response):
+    def after_staff_write(request: HttpRequest, response: HttpResponseBase) -> None:
         """Staff changed something: some admin paths (bulk actions) save without signals."""
         user = getattr(request, "user", None)
         if response.status_code < 400 and user is not None and user.is_authenticated:

@@ -13,6 +13,8 @@ If the cache fails, the figure is computed as if nothing were remembered.
 
 import hashlib
 import logging
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.core.cache import cache
 
@@ -24,9 +26,10 @@ KEY = "timeline:data"
 # Entries of a replaced version are never read again; this only bounds how long they linger.
 TIMEOUT = 60 * 60
 _MISSING = object()
+T = TypeVar("T")
 
 
-def remembered(name, compute, *parts):
+def remembered(name: str, compute: Callable[[], T], *parts: object) -> T:
     """``compute()``, or its value from the cache for this content version and ``parts``.
 
     ``parts`` must be plain values whose ``repr`` identifies the question (sorted where order

@@ -7,13 +7,16 @@ the constraint up by name (``constraint_message``), so the wording cannot drift 
 """
 
 import datetime
-from typing import Self, TypeVar
+from typing import TYPE_CHECKING, Self, TypeVar, cast
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 MIN_YEAR = 1900
 MAX_YEAR = 2100
@@ -27,7 +30,9 @@ def constraint_message(model: type[models.Model], name: str) -> str | Promise:
     """
     for constraint in model._meta.constraints:
         if constraint.name == name:
-            return constraint.violation_error_message
+            # A constraint made without a message gets Django's default, never None; the
+            # stubs type the attribute as the constructor's argument, which may be None.
+            return cast("StrOrPromise", constraint.violation_error_message)
     raise LookupError(f"{model.__name__} has no constraint {name}")
 
 
@@ -46,7 +51,7 @@ def either_language(field: str) -> Q:
     )
 
 
-def has_text_constraint(field: str, message: str) -> models.CheckConstraint:
+def has_text_constraint(field: str, message: "StrOrPromise") -> models.CheckConstraint:
     """The constraint that a record has its ``field`` in Korean or in English."""
     return models.CheckConstraint(
         condition=either_language(field),

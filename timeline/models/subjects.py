@@ -5,7 +5,7 @@
 and exports, the import's columns and the demo data all read it.
 """
 
-from typing import Any, ClassVar, Self, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar, cast
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -16,6 +16,9 @@ from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 from timeline.models.base import (
     MAX_YEAR,
@@ -267,11 +270,15 @@ SUBJECT_MODELS: dict[str, type[Subject]] = {
 }
 
 
-def kind_label(kind: str) -> str:
+def kind_label(kind: str) -> "StrOrPromise":
     """'Initiative', 'Policy' or 'Institution' in the active language (the models' own
     names); '' for anything else."""
     model = SUBJECT_MODELS.get(kind)
-    return capfirst(model._meta.verbose_name) if model else ""
+    if model is None:
+        return ""
+    # Django always sets verbose_name (from the class name if the model names none); the
+    # stubs allow None. capfirst keeps the lazy name lazy.
+    return capfirst(cast("StrOrPromise", model._meta.verbose_name))
 
 
 def refresh_sort_keys_on_raw_save(

@@ -8,8 +8,8 @@ of slugs, a milestone's sources) are in ``relations.py``.
 
 import datetime
 import re
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable
+from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError
 from django.core.validators import (
@@ -28,14 +28,48 @@ from django.utils.translation import gettext_lazy
 from timeline.transfer.cells import CellError, same_text
 from timeline.transfer.spreadsheets import cell_text, is_blank
 
-if TYPE_CHECKING:
-    from timeline.transfer.relations import Lookups
-
 TRUE_WORDS = frozenset({"true", "1", "yes", "y", "t", "예", "네", "참"})
 FALSE_WORDS = frozenset({"false", "0", "no", "n", "f", "아니오", "아니요", "거짓"})
 DATE = re.compile(r"^(\d{4})\s*[-./]\s*(\d{1,2})\s*[-./]\s*(\d{1,2})\.?$")
 WHOLE_NUMBER = re.compile(r"^[+]?\d+(\.0*)?$")
 url_validator = URLValidator()
+
+
+class RelatedKeys(Protocol):
+    """What ``Lookups`` needs of a column naming other records (relations' RelatedColumn
+    and ManyColumn): the related model, the field the file writes and the one stored."""
+
+    related: type[models.Model]
+    key: str
+    target: str
+
+
+class Lookups:
+    """Slug → id maps for the related models, each loaded once, on first use."""
+
+    def __init__(self, model: type[models.Model], file_keys: Iterable[str] = ()) -> None:
+        self.model = model
+        self.file_keys = frozenset(file_keys)
+        self._maps: dict[tuple, dict[str, Any]] = {}
+        self._reverse: dict[tuple, dict[Any, str]] = {}
+
+    def mapping(self, column: "RelatedKeys") -> dict[str, Any]:
+        signature = (column.related, column.key, column.target)
+        if signature not in self._maps:
+            manager = column.related._base_manager
+            rows: Iterable[tuple[Any, Any]]
+            if column.key == column.target:  # years: the key is the value the FK holds
+                rows = ((key, key) for key in manager.values_list(column.key, flat=True))
+            else:
+                rows = manager.values_list(column.key, column.target)
+            self._maps[signature] = {str(key): target for key, target in rows}
+        return self._maps[signature]
+
+    def reverse(self, column: "RelatedKeys") -> dict[Any, str]:
+        signature = (column.related, column.key, column.target)
+        if signature not in self._reverse:
+            self._reverse[signature] = {target: key for key, target in self.mapping(column).items()}
+        return self._reverse[signature]
 
 
 class Column:

@@ -18,7 +18,9 @@ def table(columns: Sequence[Column], queryset: QuerySet) -> tuple[list[str], lis
     """(headers, rows) of ``queryset``'s records in these columns."""
     queryset = queryset.prefetch_related(None)
     scalar = [column for column in columns if not column.external]
-    records = list(queryset.values_list("pk", *(column.export_path for column in scalar)))
+    # Only external columns (read by export_map below) have no path in the record's own row.
+    paths = [column.export_path for column in scalar if column.export_path is not None]
+    records = list(queryset.values_list("pk", *paths))
     external = [column for column in columns if column.external]
     maps: dict[str, dict[Any, str]] = {}
     if external:

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.db import models
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.text import slugify
@@ -30,8 +31,8 @@ from django.utils.translation import ngettext
 
 from timeline.transfer import roles, spreadsheets
 from timeline.transfer.cells import CellError, chunks
-from timeline.transfer.columns import Column
-from timeline.transfer.relations import Lookups, RelatedColumn
+from timeline.transfer.columns import Column, Lookups
+from timeline.transfer.relations import RelatedColumn
 from timeline.transfer.report import ImportReport, RowOutcome
 from timeline.transfer.spreadsheets import cell_text, is_blank
 from timeline.transfer.writing import WriteSteps
@@ -180,6 +181,7 @@ class Importer(WriteSteps):
         report = self.report
         key_column = self.key_column
         key_index = next(i for i, column in self.present if column is key_column)
+        assert key_index is not None  # read_header refuses a file without the key column
         file_keys = {
             key_column.key_text(row[key_index])
             if isinstance(key_column, RelatedColumn)
@@ -376,7 +378,10 @@ class Importer(WriteSteps):
         if not missing:
             return
         key_attname = self.resource.key_attname()
-        max_length = self.model._meta.get_field(key_attname).max_length
+        key_field = self.model._meta.get_field(key_attname)
+        # The key is a slug field of the model itself, which always has a max_length.
+        assert isinstance(key_field, models.Field) and key_field.max_length is not None
+        max_length = key_field.max_length
         taken = set(self.model._base_manager.values_list(key_attname, flat=True))
         taken |= {row.key for row in self.rows if row.key}
         for row in missing:

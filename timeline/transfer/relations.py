@@ -1,7 +1,7 @@
 """Columns that name other records: by slug (or year), as lists of slugs, and sources.
 
 Related records are looked up by slug (or year) with one query per related model
-(``Lookups``), never one per row; the values of many-to-many and source columns live in
+(``columns.Lookups``), never one per row; the values of many-to-many and source columns live in
 other tables and are read, compared and replaced in bulk.
 """
 
@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models
 from django.db.models.query import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -27,7 +26,7 @@ from timeline.transfer.cells import (
     shown,
     split_cell,
 )
-from timeline.transfer.columns import WHOLE_NUMBER, Column, url_validator
+from timeline.transfer.columns import WHOLE_NUMBER, Column, Lookups, url_validator
 from timeline.transfer.spreadsheets import cell_text
 
 Pairs = tuple[tuple[str, str], ...]  # a milestone's sources: (label, url), in order
@@ -38,34 +37,6 @@ class Pending:
     """A parent that is a new record in the same file: its id is known only after saving."""
 
     key: str
-
-
-class Lookups:
-    """Slug → id maps for the related models, each loaded once, on first use."""
-
-    def __init__(self, model: type[models.Model], file_keys: Iterable[str] = ()) -> None:
-        self.model = model
-        self.file_keys = frozenset(file_keys)
-        self._maps: dict[tuple, dict[str, Any]] = {}
-        self._reverse: dict[tuple, dict[Any, str]] = {}
-
-    def mapping(self, column: "RelatedColumn | ManyColumn") -> dict[str, Any]:
-        signature = (column.related, column.key, column.target)
-        if signature not in self._maps:
-            manager = column.related._base_manager
-            rows: Iterable[tuple[Any, Any]]
-            if column.key == column.target:  # years: the key is the value the FK holds
-                rows = ((key, key) for key in manager.values_list(column.key, flat=True))
-            else:
-                rows = manager.values_list(column.key, column.target)
-            self._maps[signature] = {str(key): target for key, target in rows}
-        return self._maps[signature]
-
-    def reverse(self, column: "RelatedColumn | ManyColumn") -> dict[Any, str]:
-        signature = (column.related, column.key, column.target)
-        if signature not in self._reverse:
-            self._reverse[signature] = {target: key for key, target in self.mapping(column).items()}
-        return self._reverse[signature]
 
 
 class RelatedColumn(Column):
@@ -218,8 +189,10 @@ class SourcesColumn(Column):
         self.attname = None
         self.export_path = None
         self.translated_field = None
-        self.label_length = Source._meta.get_field("title").max_length
-        self.url_length = Source._meta.get_field("url").max_length
+        label_length = Source._meta.get_field("title").max_length
+        url_length = Source._meta.get_field("url").max_length
+        assert label_length is not None and url_length is not None  # both are bounded CharFields
+        self.label_length, self.url_length = label_length, url_length
 
     @property
     def required(self) -> bool:

@@ -21,8 +21,7 @@ from django.utils.translation import gettext as _
 from timeline.transfer.cells import shown
 
 if TYPE_CHECKING:
-    from timeline.transfer.columns import Column
-    from timeline.transfer.relations import Lookups
+    from timeline.transfer.columns import Column, Lookups
 
 LARGE_IMPORT_ROWS = 1000  # above this the admin preview shows values, not HTML diffs
 

@@ -302,6 +302,7 @@ class InstitutionResource(SubjectResource):
                 current = parent_of.get(current)
             if current == key:
                 index = next(i for i, c in importer.present if c.name == "parent")
+                assert index is not None  # "parent" is in the file: it links to no column
                 message = (
                     constraint_message(Institution, "institution_not_its_own_parent")
                     if len(chain) == 1

@@ -6,19 +6,17 @@ change a published record or publish a draft. Refused, not quietly changed: the 
 learns which rows need a publisher, and the import stays all-or-nothing.
 """
 
-from typing import TYPE_CHECKING
-
 from django.utils.translation import gettext as _
 
 from timeline import permissions
 from timeline.transfer import spreadsheets
 from timeline.transfer.report import ImportReport
-
-if TYPE_CHECKING:
-    from timeline.transfer.pipeline import Importer
+from timeline.transfer.writing import WriteSteps
 
 
-def refuse_what_needs_a_publisher(importer: "Importer") -> None:
+# Typed against WriteSteps, the importer state that the pipeline's Importer inherits: the
+# pipeline calls this module, so naming the Importer here would import it back.
+def refuse_what_needs_a_publisher(importer: WriteSteps) -> None:
     """Report the planned rows only a publisher may import, and drop them from the plan."""
     user, model = importer.user, importer.model
     flag = permissions.PUBLISHED_FIELD

@@ -23,12 +23,12 @@ other option is refused rather than versioned differently from reversion.
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar, cast
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, router
-from django.db.models import Field, Model
+from django.db.models import Field, ForeignObjectRel, Model
 from django.utils import timezone
 from django.utils.encoding import force_str, is_protected_type
 from reversion import is_registered
@@ -66,12 +66,16 @@ class _Plan:
         if unknown:
             raise NotImplementedError(f"{model.__name__}: versions with {sorted(unknown)}")
         selected = options.get("fields")  # None: all of them, as reversion.register has it
-        concrete = model._meta.concrete_model._meta
+        concrete_model = model._meta.concrete_model
+        assert concrete_model is not None  # None only for an abstract model, which has no rows
+        concrete = concrete_model._meta
         # The same choice as django.core.serializers.base.Serializer.serialize().
+        # Field.serialize is set by Field.__init__ but missing from django-stubs, and a
+        # relation's ``through`` is None in the stubs only until its model class is prepared.
         self.fields = [
             field
             for field in concrete.local_fields
-            if field.serialize
+            if field.serialize  # type: ignore[attr-defined]
             and (
                 selected is None
                 or (field.attname if field.remote_field is None else field.attname[:-3]) in selected
@@ -80,8 +84,8 @@ class _Plan:
         self.many = [
             field.name
             for field in concrete.local_many_to_many
-            if field.serialize
-            and field.remote_field.through._meta.auto_created
+            if field.serialize  # type: ignore[attr-defined]
+            and field.remote_field.through._meta.auto_created  # type: ignore[union-attr]
             and (selected is None or field.attname in selected)
         ]
         self.model = model
@@ -97,9 +101,15 @@ class _Plan:
     def _follow(model: type[Model], name: str) -> tuple[str, type[Model], Any]:
         """(name, related model, its field pointing back) for a followed one-to-many relation."""
         relation = model._meta.get_field(name)
-        if not (relation.one_to_many and relation.auto_created):
+        if not (
+            isinstance(relation, ForeignObjectRel)
+            and relation.one_to_many
+            and relation.auto_created
+        ):
             raise NotImplementedError(f"{model.__name__}.{name}: only reverse foreign keys")
-        return name, relation.related_model, relation.field
+        # A reverse relation's related model is the class holding the foreign key; the stubs
+        # also allow "self", which only a field's own declaration may say.
+        return name, cast("type[Model]", relation.related_model), relation.field
 
     @staticmethod
     def _value(obj: Model, field: Any) -> Any:
@@ -116,7 +126,8 @@ class _Plan:
         """What ``serializers.serialize(format, [obj], fields=...)`` gives reversion."""
         fields = {field.name: self._value(obj, field) for field in self.fields}
         for name in self.many:
-            related = obj._prefetched_objects_cache.get(name)
+            # Set by prefetch_related, which the callers use; private, so not in django-stubs.
+            related = obj._prefetched_objects_cache.get(name)  # type: ignore[attr-defined]
             if related is None:
                 related = getattr(obj, name).only("pk")
             fields[name] = [self._value(item, item._meta.pk) for item in related]

@@ -98,7 +98,9 @@ class WriteSteps:
             for action, flag in ((ImportReport.NEW, ADDITION), (ImportReport.UPDATE, CHANGE)):
                 done = [row.instance for row in outcomes if row.action == action]
                 if done:
-                    LogEntry.objects.log_actions(
+                    # django-stubs overload single_object on Literal[True] / Literal[False]
+                    # only, so no overload takes a bool known at run time; Django does.
+                    LogEntry.objects.log_actions(  # type: ignore[call-overload]
                         user.pk, done, flag, change_message=comment, single_object=len(done) == 1
                     )
 
@@ -176,6 +178,7 @@ class WriteSteps:
         )
         fields_ = set()
         for row, column in pending:
+            assert column.attname is not None  # a parent is a foreign key in the record's row
             setattr(row.instance, column.attname, ids[row.values[column.attname].key])
             fields_.add(column.field.name)
         update_rows(
@@ -206,8 +209,8 @@ class WriteSteps:
                     refused.append((row, error))
             transaction.set_rollback(True)
         # Out of the override: messages in the language of the person importing.
-        for row, error in refused:
-            report.add(row.line, "", "", database_message(self.model, error))
+        for row, refusal in refused:
+            report.add(row.line, "", "", database_message(self.model, refusal))
             report.invalid_raw[row.line] = row.raw
         if not refused:
             report.add(None, "", "", _("The database refused the import. Nothing was changed."))
@@ -225,7 +228,11 @@ def update_rows(
     field_names = sorted(field_names)
     if not instances or not field_names:
         return
-    fields_ = [model._meta.get_field(name) for name in field_names]
+    fields_: list[models.Field] = []
+    for name in field_names:
+        field_ = model._meta.get_field(name)
+        assert isinstance(field_, models.Field)  # a column of the model's own table
+        fields_.append(field_)
     connection = connections[router.db_for_write(model)]
     quote = connection.ops.quote_name
     assignments = ", ".join(f"{quote(field_.column)} = %s" for field_ in fields_)

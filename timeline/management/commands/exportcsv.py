@@ -1,8 +1,9 @@
 """``python manage.py exportcsv MODEL [-o FILE] [--format csv|xlsx]``: every record, for staff."""
 
 from pathlib import Path
+from typing import Any, TextIO, cast
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from timeline.transfer import resources, spreadsheets
 
@@ -14,7 +15,7 @@ class Command(BaseCommand):
         + ", ".join(resources.MODEL_KEYS)
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("model", help=", ".join(resources.MODEL_KEYS))
         parser.add_argument("-o", "--output", help="File to write; standard output if left out.")
         parser.add_argument(
@@ -23,7 +24,14 @@ class Command(BaseCommand):
             help="csv or xlsx; by default taken from the file name, else csv.",
         )
 
-    def handle(self, *args, model, output=None, format=None, **options):
+    def handle(
+        self,
+        *args: Any,
+        model: str,
+        output: str | None = None,
+        format: str | None = None,
+        **options: Any,
+    ) -> None:
         try:
             resource = resources.resource_for(model)
         except resources.UnknownModel as error:
@@ -41,8 +49,10 @@ class Command(BaseCommand):
             return
         self.write_stdout(data, file_type)
 
-    def write_stdout(self, data, file_type):
-        stream = self.stdout._out
+    def write_stdout(self, data: bytes, file_type: str) -> None:
+        # The stream OutputWrapper wraps: private, so the stubs type it by the wrapper's
+        # __getattr__ (a Callable).
+        stream = cast(TextIO, self.stdout._out)
         if file_type == "xlsx" and stream.isatty():
             raise CommandError("An .xlsx file is binary: give -o FILE or redirect the output.")
         binary = getattr(stream, "buffer", None)

@@ -10,7 +10,7 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import models, transaction
 
 from timeline.caching.version import content_changed
 from timeline.models import SUBJECT_MODELS, Milestone, Subject, Theme, Year
@@ -49,13 +49,17 @@ ACTIONS = [
     ("Review of", "점검"),
     ("Co-hosting of", "공동 개최"),
 ]
+
+
+def choice_values(model: type[Subject], name: str) -> list[str]:
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field) and field.choices is not None  # a field with choices
+    return [value for value, _label in field.choices]
+
+
 # Every kind of subject (the models' registry), with its type field and that field's values.
 SUBJECT_TYPES = [
-    (
-        model,
-        f"{kind}_type",
-        [value for value, _label in model._meta.get_field(f"{kind}_type").choices],
-    )
+    (model, f"{kind}_type", choice_values(model, f"{kind}_type"))
     for kind, model in SUBJECT_MODELS.items()
 ]
 
@@ -75,9 +79,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, milestones: int, seed: int, force: bool, **options: Any) -> None:
         if milestones < 1:
             raise CommandError("--milestones must be at least 1.")
+        record_models: list[type[Theme] | type[Subject] | type[Milestone]]
+        record_models = [Theme, *SUBJECT_MODELS.values(), Milestone]
         real = [
             model._meta.verbose_name_plural
-            for model in (Theme, *SUBJECT_MODELS.values(), Milestone)
+            for model in record_models
             if model.objects.exclude(slug__startswith=PREFIX).exists()
         ]
         if real and not force:
@@ -143,7 +149,9 @@ class Command(BaseCommand):
             model, type_field, types = SUBJECT_TYPES[n % len(SUBJECT_TYPES)]
             en, ko = rng.choice(WORDS)
             subjects.append(
-                model(
+                # name_en, name_ko, ... are added by modeltranslation when the app loads; the
+                # django-stubs plugin knows only the fields the model declares.
+                model(  # type: ignore[misc]
                     slug=f"{PREFIX}{model.KIND}-{n}",
                     name_en=f"[Demo] Gwangju {en} {model.KIND} {n}",
                     name_ko=f"[예시] 광주 {ko} {n}",
@@ -160,7 +168,7 @@ class Command(BaseCommand):
             created += model.objects.bulk_create(batch, batch_size=1000)
             through = model.themes.through
             fk = f"{model._meta.model_name}_id"
-            through.objects.bulk_create(
+            through._default_manager.bulk_create(
                 (
                     through(**{fk: subject.pk, "theme_id": theme.pk})
                     for subject in batch

@@ -3,9 +3,11 @@ problem listed."""
 
 import sys
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth import get_permission_codename, get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -19,12 +21,12 @@ class ProgressBar:
 
     WIDTH = 30
 
-    def __init__(self, stream, label):
+    def __init__(self, stream: OutputWrapper, label: str) -> None:
         self.stream = stream
         self.label = label
         self.drawn = False
 
-    def __call__(self, done, total):
+    def __call__(self, done: int, total: int) -> None:
         if total < PROGRESS_FROM_ROWS:
             return
         filled = self.WIDTH * done // total
@@ -36,7 +38,7 @@ class ProgressBar:
         self.stream.flush()
         self.drawn = True
 
-    def finish(self):
+    def finish(self) -> None:
         if self.drawn:
             self.stream.write("", style_func=str)
 
@@ -48,7 +50,7 @@ class Command(BaseCommand):
         "written. MODEL is one of: " + ", ".join(resources.MODEL_KEYS)
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("model", help=", ".join(resources.MODEL_KEYS))
         parser.add_argument("file", help="CSV or XLSX file; - for standard input (CSV).")
         parser.add_argument(
@@ -66,7 +68,15 @@ class Command(BaseCommand):
             ),
         )
 
-    def handle(self, *args, model, file, dry_run=False, user=None, **options):
+    def handle(
+        self,
+        *args: Any,
+        model: str,
+        file: str,
+        dry_run: bool = False,
+        user: str | None = None,
+        **options: Any,
+    ) -> None:
         if model not in resources.RESOURCES:
             raise CommandError(str(resources.UnknownModel(model)))
         importer = self.find_user(user, model) if user else None
@@ -97,7 +107,7 @@ class Command(BaseCommand):
                 else _("Nothing was imported.")
             )
 
-    def find_user(self, username, model):
+    def find_user(self, username: str, model: str) -> AbstractBaseUser:
         User = get_user_model()
         try:
             user = User._default_manager.get_by_natural_key(username)
@@ -112,7 +122,7 @@ class Command(BaseCommand):
             )
         return user
 
-    def read(self, file):
+    def read(self, file: str) -> bytes:
         if file == "-":
             return sys.stdin.buffer.read()
         try:
