@@ -88,9 +88,9 @@ def test_home_and_timeline_both_show_the_chart(client, record):
         assert 'fill="url(#chart-fill-policy)"' in html  # kinds differ by pattern, not only colour
 
 
-def test_filter_panel_is_open_until_results_are_filtered(client, record):
+def test_filter_panel_folds_so_a_phone_shows_results_first(client, record):
     plain = client.get("/ko/timeline/").content.decode()
-    assert '<details class="filter-panel" data-open-wide open>' in plain
+    assert '<details class="filter-panel" data-open-wide>' in plain
     filtered = client.get("/ko/timeline/?kind=policy").content.decode()
     assert re.search(r'<details class="filter-panel" data-open-wide>', filtered)
     assert 'class="filter-panel__count"' in filtered
