@@ -9,9 +9,10 @@ milestones and at 10,000.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.contrib import admin
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Field, Model, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -19,6 +20,9 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from timeline.models import Initiative, Institution, Milestone, Policy, Source, Theme
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 SHOWN_PER_SECTION = 100
 # Text a record must have in Korean, per model: its name or title, and its summary.
@@ -41,8 +45,8 @@ class Item:
 @dataclass
 class Section:
     key: str
-    title: str
-    explanation: str
+    title: "StrOrPromise"
+    explanation: "StrOrPromise"
     count: int
     items: list[Item] = field(default_factory=list)
 
@@ -58,11 +62,16 @@ def change_url(obj: Model) -> str:
     return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
 
 
-Detail = Callable[[Model], str]
+_M = TypeVar("_M", bound=Model)
+Detail = Callable[[_M], str]
 
 
 def section(
-    key: str, title: str, explanation: str, records: QuerySet, detail: Detail | None = None
+    key: str,
+    title: "StrOrPromise",
+    explanation: "StrOrPromise",
+    records: QuerySet[_M],
+    detail: Detail[_M] | None = None,
 ) -> Section:
     """A section from ``records`` (two queries); ``detail(record)`` says what to fix."""
     shown = list(records[:SHOWN_PER_SECTION])
@@ -85,12 +94,14 @@ def missing_korean(fields: tuple[str, ...]) -> Q:
     return missing
 
 
-def missing_korean_detail(fields: tuple[str, ...], model: type[Model]) -> Detail:
+def missing_korean_detail(fields: tuple[str, ...], model: type[Model]) -> Detail[Model]:
     """Which of ``fields`` a record lacks in Korean, by their names in the admin."""
 
     def detail(record: Model) -> str:
+        # KOREAN_FIELDS names text fields of the model itself, never a relation, which
+        # get_field may also return.
         missing = [
-            str(model._meta.get_field(name).verbose_name)
+            str(cast("Field[Any, Any]", model._meta.get_field(name)).verbose_name)
             for name in fields
             if not getattr(record, f"{name}_ko")
         ]

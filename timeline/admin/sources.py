@@ -7,6 +7,9 @@ changes only through a publisher (timeline/permissions.py). A published mileston
 citations are view-only to an editor with the rest of its page (publishing.py).
 """
 
+from collections.abc import Mapping
+from typing import Any
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
@@ -23,7 +26,9 @@ from timeline.models import Citation, Milestone, Outlet, Source, partial_iso_dat
 from timeline.permissions import can_publish, may_change
 
 # Staff type "gwangju.go.kr"; public sites are on HTTPS.
-HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+HTTPS_URLS: "Mapping[type[models.Field[Any, Any]], Mapping[str, Any]]" = {
+    models.URLField: {"assume_scheme": "https"}
+}
 
 
 class CitationInline(TranslationTabularInline):
@@ -39,7 +44,9 @@ class CitationInline(TranslationTabularInline):
         return super().get_queryset(request).select_related("source__outlet")
 
 
-class SourcesMedia:
+class TabbedSourcesAdmin(TabbedTranslationAdmin):
+    """Korean/English tabs, with the CSS and tab script of the record's other admins."""
+
     class Media:
         css = {"all": ("timeline/admin/admin.css",)}
         js = ("timeline/admin/language_tabs.js",)
@@ -56,12 +63,12 @@ class PublicThroughCitationsAdmin(HistoryAdmin):
         return (
             obj is None
             or can_publish(request.user, Milestone)
-            or not type(obj).objects.published().filter(pk=obj.pk).exists()
+            or not self.model.objects.published().filter(pk=obj.pk).exists()
         )
 
 
 @admin.register(Outlet)
-class OutletAdmin(SourcesMedia, PublicThroughCitationsAdmin, TabbedTranslationAdmin):
+class OutletAdmin(PublicThroughCitationsAdmin, TabbedSourcesAdmin):
     list_display = ("name", "slug", "website", "source_total")
     list_filter = (missing_korean_filter("name"),)
     ordering = ("slug",)  # explicit: the counted (grouped) queryset drops the model's order
@@ -74,7 +81,7 @@ class OutletAdmin(SourcesMedia, PublicThroughCitationsAdmin, TabbedTranslationAd
         return super().get_queryset(request).annotate(source_total=Count("sources"))
 
     @admin.display(description=_("sources"), ordering="source_total")
-    def source_total(self, obj: Outlet) -> int:
+    def source_total(self, obj: Any) -> int:  # an outlet annotated by get_queryset
         return obj.source_total
 
 
@@ -118,12 +125,12 @@ class SourceAdmin(PublicThroughCitationsAdmin, admin.ModelAdmin):
         return format_html('<a href="{}" rel="noopener noreferrer">{}</a>', obj.url, obj.url)
 
     @admin.display(description=_("citations"), ordering="citation_total")
-    def citation_total(self, obj: Source) -> int:
+    def citation_total(self, obj: Any) -> int:  # a source annotated by get_queryset
         return obj.citation_total
 
 
 @admin.register(Citation)
-class CitationAdmin(SourcesMedia, HistoryAdmin, TabbedTranslationAdmin):
+class CitationAdmin(HistoryAdmin, TabbedSourcesAdmin):
     """Every citation in one list: to find what lacks its Korean, or who cites a source.
     Staff usually add citations from the milestone's page."""
 
@@ -142,12 +149,13 @@ class CitationAdmin(SourcesMedia, HistoryAdmin, TabbedTranslationAdmin):
     fields = ("milestone", "source", "order", "supports")
 
     def get_form(
-        self, request: HttpRequest, obj: Citation | None = None, **kwargs: object
+        self, request: HttpRequest, obj: Citation | None = None, change: bool = False, **kwargs: Any
     ) -> type[forms.ModelForm]:
-        form = super().get_form(request, obj, **kwargs)
+        # ``change`` by name: modeltranslation's get_form takes it only in **kwargs.
+        form = super().get_form(request, obj, change=change, **kwargs)
         user = request.user
 
-        class OnlyDraftsUnlessPublisher(form):
+        class OnlyDraftsUnlessPublisher(form):  # type: ignore[valid-type,misc]  # made per call
             def clean_milestone(self) -> Milestone | None:
                 milestone = self.cleaned_data.get("milestone")  # as stored: fetched by the field
                 if milestone is not None and not may_change(user, milestone):

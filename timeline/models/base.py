@@ -97,7 +97,11 @@ class DatePrecision(models.TextChoices):
     DAY = "day", _("Day")
 
 
-def date_precision_field(help_text: str) -> models.CharField:
+# The name a dated model gives its ``date_precision_field()``.
+PRECISION_FIELD = "date_precision"
+
+
+def date_precision_field(help_text: "StrOrPromise") -> models.CharField:
     """The precision that goes with a nullable date field: empty exactly when the date is."""
     return models.CharField(
         _("date precision"),
@@ -123,10 +127,11 @@ def date_has_precision(date_field: str, name: str) -> models.CheckConstraint:
 
 def require_date_precision(instance: models.Model, date_field: str, constraint: str) -> None:
     """The form-level check of ``date_has_precision``: its message, on the field to fix."""
-    date, precision = getattr(instance, date_field), instance.date_precision
+    # Any dated model may come here, so both fields are read by name.
+    date, precision = getattr(instance, date_field), getattr(instance, PRECISION_FIELD)
     if bool(date) != bool(precision):
         message = constraint_message(type(instance), constraint)
-        raise ValidationError({date_field if precision else "date_precision": message})
+        raise ValidationError({date_field if precision else PRECISION_FIELD: message})
 
 
 def partial_iso_date(date: datetime.date, precision: str) -> str:

@@ -13,6 +13,8 @@ Nothing here has its own publish flag: a source is public when a public record c
 
 from __future__ import annotations
 
+from typing import ClassVar, Self
+
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
@@ -38,14 +40,19 @@ UNKNOWN_OUTLET_SLUG = "unknown"
 UNKNOWN_OUTLET_NAMES = {"name_ko": "발행처 미상", "name_en": "Unknown outlet"}
 
 
-class OutletQuerySet(models.QuerySet):
-    def published(self) -> OutletQuerySet:
+class OutletQuerySet(models.QuerySet["Outlet"]):
+    def published(self) -> Self:
         """Outlets with at least one public source."""
         return self.filter(Exists(Source.objects.published().filter(outlet=OuterRef("pk"))))
 
     def unknown(self) -> Outlet:
         """The outlet for sources whose outlet is not known yet (made on first use)."""
         return self.get_or_create(slug=UNKNOWN_OUTLET_SLUG, defaults=UNKNOWN_OUTLET_NAMES)[0]
+
+
+# Managers are declared, not made with ``as_manager()``, so that their type is known (see
+# PublishableManager in timeline.models.base).
+OutletManager = models.Manager.from_queryset(OutletQuerySet)
 
 
 class Outlet(models.Model):
@@ -55,7 +62,7 @@ class Outlet(models.Model):
     name = models.CharField(_("name"), max_length=200, blank=True)
     website = models.URLField(_("website"), max_length=500, blank=True)
 
-    objects = OutletQuerySet.as_manager()
+    objects: ClassVar[OutletManager] = OutletManager()
 
     class Meta:
         verbose_name = _("outlet")
@@ -75,10 +82,13 @@ class Outlet(models.Model):
         require_either_language(self, "name")
 
 
-class SourceQuerySet(models.QuerySet):
-    def published(self) -> SourceQuerySet:
+class SourceQuerySet(models.QuerySet["Source"]):
+    def published(self) -> Self:
         """Sources a public milestone cites; only these ever appear on public pages."""
         return self.filter(Exists(Citation.objects.published().filter(source=OuterRef("pk"))))
+
+
+SourceManager = models.Manager.from_queryset(SourceQuerySet)
 
 
 class Source(models.Model):
@@ -125,7 +135,8 @@ class Source(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PRESS)
 
-    objects = SourceQuerySet.as_manager()
+    objects: ClassVar[SourceManager] = SourceManager()
+    _default_manager: ClassVar[SourceManager]
 
     class Meta:
         verbose_name = _("source")
@@ -155,10 +166,13 @@ class Source(models.Model):
         require_date_precision(self, "published", "source_date_has_precision")
 
 
-class CitationQuerySet(models.QuerySet):
-    def published(self) -> CitationQuerySet:
+class CitationQuerySet(models.QuerySet["Citation"]):
+    def published(self) -> Self:
         """Citations by public milestones (whose year and subject are public too)."""
         return self.filter(milestone__in=Milestone.objects.published())
+
+
+CitationManager = models.Manager.from_queryset(CitationQuerySet)
 
 
 class Citation(models.Model):
@@ -182,7 +196,8 @@ class Citation(models.Model):
         help_text=_("The facts this source gives for the record: a date, a figure, a name."),
     )
 
-    objects = CitationQuerySet.as_manager()
+    objects: ClassVar[CitationManager] = CitationManager()
+    _default_manager: ClassVar[CitationManager]
 
     class Meta:
         verbose_name = _("citation")

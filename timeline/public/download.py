@@ -49,10 +49,11 @@ def source_object(citation: Citation) -> dict:
 
 def extra_values(milestone: Milestone, page_url: Callable[[str], str]) -> dict:
     subject = milestone.subject
+    assert subject is not None  # the database holds each milestone to exactly one subject
     return {
         "kind": milestone.kind,
-        "subject_name_ko": subject.name_ko,
-        "subject_name_en": subject.name_en,
+        # name_ko and name_en are added by modeltranslation at run time, unseen by the stubs.
+        **{f"subject_name_{code}": getattr(subject, f"name_{code}") for code in ("ko", "en")},
         "themes": [theme.slug for theme in subject.themes.all()],
         "url": page_url(milestone.get_absolute_url()),
         "sources": [source_object(citation) for citation in milestone.citations.all()],

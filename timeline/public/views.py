@@ -438,7 +438,7 @@ class SourceListView(SectionMixin, TemplateView):
     section = "sources"
 
     def get_context_data(self, **kwargs: object) -> dict:
-        outlets = public_outlets()
+        outlets: list[Any] = public_outlets()  # each with its prefetched public_sources
         return super().get_context_data(
             outlets=outlets,
             source_count=sum(len(outlet.public_sources) for outlet in outlets),

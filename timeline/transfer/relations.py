@@ -265,7 +265,7 @@ class SourcesColumn(Column):
         for chunk in chunks(list(delete_owners)):
             Citation.objects.filter(milestone_id__in=chunk).delete()
         source_ids = self._source_ids({pair for _owner, pairs in owner_values for pair in pairs})
-        citations = []
+        citations: list[Citation] = []
         for owner, pairs in owner_values:
             cited = list(dict.fromkeys(source_ids[pair] for pair in pairs))  # once each
             citations.extend(
