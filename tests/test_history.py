@@ -43,6 +43,12 @@ def versions(obj):
     return list(Version.objects.get_for_object(obj).select_related("revision").order_by("pk"))
 
 
+def restore(client, url):
+    """Open a version (or a deleted record's) page and save it, ticking "I understand" where
+    the page asks, as a publisher who means it would."""
+    return client.post(url, form_data(client.get(url)) | {"confirm_public_changes": "on"})
+
+
 def change(client, obj, **fields):
     url = admin_url(type(obj), "change", obj.pk)
     response = client.post(url, form_data(client.get(url)) | fields)
@@ -116,15 +122,15 @@ def test_restoring_an_earlier_version_puts_back_its_text_in_both_languages(
     first = versions(milestone)[1]  # after the baseline: the first change
     url = admin_url(Milestone, "revision", milestone.pk, first.pk)
 
-    response = as_publisher.post(url, form_data(as_publisher.get(url)))
+    response = restore(as_publisher, url)
 
     assert response.status_code == 302
     milestone.refresh_from_db()
     assert (milestone.title_ko, milestone.title_en) == ("둘째 제목", "Second title")
     # The restore is itself a recorded change, which can be undone in turn.
-    restore = versions(milestone)[-1]
-    assert restore.field_dict["title_en"] == "Second title"
-    assert restore.revision.user == publisher
+    restored = versions(milestone)[-1]
+    assert restored.field_dict["title_en"] == "Second title"
+    assert restored.revision.user == publisher
 
 
 def test_restoring_a_milestone_puts_back_its_sources(as_publisher):
@@ -136,7 +142,7 @@ def test_restoring_a_milestone_puts_back_its_sources(as_publisher):
     one_source = versions(milestone)[1]
     url = admin_url(Milestone, "revision", milestone.pk, one_source.pk)
 
-    as_publisher.post(url, form_data(as_publisher.get(url)))
+    restore(as_publisher, url)
 
     assert [c.source.title for c in milestone.citations.all()] == ["Gwangju City"]
 
@@ -153,8 +159,7 @@ def test_a_deleted_milestone_is_recovered_with_its_sources(as_publisher):
     recover_list = as_publisher.get(admin_url(Milestone, "recoverlist"))
     assert "Deleted by mistake" in recover_list.content.decode()
     (deleted,) = recover_list.context["deleted"]
-    url = admin_url(Milestone, "recover", deleted.pk)
-    response = as_publisher.post(url, form_data(as_publisher.get(url)))
+    response = restore(as_publisher, admin_url(Milestone, "recover", deleted.pk))
 
     assert response.status_code == 302
     recovered = Milestone.objects.get(pk=milestone.pk)

@@ -20,6 +20,11 @@ milestones added to it since.
 The admin records a revision for every form, action, restore and recovery. Other writers
 (the CSV import) call ``record_revision`` with what they saved.
 
+A revision may group many records (a bulk publish, an import, a first-change snapshot), so
+restoring one record never reverts its revision (reversion's ``Revision.revert``): it puts
+back only that record's version and what the record follows (``restore_record``). Its
+revision-mates keep whatever was done to them since.
+
 Records that were there before the history was kept (the Gwangju fixture, an upgraded
 database) have no version until something records one: ``manage.py createinitialrevisions``
 does it for all at once, and the admin records one for a record just before its first
@@ -27,11 +32,11 @@ change or deletion (``record_baseline``), so that that change too can be undone.
 """
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import reversion
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import ForeignObjectRel, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 from reversion.models import Version
@@ -147,3 +152,55 @@ def record_baseline(queryset: QuerySet[models.Model]) -> None:
             model._default_manager.filter(pk__in=[pks[pk] for pk in missing]),
             comment=gettext("As it was before its first recorded change."),
         )
+
+
+def followed_relations(model: type[models.Model]) -> list[ForeignObjectRel]:
+    """The records each record of ``model`` owns in its versions: the reverse foreign keys it
+    follows (a milestone's citations). Only these are restored with it."""
+    relations = []
+    for name in follow(model):
+        field = model._meta.get_field(name)
+        if not (isinstance(field, ForeignObjectRel) and field.one_to_many):
+            raise TypeError(f"{model.__name__}.{name}: only reverse foreign keys are restored")
+        relations.append(field)
+    return relations
+
+
+def restored_with(version: Version) -> list[Version]:
+    """What restoring ``version`` puts back: that version and, from the same revision, the
+    versions of the records it owned then (``followed_relations``) -- never the versions of
+    the revision's other records."""
+    model = version.content_type.model_class()
+    restored = [version]
+    if model is None:
+        return restored
+    for relation in followed_relations(model):
+        owned = version.revision.version_set.get_for_model(relation.related_model)
+        # A cheap first cut (the owner's id is written somewhere in each owned version's
+        # data, whatever the format); the deserialised field decides.
+        for candidate in owned.filter(serialized_data__contains=version.object_id):
+            if str(candidate.field_dict.get(relation.field.attname)) == version.object_id:
+                restored.append(candidate)
+    return restored
+
+
+def restore_record(version: Version) -> None:
+    """Put the record of ``version`` back as it was then, with the records it owned then (a
+    milestone's citations, as they were); those it owns now but did not then are deleted.
+
+    Nothing else changes, even where the revision holds other records. Call it inside a
+    transaction (and, to record the restore, before saving the record in a revision).
+    """
+    versions = restored_with(version)
+    model = version.content_type.model_class()
+    if model is None:
+        return
+    for relation in followed_relations(model):
+        kept = [
+            v.object_id for v in versions if v.content_type.model_class() is relation.related_model
+        ]
+        owner = cast(type[models.Model], relation.related_model)  # never "self" here
+        owned_now = owner._default_manager.filter(**{relation.field.attname: version.object_id})
+        owned_now.exclude(pk__in=kept).delete()
+    for restored in versions:
+        restored.revert()

@@ -32,7 +32,8 @@ from django.utils.translation import gettext_lazy as _
 from reversion.models import Version
 
 from timeline import permissions
-from timeline.history import record_revision, with_versioned_relations
+from timeline.admin.history import for_restore
+from timeline.history import record_revision, restored_with, with_versioned_relations
 from timeline.models import PublishableQuerySet
 from timeline.permissions import PUBLISHED_FIELD
 
@@ -187,7 +188,7 @@ class PublishableAdmin(PublishFlagMixin, ViewOnSiteMixin, ModelAdminBase):
         form = super().get_form(request, obj, **kwargs)
         if obj is None and not self.has_publish_permission(request):
             form = new_records_as_drafts(form)
-        return form
+        return for_restore(request, self.model, form)
 
     def get_changelist_formset(self, request: HttpRequest, **kwargs: Any) -> type[BaseModelFormSet]:
         formset = super().get_changelist_formset(request, **kwargs)
@@ -202,7 +203,7 @@ class PublishableAdmin(PublishFlagMixin, ViewOnSiteMixin, ModelAdminBase):
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
-        # A restore puts back every record of the version's revision, not only this one.
+        # What a restore puts back besides this record (what it owns) stays a draft too.
         for model, pk in getattr(request, HELD_AS_DRAFTS, ()):
             for obj in model._default_manager.filter(pk=pk, **{PUBLISHED_FIELD: True}):
                 setattr(obj, PUBLISHED_FIELD, False)
@@ -260,7 +261,7 @@ class PublishableAdmin(PublishFlagMixin, ViewOnSiteMixin, ModelAdminBase):
         if version is None:
             raise Http404
         held: set[tuple[type[Model], str]] = set()
-        for other in version.revision.version_set.select_related("content_type"):
+        for other in restored_with(version):
             model = other.content_type.model_class()
             if model is None or not is_publishable(model) or can_publish(request, model):
                 continue
