@@ -13,6 +13,7 @@ Nothing here has its own publish flag: a source is public when a public record c
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
@@ -26,6 +27,7 @@ from timeline.models.base import (
     exactly_one,
     require_date_precision,
     require_either_language,
+    slug_unique_in_any_case,
 )
 from timeline.models.milestones import Milestone
 
@@ -62,7 +64,8 @@ class Outlet(models.Model):
         verbose_name_plural = _("outlets")
         ordering = ["slug"]
         constraints = [
-            models.CheckConstraint(condition=either_language("name"), name="outlet_has_name")
+            models.CheckConstraint(condition=either_language("name"), name="outlet_has_name"),
+            slug_unique_in_any_case(),
         ]
 
     def __str__(self) -> str:
@@ -73,6 +76,21 @@ class Outlet(models.Model):
 
     def clean(self) -> None:
         require_either_language(self, "name")
+
+
+def refuse_unsafe_url_characters(url: str) -> None:
+    """A source's URL travels in the milestone spreadsheets as ``title <url>``, so it cannot
+    hold ``<``, ``>`` or white space: export, then import, would read back another address."""
+    if any(character in "<>" or character.isspace() for character in url):
+        raise ValidationError(
+            _(
+                "The URL cannot contain spaces, “<” or “>”. Write them encoded, as the "
+                "browser's address bar does: %(space)s for a space, %(lt)s for “<”, %(gt)s "
+                "for “>”."
+            ),
+            code="unsafe_url_character",
+            params={"space": "%20", "lt": "%3C", "gt": "%3E"},
+        )
 
 
 class SourceQuerySet(models.QuerySet):
@@ -100,6 +118,7 @@ class Source(models.Model):
         _("URL"),
         max_length=500,
         blank=True,
+        validators=[refuse_unsafe_url_characters],
         help_text=_("The page's address. Leave it empty only for a document not online."),
     )
     outlet = models.ForeignKey(
