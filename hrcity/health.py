@@ -9,7 +9,7 @@ check for this one path. Every other path still answers 400 to a Host not allowe
 
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
-from django.http import HttpRequest, HttpResponseBase, JsonResponse
+from django.http import HttpRequest, HttpResponsePermanentRedirect, JsonResponse
 from django.middleware import common
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -38,7 +38,7 @@ HEALTH_PATH = "/healthz"
 class CommonMiddleware(common.CommonMiddleware):
     """Django's CommonMiddleware, except that health probes skip its Host check."""
 
-    def process_request(self, request: HttpRequest) -> HttpResponseBase | None:
+    def process_request(self, request: HttpRequest) -> HttpResponsePermanentRedirect | None:
         if request.path_info == HEALTH_PATH:
             return None  # nothing to prepend or append a slash to either
         return super().process_request(request)

@@ -110,7 +110,7 @@ def canonicalise(request: HttpRequest, parameters: Sequence[Parameter]) -> None:
     """Give the view only the declared parameters, canonical: what it renders is the page of
     the canonical address, the one stored under the key."""
     query = canonical_query(request.GET, parameters)
-    request.GET = query
+    request.GET = query  # type: ignore[assignment]  # the stubs want the read-only subclass
     request.META["QUERY_STRING"] = query.urlencode()
 
 
