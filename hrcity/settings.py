@@ -64,6 +64,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so that static files and cached pages get them too (hrcity/headers.py).
+    "hrcity.headers.HeadWithoutBodyMiddleware",
+    "hrcity.headers.ProtectiveHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before everything that sets headers or cookies, so a cached page is stored as sent.
@@ -71,7 +74,8 @@ MIDDLEWARE = [
     "hrcity.security.SiteCSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "django.middleware.common.CommonMiddleware",
+    # Django's, except that /healthz answers whatever the Host (load balancers probe by IP).
+    "hrcity.health.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -168,6 +172,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# After signing in with no safe ``next`` address (a missing or foreign one), staff land on
+# the admin's index, not Django's /accounts/profile/, which this site does not have.
+LOGIN_REDIRECT_URL = "admin:index"
+
 AUTHENTICATION_BACKENDS = [
     # First, so a locked-out login is refused before any password is checked.
     "axes.backends.AxesStandaloneBackend",
@@ -232,7 +240,38 @@ STORAGES = {
     },
 }
 
+# WhiteNoise's default lets any site read the static files from script (CORS). Nothing
+# needs that: the site serves no web fonts, and a CDN in front serves the same origin.
+WHITENOISE_ALLOW_ALL_ORIGINS = False
+
 # --- Security ---------------------------------------------------------------
+
+# Sent with every response, static files included (hrcity/headers.py).
+CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
+# No page uses any of these; denying them all bounds what an injected script could do.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "usb",
+        "xr-spatial-tracking",
+    )
+)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -89,8 +89,7 @@ def test_language_and_query_string_are_separate_entries(client, milestone):
         "/ko/timeline/",
         "/en/timeline/?year=2014",
         "/en/timeline/?year=2013",
-        "/en/timeline/?q=Charter",
-        "/en/timeline/?q=charter",
+        "/en/timeline/?kind=policy",
     ]
     pages = {}
     for address in addresses:
@@ -101,6 +100,15 @@ def test_language_and_query_string_are_separate_entries(client, milestone):
         assert response.content == pages[address]
     assert pages["/ko/timeline/"] != pages["/en/timeline/"]
     assert b"Charter adopted" not in pages["/en/timeline/?year=2013"]
+
+
+def test_searches_are_rendered_each_time_and_never_stored(client, milestone):
+    # Any text is another page: storing searches would let anyone fill the cache.
+    for _ in range(2):
+        response = get(client, "/en/timeline/?q=Charter")
+        assert response[page_cache.STATUS_HEADER] == "skip"
+        assert "Charter adopted" in response.content.decode()
+    assert not stored_pages()
 
 
 def test_anonymous_pages_carry_cdn_headers_and_the_hit_keeps_them(client, milestone, settings):

@@ -109,9 +109,8 @@ def test_page_has_skip_link_landmarks_and_navigation(client, record):
 
 def test_language_switch_keeps_page_and_query_string(client, record):
     response = client.get(url("timeline", "ko") + "?theme=governance&kind=policy&page=1")
-    assert 'href="/en/timeline/?theme=governance&amp;kind=policy&amp;page=1"' in (
-        response.content.decode()
-    )
+    # The filters as the page cache writes them: sorted, the first page implied.
+    assert 'href="/en/timeline/?kind=policy&amp;theme=governance"' in response.content.decode()
     milestone = record["milestones"][0]
     detail = client.get(url("milestone-detail", "en", year=2012, slug=milestone.slug))
     assert f'href="/ko/timeline/2012/{milestone.slug}/"' in detail.content.decode()

@@ -13,8 +13,15 @@ How it fits together:
   page at once; old entries simply expire. The token lives in the default cache, which all
   processes share: Redis across servers (``REDIS_URL``), else a directory of files on one
   server, so its several gunicorn workers (and ``manage.py`` commands) always agree.
-* Anyone with a session cookie (staff, signed in) bypasses the cache entirely and gets
-  ``Cache-Control: private, no-store``; anonymous visitors get ``public`` with a short
+* The key holds the page's *canonical query* (timeline/caching/canonical.py): only the
+  parameters the view declared, normalised, so ``?utm_x=N``, reordered or repeated parameters
+  and a spelled-out default share one entry, and the view renders from that canonical query.
+  A page the view refuses to vouch for (invalid filters, a page number that does not exist:
+  ``do_not_store``) and a free-text search (``q``, whose key space has no bound) are rendered
+  each time and never stored. Every entry expires after ``PAGE_CACHE_SECONDS``.
+* A signed-in staff member (a session cookie naming a live staff session, timeline/caching/
+  staff.py) bypasses the cache entirely and gets
+  ``Cache-Control: private, no-store``; any other visitor is anonymous, and gets ``public`` with a short
   ``max-age`` for browsers and ``s-maxage`` for a CDN (which the content version cannot
   reach, so ``s-maxage`` bounds how stale a CDN copy can be), and ``Vary: Cookie`` so a shared
   cache never hands the anonymous page to a signed-in visitor. The language is part of the
@@ -25,33 +32,44 @@ If the cache itself fails (Redis unreachable, a full disk), pages are served unc
 
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeGuard, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.urls import Resolver404, resolve
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language_from_path
 
+from timeline.caching.canonical import Parameter, asks_free_text, canonical_query
+from timeline.caching.staff import has_session_cookie, is_staff_session
 from timeline.caching.version import content_changed, content_version
 
 logger = logging.getLogger(__name__)
 
 PAGE_KEY = "timeline:page"
-STATUS_HEADER = "X-Page-Cache"  # hit / miss / bypass: lets operators and benchmarks check
+STATUS_HEADER = "X-Page-Cache"  # hit / miss / skip / bypass: lets operators and benchmarks check
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 MARK = "cache_public_page"
+PARAMETERS = "cache_public_page_parameters"
+NOT_STORED = "_page_cache_not_stored"
 # What the cache keeps of a page: status, headers, body.
 Stored = tuple[int, list[tuple[str, str]], bytes]
 T = TypeVar("T")
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 
-def cache_public_page(view: View) -> View:
-    """Mark ``view`` as a public page that anonymous visitors may be served from the cache."""
+def cache_public_page(view: View, parameters: Sequence[Parameter] = ()) -> View:
+    """Mark ``view`` as a public page that anonymous visitors may be served from the cache.
+
+    ``parameters`` are the query parameters the view reads; any others are dropped before it
+    runs, and they alone make up the cache key (timeline/caching/canonical.py).
+    """
     setattr(view, MARK, True)
+    setattr(view, PARAMETERS, tuple(parameters))
     return view
 
 
@@ -60,18 +78,40 @@ def is_public_page(request: HttpRequest) -> bool:
     return match is not None and getattr(match.func, MARK, False)
 
 
+def do_not_store(request: HttpRequest) -> None:
+    """The view tells the cache that this page must not be stored (say, invalid filters)."""
+    setattr(request, NOT_STORED, True)
+
+
 # --- The middleware ---------------------------------------------------------------------
 
 
 def page_key(request: HttpRequest, version: str) -> str:
+    """The key of this request's page; call after ``canonicalise``."""
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     language = get_language_from_path(request.path_info) or "-"
     digest = hashlib.sha256(address.encode()).hexdigest()
     return f"{PAGE_KEY}:{version}:{language}:{digest}"
 
 
-def has_session(request: HttpRequest) -> bool:
-    return settings.SESSION_COOKIE_NAME in request.COOKIES
+def marked_parameters(request: HttpRequest, language: str) -> tuple[Parameter, ...] | None:
+    """The declared parameters of the marked view at this address, or None if not marked."""
+    with translation.override(language):  # i18n_patterns match the active language's prefix
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return None
+    if not getattr(match.func, MARK, False):
+        return None
+    return getattr(match.func, PARAMETERS, ())
+
+
+def canonicalise(request: HttpRequest, parameters: Sequence[Parameter]) -> None:
+    """Give the view only the declared parameters, canonical: what it renders is the page of
+    the canonical address, the one stored under the key."""
+    query = canonical_query(request.GET, parameters)
+    request.GET = query  # type: ignore[assignment]  # the stubs want the read-only subclass
+    request.META["QUERY_STRING"] = query.urlencode()
 
 
 def storable(response: HttpResponseBase) -> TypeGuard[HttpResponse]:
@@ -99,7 +139,7 @@ class PublicPageCacheMiddleware:
             if stored is not None:
                 return self.rebuild(stored)
         response = self.get_response(request)
-        if request.method not in SAFE_METHODS and has_session(request):
+        if request.method not in SAFE_METHODS and has_session_cookie(request):
             self.after_staff_write(request, response)
         if is_public_page(request):
             self.prepare(request, response, key)
@@ -114,15 +154,27 @@ class PublicPageCacheMiddleware:
             return None
 
     def lookup_key(self, request: HttpRequest) -> str | None:
-        """The key this request's page would be stored under, or None if it must not be."""
-        if request.method != "GET" or has_session(request) or settings.PAGE_CACHE_SECONDS <= 0:
-            return None
-        if get_language_from_path(request.path_info) is None:
+        """The key this request's page would be stored under, or None if it must not be.
+
+        Canonicalises the query of every marked page on the way, whoever asks.
+        """
+        language = get_language_from_path(request.path_info)
+        if language is None:
             return None  # public pages live under /ko/ and /en/; spare the admin a lookup
+        parameters = marked_parameters(request, language)
+        if parameters is None:
+            return None
+        canonicalise(request, parameters)
+        if request.method != "GET" or settings.PAGE_CACHE_SECONDS <= 0:
+            return None
+        if asks_free_text(request.GET, parameters):
+            return None  # searches: any text is another page, so none is stored
         try:
             request.get_host()
         except DisallowedHost:
             return None  # CommonMiddleware answers 400
+        if self.cache_call(is_staff_session, request) is not False:
+            return None  # staff, or the session store is down: render, as for staff
         version = self.cache_call(content_version)
         return None if version is None else page_key(request, version)
 
@@ -136,7 +188,7 @@ class PublicPageCacheMiddleware:
         return response
 
     def prepare(self, request: HttpRequest, response: HttpResponseBase, key: str | None) -> None:
-        if has_session(request):
+        if self.cache_call(is_staff_session, request) is not False:
             # Staff see the record as it is now: neither this server nor any proxy keeps it.
             add_never_cache_headers(response)
             patch_cache_control(response, private=True)
@@ -151,10 +203,12 @@ class PublicPageCacheMiddleware:
             max_age=settings.PAGE_CACHE_MAX_AGE,
             s_maxage=settings.PAGE_CACHE_S_MAXAGE,
         )
-        if key is not None and storable(response):
+        if key is not None and storable(response) and not getattr(request, NOT_STORED, False):
             stored = (response.status_code, list(response.items()), response.content)
             self.cache_call(cache.set, key, stored, settings.PAGE_CACHE_SECONDS)
             response[STATUS_HEADER] = "miss"
+        else:
+            response[STATUS_HEADER] = "skip"  # a search, invalid filters, a cookie set
 
     @staticmethod
     def after_staff_write(request: HttpRequest, response: HttpResponseBase) -> None:

@@ -23,6 +23,12 @@ VERSION_KEY = "timeline:content-version"
 # --- The content version ----------------------------------------------------------------
 
 
+# The token expires too, as every entry does (a Redis capped with ``volatile-lru`` may then
+# evict it as well), though long after the pages stored under it: a new token only costs
+# rendering each page once more.
+VERSION_SECONDS = 60 * 60 * 24 * 7
+
+
 def _new_token() -> str:
     return uuid.uuid4().hex
 
@@ -31,16 +37,19 @@ def content_version() -> str:
     """The current token, shared by every process that uses this cache."""
     token = cache.get(VERSION_KEY)
     if token is None:
-        # A random first token, not 1: if the cache loses the key (evicted, culled, cleared),
-        # pages stored under an earlier token must not come back.
-        cache.add(VERSION_KEY, _new_token(), timeout=None)
-        token = cache.get(VERSION_KEY)
+        # A random new token, not 1: if the cache loses the key (evicted, expired, culled,
+        # cleared), pages stored under an earlier token must not come back. ``add`` lets
+        # every process that finds the key gone agree on the one token that got in first.
+        fresh = _new_token()
+        cache.add(VERSION_KEY, fresh, timeout=VERSION_SECONDS)
+        # Evicted again at once (a cache under pressure): this request uses its own token.
+        token = cache.get(VERSION_KEY) or fresh
     return token
 
 
 def bump_content_version() -> None:
     """Replace the token: every page and figure stored under the old one is retired."""
-    cache.set(VERSION_KEY, _new_token(), timeout=None)
+    cache.set(VERSION_KEY, _new_token(), timeout=VERSION_SECONDS)
 
 
 def _bump() -> None:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Self, TypeVar, cast
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -57,6 +58,22 @@ def has_text_constraint(field: str, message: "StrOrPromise") -> models.CheckCons
         condition=either_language(field),
         name=f"%(class)s_has_{field}",
         violation_error_message=message,
+    )
+
+
+def slug_unique_in_any_case() -> models.UniqueConstraint:
+    """Slugs differing only in capital letters are one slug: ``Charter`` and ``charter`` would
+    be two addresses a reader (or a case-insensitive file system, an export's name) confuses.
+
+    ``slug`` keeps its own ``unique=True``, whose index serves lookups; this adds the rule.
+    """
+    return models.UniqueConstraint(
+        Lower("slug"),
+        name="%(class)s_slug_unique_in_any_case",
+        violation_error_message=_(
+            "Another record of this kind already has this slug in other capital letters. "
+            "Slugs must differ in more than capitalisation: choose another."
+        ),
     )
 
 

@@ -18,6 +18,7 @@ from timeline.models.base import (
     has_text_constraint,
     require_date_precision,
     require_either_language,
+    slug_unique_in_any_case,
 )
 from timeline.models.record import Year
 from timeline.models.subjects import SUBJECT_MODELS, Subject
@@ -126,6 +127,7 @@ class Milestone(models.Model):
             ),
             date_has_precision("date", name="milestone_date_has_precision"),
             has_text_constraint("title", _("Enter the title in Korean or in English.")),
+            slug_unique_in_any_case(),
         ]
         indexes = [
             models.Index(fields=["-year", "order", "id"], name="milestone_timeline_order_idx"),

@@ -15,6 +15,7 @@ from timeline.models.base import (
     PublishableManager,
     has_text_constraint,
     require_either_language,
+    slug_unique_in_any_case,
 )
 
 
@@ -32,7 +33,10 @@ class Theme(models.Model):
         verbose_name_plural = _("themes")
         permissions = [("publish_theme", "Can publish and unpublish themes")]
         ordering = ["order", "slug"]
-        constraints = [has_text_constraint("name", _("Enter the name in Korean or in English."))]
+        constraints = [
+            has_text_constraint("name", _("Enter the name in Korean or in English.")),
+            slug_unique_in_any_case(),
+        ]
 
     def __str__(self) -> str:
         return self.name or self.slug

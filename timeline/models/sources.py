@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Self
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
@@ -28,6 +29,7 @@ from timeline.models.base import (
     exactly_one,
     require_date_precision,
     require_either_language,
+    slug_unique_in_any_case,
 )
 from timeline.models.milestones import Milestone
 
@@ -69,7 +71,8 @@ class Outlet(models.Model):
         verbose_name_plural = _("outlets")
         ordering = ["slug"]
         constraints = [
-            models.CheckConstraint(condition=either_language("name"), name="outlet_has_name")
+            models.CheckConstraint(condition=either_language("name"), name="outlet_has_name"),
+            slug_unique_in_any_case(),
         ]
 
     def __str__(self) -> str:
@@ -80,6 +83,20 @@ class Outlet(models.Model):
 
     def clean(self) -> None:
         require_either_language(self, "name")
+
+
+# A source's URL travels in the milestone spreadsheets as ``title <url>``, so it cannot hold
+# ``<``, ``>`` or white space: export, then import, would read back another address. A
+# RegexValidator (not a function of this module) so that migrations need not import models.
+URL_FITS_A_CELL = RegexValidator(
+    r"[<>\s]",
+    inverse_match=True,
+    message=_(
+        "The URL cannot contain spaces, “<” or “>”. Write them encoded, as the browser's "
+        "address bar does: %%20 for a space, %%3C for “<”, %%3E for “>”."
+    ),
+    code="unsafe_url_character",
+)
 
 
 class SourceQuerySet(models.QuerySet["Source"]):
@@ -110,6 +127,7 @@ class Source(models.Model):
         _("URL"),
         max_length=500,
         blank=True,
+        validators=[URL_FITS_A_CELL],
         help_text=_("The page's address. Leave it empty only for a document not online."),
     )
     outlet = models.ForeignKey(

@@ -27,6 +27,7 @@ from timeline.models.base import (
     constraint_message,
     has_text_constraint,
     require_either_language,
+    slug_unique_in_any_case,
 )
 from timeline.models.record import Theme
 from timeline.models.sort_keys import SORT_KEY_LENGTH, name_sort_key
@@ -82,7 +83,10 @@ class Subject(models.Model):
     class Meta:
         abstract = True
         ordering = ["slug"]
-        constraints = [has_text_constraint("name", _("Enter the name in Korean or in English."))]
+        constraints = [
+            has_text_constraint("name", _("Enter the name in Korean or in English.")),
+            slug_unique_in_any_case(),
+        ]
         indexes = [
             models.Index(fields=["is_published", "slug"], name="%(class)s_published_slug_idx"),
             # The directories' order, one per page language.

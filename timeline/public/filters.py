@@ -23,6 +23,8 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import CharFilter, Filter, FilterSet, MultipleChoiceFilter
 from django_filters.filterset import filterset_factory
 
+from timeline.caching.canonical import Parameter
+from timeline.caching.pages import do_not_store
 from timeline.caching.remembered import remembered
 from timeline.languages import marked_text
 from timeline.models import (
@@ -46,6 +48,8 @@ if TYPE_CHECKING:
 MAX_SEARCH_LENGTH = 200
 # More words than anyone types; bounds the size of the generated query.
 MAX_SEARCH_TERMS = 8
+# The paged lists' page number (ForgivingPaginationMixin in views.py): the first by default.
+PAGE_PARAMETER = Parameter("page", whole_number=True, default="1")
 
 
 def kind_choices() -> list[tuple[str, "StrOrPromise"]]:
@@ -210,6 +214,27 @@ class PublicFilterSet(FilterSet):
         if self.is_bound and not self.is_valid():
             return self.queryset.none()
         return super().qs
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        if not valid and self.request is not None:
+            do_not_store(self.request)  # a page of error messages is not worth a cache key
+        return valid
+
+    @classmethod
+    def query_parameters(cls, *, paged: bool = False) -> tuple[Parameter, ...]:
+        """The parameters a page of these filters reads, as the page cache keys them
+        (timeline/caching/canonical.py); ``paged`` adds the page number."""
+        parameters = [
+            Parameter(
+                name,
+                repeatable=isinstance(declared, MultipleChoiceFilter),
+                whole_number=isinstance(declared, YearFilter),
+                free_text=isinstance(declared, SearchFilter),
+            )
+            for name, declared in cls.base_filters.items()
+        ]
+        return (*parameters, PAGE_PARAMETER) if paged else tuple(parameters)
 
     @property
     def is_filtered(self) -> bool:

@@ -6,6 +6,11 @@ from timeline.caching.pages import cache_public_page
 from timeline.models import Initiative, Institution, Policy, Subject
 from timeline.public import exports, views
 from timeline.public.feeds import MilestoneFeed
+from timeline.public.filters import SUBJECT_FILTERSETS, MilestoneFilterSet
+
+# The query parameters each list reads: the page cache keys its pages by these alone.
+TIMELINE_PAGE = MilestoneFilterSet.query_parameters(paged=True)
+TIMELINE_FILE = MilestoneFilterSet.query_parameters()
 
 
 class YearConverter:
@@ -41,7 +46,10 @@ def subject_urls(model: type[Subject], prefix: str) -> list[URLPattern]:
     return [
         path(
             f"{prefix}/",
-            cache_public_page(views.SubjectListView.as_view(model=model)),
+            cache_public_page(
+                views.SubjectListView.as_view(model=model),
+                SUBJECT_FILTERSETS[model].query_parameters(paged=True),
+            ),
             name=f"{model.KIND}-list",
         ),
         path(
@@ -55,15 +63,19 @@ def subject_urls(model: type[Subject], prefix: str) -> list[URLPattern]:
 app_name = "timeline"
 urlpatterns = [
     path("", cache_public_page(views.HomeView.as_view()), name="home"),
-    path("timeline/", cache_public_page(views.TimelineView.as_view()), name="timeline"),
+    path(
+        "timeline/",
+        cache_public_page(views.TimelineView.as_view(), TIMELINE_PAGE),
+        name="timeline",
+    ),
     path(
         "timeline/export.csv",
-        cache_public_page(exports.MilestoneExportView.as_view(file_type="csv")),
+        cache_public_page(exports.MilestoneExportView.as_view(file_type="csv"), TIMELINE_FILE),
         name="export-csv",
     ),
     path(
         "timeline/export.json",
-        cache_public_page(exports.MilestoneExportView.as_view(file_type="json")),
+        cache_public_page(exports.MilestoneExportView.as_view(file_type="json"), TIMELINE_FILE),
         name="export-json",
     ),
     path(

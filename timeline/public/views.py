@@ -21,6 +21,7 @@ from django.views.generic.base import ContextMixin
 from django.views.generic.list import MultipleObjectMixin
 from django_filters.views import FilterView
 
+from timeline.caching.pages import do_not_store
 from timeline.caching.remembered import remembered
 from timeline.models import (
     SUBJECT_FIELDS,
@@ -131,6 +132,8 @@ class ForgivingPaginationMixin(PaginationBase):
             self.page_message = _(
                 "There is no page %(asked)s; page %(shown)s of %(pages)s is shown."
             ) % {"asked": int(asked), "shown": number, "pages": paginator.num_pages}
+        if self.page_message:
+            do_not_store(self.request)  # every wrong number would be another key
         page = paginator.page(number)
         return paginator, page, page.object_list, page.has_other_pages()
 
