@@ -10,6 +10,7 @@ import threading
 
 import pytest
 from django.db import DatabaseError, connection, connections, transaction
+from django.utils import translation
 
 from timeline.models import Milestone
 from timeline.permissions import EDITOR_GROUP
@@ -20,6 +21,12 @@ from .admin_helpers import staff_member
 from .factories import make_initiative, make_milestone, make_year
 
 NEW_DRAFTS = 20
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
 
 
 def to_csv(headers: list[str], rows: list[list[str]]) -> bytes:
