@@ -50,10 +50,6 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # --- Forms -------------------------------------------------------------------------
 
 
-def _megabytes(size: float) -> str:
-    return f"{size / (1024 * 1024):.1f}".rstrip("0").rstrip(".")
-
-
 class SpreadsheetImportForm(import_export_forms.ImportForm):
     """Just the file: its type and encoding are detected, so there is no format to choose."""
 
@@ -70,7 +66,7 @@ class SpreadsheetImportForm(import_export_forms.ImportForm):
         upload.help_text = _(
             "A .csv file (UTF-8, or CP949 as Korean Excel saves it) or an .xlsx workbook, "
             "at most %(limit)s MB. Its first line names the columns."
-        ) % {"limit": _megabytes(spreadsheets.max_upload_bytes())}
+        ) % {"limit": spreadsheets.megabytes(spreadsheets.max_upload_bytes())}
 
     @property
     def media(self) -> forms.Media:
@@ -78,16 +74,9 @@ class SpreadsheetImportForm(import_export_forms.ImportForm):
 
     def clean_import_file(self) -> UploadedFile:
         upload = self.cleaned_data["import_file"]
-        limit = spreadsheets.max_upload_bytes()
-        if upload.size > limit:
+        if upload.size > spreadsheets.max_upload_bytes():
             # Refused before the file is read into memory.
-            raise forms.ValidationError(
-                gettext(
-                    "The file is %(size)s MB; the limit is %(limit)s MB. "
-                    "Split it into smaller files."
-                )
-                % {"size": _megabytes(upload.size), "limit": _megabytes(limit)}
-            )
+            raise forms.ValidationError(str(spreadsheets.file_too_large(upload.size)))
         return upload
 
 

@@ -8,6 +8,7 @@ What this module promises:
   Anything else is refused with a plain sentence (``SpreadsheetError``), never a
   Python exception name. Files over ``max_upload_bytes()`` (20 MB unless the setting
   ``TIMELINE_IMPORT_MAX_BYTES`` says otherwise) are refused before they are parsed.
+* Hostile files cost little: see "Reading a workbook safely" below.
 * Rows keep their place: ``Table.rows[i]`` is line ``i + 2`` as Excel numbers it
   (the header is line 1), blank lines included, so error reports point at the right row.
 * Writing: CSV as UTF-8 with BOM (so Excel shows Korean), XLSX with numbers, dates
@@ -29,7 +30,8 @@ import datetime
 import io
 import json
 import re
-from collections.abc import Callable, Sequence
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +40,12 @@ from django.utils.translation import gettext as _
 from import_export.formats import base_formats
 
 DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+# A workbook's text compresses 3 to 10 times (a 20 MB export of milestones unpacks to about
+# 60 MB), so 100 MB fits every file the upload limit lets in, and bounds the parsing.
+DEFAULT_MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+# A part of a real workbook packs at most some 30 times smaller; a zip bomb, some 1,000.
+MAX_PACKING_RATIO = 100
+_RATIO_CHECKED_FROM = 1024 * 1024  # small parts (styles, themes) may pack tighter
 MAX_ROWS = 100_000
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -75,6 +83,19 @@ def read_error_message(error: Exception) -> str:
 
 def max_upload_bytes() -> int:
     return getattr(settings, "TIMELINE_IMPORT_MAX_BYTES", DEFAULT_MAX_UPLOAD_BYTES)
+
+
+def max_unpacked_bytes() -> int:
+    """The most an .xlsx file may unpack to (its zip members' sizes added up)."""
+    return getattr(settings, "TIMELINE_IMPORT_MAX_UNPACKED_BYTES", DEFAULT_MAX_UNPACKED_BYTES)
+
+
+def file_too_large(size: int) -> SpreadsheetError:
+    """The refusal of a file of ``size`` bytes, over ``max_upload_bytes()``."""
+    return SpreadsheetError(
+        _("The file is %(size)s MB; the limit is %(limit)s MB. Split it into smaller files.")
+        % {"size": megabytes(size), "limit": megabytes(max_upload_bytes())}
+    )
 
 
 # --- Formula neutralising ---------------------------------------------------------
@@ -133,7 +154,8 @@ class Table:
     encoding: str = ""
 
 
-def _megabytes(size: float) -> str:
+def megabytes(size: float) -> str:
+    """``size`` bytes in MB as a person reads it: 20, 1.5."""
     return f"{size / (1024 * 1024):.1f}".rstrip("0").rstrip(".")
 
 
@@ -141,12 +163,8 @@ def read_table(data: bytes | str, filename: str = "") -> Table:
     """Read an uploaded or local file (bytes) into a ``Table``; ``SpreadsheetError`` if we can't."""
     if isinstance(data, str):
         data = data.encode("utf-8")
-    limit = max_upload_bytes()
-    if len(data) > limit:
-        raise SpreadsheetError(
-            _("The file is %(size)s MB; the limit is %(limit)s MB. Split it into smaller files.")
-            % {"size": _megabytes(len(data)), "limit": _megabytes(limit)}
-        )
+    if len(data) > max_upload_bytes():
+        raise file_too_large(len(data))
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if extension == "xls" or data.startswith(_OLE_MAGIC):
         raise SpreadsheetError(
@@ -210,58 +228,263 @@ def _pick_delimiter(text: str) -> str:
 def _read_csv(text: str) -> tuple[list[str], list[list]]:
     if "\x00" in text:
         raise SpreadsheetError(_("This is not a CSV or Excel file. Choose a .csv or .xlsx file."))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_pick_delimiter(text))
+    delimiter = _pick_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     records: list[list] = []
+    lines_read = 0  # the physical lines before the record being read
     try:
         for record in reader:
             if len(records) > MAX_ROWS:
                 raise SpreadsheetError(_too_many_rows())
             records.append(record)
+            lines_read = reader.line_num
     except csv.Error:
+        line = len(records) + 1
+        rest = "".join(io.StringIO(text, newline="").readlines()[lines_read:])
+        column = _overlong_cell(rest, delimiter, csv.field_size_limit())
+        if column is not None:
+            header = records[0] if records and line > 1 else []
+            name = cell_text(header[column]).strip() if column < len(header) else ""
+            raise SpreadsheetError(_cell_too_long(line, column, name)) from None
         raise SpreadsheetError(
             _("Line %(line)d could not be read: the file is not a well-formed CSV file.")
-            % {"line": len(records) + 1}
+            % {"line": line}
         ) from None
     return _shape(records)
 
 
-def _read_xlsx(data: bytes) -> tuple[list[str], list[list]]:
-    import openpyxl
+def _overlong_cell(record: str, delimiter: str, limit: int) -> int | None:
+    """The index of the first cell of the CSV record starting ``record`` longer than ``limit``."""
+    separator = re.escape(delimiter)
+    cell = re.compile(f'"[^"]*(?:""[^"]*)*"?[^{separator}\r\n]*|[^{separator}\r\n]*')
+    position, column = 0, 0
+    while True:
+        match = cell.match(record, position)
+        assert match is not None  # the second alternative matches the empty cell
+        text = match.group()
+        if text.startswith('"'):  # quotes are not the cell's; only its length matters
+            text = text[1:].replace('""', '"').replace('"', "", 1)
+        if len(text) > limit:
+            return column
+        position = match.end()
+        if record[position : position + 1] != delimiter:
+            return None
+        position += 1
+        column += 1
 
+
+def _cell_too_long(line: int, column: int, name: str) -> str:
+    from openpyxl.utils import get_column_letter
+
+    values = {
+        "line": line,
+        "letter": get_column_letter(column + 1),
+        "name": name,
+        "limit": f"{csv.field_size_limit():,}",
+    }
+    if name:
+        return (
+            _(
+                "Line %(line)d, column %(letter)s (“%(name)s”): the cell is longer than "
+                "%(limit)s characters, the most a cell of a CSV file may hold. Shorten it."
+            )
+            % values
+        )
+    return (
+        _(
+            "Line %(line)d, column %(letter)s: the cell is longer than %(limit)s characters, "
+            "the most a cell of a CSV file may hold. Shorten it."
+        )
+        % values
+    )
+
+
+# --- Reading a workbook safely ----------------------------------------------------
+#
+# An .xlsx file is a zip of XML. Four things make a tiny one expensive, and each is cut
+# off before its cost is paid:
+#
+# * It may unpack to gigabytes. The zip's directory declares every member's size, and
+#   ``zipfile`` never returns more than declared, so the sizes are added up (and each
+#   member's packing ratio checked) before anything is unpacked.
+# * It may hold more rows than an import takes, each tiny. The sheet's row tags are
+#   counted in its raw bytes (fast: no XML is built) before it is parsed.
+# * The sheet declares its size (``<dimension ref="A1:XFD100000">``): openpyxl's
+#   read-only worksheet pads every row to it, and when the sheet declares none it parses
+#   the whole sheet to find out, before the first row is read. So the worksheet object is
+#   never made (the declared size is never read, as ``reset_dimensions`` would have it):
+#   the rows come from openpyxl's own streaming parser, the one that object reads with.
+# * A row may hold a cell in column XFD: the row API pads each row to 16,384 cells. The
+#   parser yields only the cells the XML holds; a row is as wide as the header, and a
+#   value beyond the header's last column refuses the file at the row that has it.
+#
+# openpyxl's reader steps and parser are not its documented API, so they are used here
+# only; tests/test_hostile_files.py and the import round trips pin what they yield.
+
+# The sheet's root element tells the namespace prefix its row tags carry, if any.
+_ROOT_TAG = re.compile(rb"<([A-Za-z_][\w.-]*:)?worksheet[\s>]")
+
+
+def _check_unpacked_size(data: bytes, not_a_workbook: SpreadsheetError) -> None:
+    try:
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
+        raise not_a_workbook from None
+    unpacked, limit = sum(member.file_size for member in members), max_unpacked_bytes()
+    if unpacked > limit:
+        raise SpreadsheetError(
+            _(
+                "The workbook unpacks to %(size)s MB; the limit is %(limit)s MB. "
+                "Split it into smaller files."
+            )
+            % {"size": megabytes(unpacked), "limit": megabytes(limit)}
+        )
+    for member in members:
+        packed = max(member.compress_size, 1)
+        if member.file_size > _RATIO_CHECKED_FROM and member.file_size > MAX_PACKING_RATIO * packed:
+            raise SpreadsheetError(
+                _(
+                    "The workbook unpacks to %(size)s MB from %(packed)s MB, more than "
+                    "%(ratio)d times smaller than its contents: a spreadsheet never packs "
+                    "that tightly, so the file is not read. Save it again from Excel."
+                )
+                % {
+                    "size": megabytes(member.file_size),
+                    "packed": megabytes(packed),
+                    "ratio": MAX_PACKING_RATIO,
+                }
+            )
+
+
+def _check_row_count(archive: zipfile.ZipFile, path: str) -> None:
+    """Refuse a sheet with more row tags than the header and ``MAX_ROWS`` rows.
+
+    Counted in the raw bytes, as fast as they unpack: ``<`` never stands for itself in
+    XML text, so each ``<row`` is a tag (a ``<rowBreaks`` adds one, which a bound allows).
+    """
+    rows, tag, kept = 0, b"", b""
+    with archive.open(path) as part:
+        for chunk in iter(lambda: part.read(1024 * 1024), b""):
+            if not tag:
+                root = _ROOT_TAG.search(chunk)
+                prefix = (root.group(1) or b"") if root else b""
+                tag = b"<" + prefix + b"row"
+            text = kept + chunk  # a tag cut by the chunk's end is whole next time
+            rows += text.count(tag)
+            if rows > MAX_ROWS + 1:
+                raise SpreadsheetError(_too_many_rows())
+            kept = text[-(len(tag) - 1) :]
+
+
+class _FirstSheet:
+    """The workbook's first worksheet, opened without openpyxl's worksheet object."""
+
+    def __init__(self, data: bytes) -> None:
+        from openpyxl.reader.excel import ExcelReader
+        from openpyxl.styles.stylesheet import apply_stylesheet
+
+        # load_workbook's first steps: the parts, shared strings, sheets and date styles.
+        reader = ExcelReader(io.BytesIO(data), read_only=True, data_only=True)
+        self.archive = reader.archive
+        reader.read_manifest()
+        reader.read_strings()
+        reader.read_workbook()
+        apply_stylesheet(reader.archive, reader.parser.wb)
+        self.book = reader.parser.wb
+        self.shared_strings = reader.shared_strings
+        self.path = next(
+            (
+                rel.target
+                for _sheet, rel in reader.parser.find_sheets()
+                if rel.target in reader.valid_files and "chartsheet" not in rel.Type
+            ),
+            None,
+        )
+
+    def rows(self) -> Iterator[tuple[int, list[tuple[int, Any]]]]:
+        """Each row the sheet's XML holds: (row number, [(column number, value), ...])."""
+        from openpyxl.worksheet._reader import WorkSheetParser
+
+        assert self.path is not None
+        with self.archive.open(self.path) as source:
+            parser = WorkSheetParser(
+                source,
+                self.shared_strings,
+                data_only=True,
+                epoch=self.book.epoch,
+                date_formats=self.book._date_formats,
+                timedelta_formats=self.book._timedelta_formats,
+            )
+            for number, cells in parser.parse():
+                yield number, [(cell["column"], cell["value"]) for cell in cells]
+
+
+def _read_xlsx(data: bytes) -> tuple[list[str], list[list]]:
     not_a_workbook = SpreadsheetError(
         _("This is not an Excel workbook (.xlsx) we can read. Choose a .csv or .xlsx file.")
     )
+    _check_unpacked_size(data, not_a_workbook)
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = _FirstSheet(data)
     except Exception:
         # Whatever the zip or XML library trips over, the file is not a workbook we can read.
         raise not_a_workbook from None
     try:
-        if not book.worksheets:
+        if sheet.path is None:
             raise SpreadsheetError(_("The file is empty."))
-        records: list[list] = []
-        pending_blank = 0
-        for values in book.worksheets[0].iter_rows(values_only=True):
-            # Formatted but empty rows at the bottom of a sheet are common; keep a blank
-            # row only when data follows it, so line numbers stay right.
-            if all(is_blank(value) for value in values):
-                pending_blank += 1
-                if len(records) + pending_blank > MAX_ROWS + 1:
-                    break
-                continue
-            if len(records) + pending_blank > MAX_ROWS:
-                raise SpreadsheetError(_too_many_rows())
-            records.extend([[]] * pending_blank)
-            pending_blank = 0
-            records.append(list(values))
+        _check_row_count(sheet.archive, sheet.path)
+        records = _sheet_records(sheet.rows(), not_a_workbook)
     except SpreadsheetError:
         raise
     except Exception:
         # The sheet is parsed lazily, so a damaged one fails here rather than on opening.
         raise not_a_workbook from None
     finally:
-        book.close()
+        sheet.archive.close()
     return _shape(records)
+
+
+def _sheet_records(
+    rows: Iterator[tuple[int, list[tuple[int, Any]]]], not_a_workbook: SpreadsheetError
+) -> list[list]:
+    """The header (line 1) and each line up to the last with a value, as wide as the header.
+
+    Blank lines between rows are kept (as ``[]``) so line numbers stay right; formatted
+    but empty rows, common at the bottom of a sheet, are skipped wherever they are.
+    """
+    records: list[list] = []
+    width = 0
+    for number, cells in rows:
+        values = [(column, value) for column, value in cells if not is_blank(value)]
+        if number == 1:
+            width = max((column for column, value in values), default=0)
+            if not width:
+                break  # no header: the file is empty, whatever follows
+        elif not values:
+            continue
+        if number <= len(records):
+            raise not_a_workbook  # rows out of order: no workbook program writes them
+        if number > MAX_ROWS + 1:
+            raise SpreadsheetError(_too_many_rows())
+        if not records and number != 1:
+            break  # the first row with a value is not line 1: there is no header
+        row: list = [None] * width
+        for column, value in values:
+            if column > width:
+                raise SpreadsheetError(_beyond_the_header(number, column, width))
+            row[column - 1] = value
+        records.extend([[]] * (number - 1 - len(records)))
+        records.append(row)
+    return records
+
+
+def _beyond_the_header(line: int, column: int, width: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return _(
+        "Line %(line)d has a value in column %(letter)s, beyond the last column with a "
+        "header (%(last)s). Give that column a header, or delete what is in it."
+    ) % {"line": line, "letter": get_column_letter(column), "last": get_column_letter(width)}
 
 
 def _too_many_rows() -> str:

@@ -7,6 +7,17 @@ import is recorded in the same transaction: one revision in the history (who, wh
 ``versions``) and the admin's log, so the record and its history never disagree. If the
 database refuses the bulk write, the rows are saved one by one (then rolled back) to say
 which rows it refuses and why.
+
+The publish rule holds under concurrency. ``roles`` checks the plan against the records as
+they were read; between that read and the write a publisher may publish one of them. So
+the transaction first locks the records it will change (``SELECT ... FOR UPDATE``, in
+``hold_rows_being_changed``) and checks them again as locked: a record that someone may
+not change any more refuses the whole import, and nothing is written. On PostgreSQL the
+lock makes a publisher's later change of those rows wait until the import commits. SQLite
+ignores FOR UPDATE but has one writer at a time: a publish committed before the re-check
+is seen by it; one that tries after cannot commit while this transaction is open (it
+waits, or one of the two gets "database is locked" and writes nothing), so the re-check
+and the write see the same rows there too.
 """
 
 from collections.abc import Iterable
@@ -20,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from import_export.signals import post_import
 
+from timeline import permissions
 from timeline.transfer import versions
 from timeline.transfer.cells import BATCH_SIZE, chunks
 from timeline.transfer.relations import Pending
@@ -54,6 +66,8 @@ class WriteSteps:
             return
         try:
             with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
+                if not self.hold_rows_being_changed(outcomes):
+                    return  # nothing written yet: the empty transaction changes nothing
                 if not self.dry_run:
                     updated = [r.values["pk"] for r in outcomes if r.action == ImportReport.UPDATE]
                     with translation.override(self.language):
@@ -71,6 +85,33 @@ class WriteSteps:
             self.report.committed = True
             model = self.model
             transaction.on_commit(lambda: post_import.send(sender=None, model=model))
+
+    def hold_rows_being_changed(self, outcomes: list[RowOutcome]) -> bool:
+        """Lock the records this import changes; False (and reported) if one may not be now.
+
+        Runs inside the write transaction, so the check and the write see the same rows.
+        """
+        flag = permissions.PUBLISHED_FIELD
+        pks = [row.values["pk"] for row in outcomes if row.action == ImportReport.UPDATE]
+        if not pks:
+            return True
+        has_flag = any(f.name == flag for f in self.model._meta.concrete_fields)
+        published: set[Any] = set()
+        for chunk in chunks(pks):
+            # Every row is locked, so not filtered on the flag: FOR UPDATE holds only the
+            # rows the query returns.
+            locked = self.model._base_manager.select_for_update().filter(pk__in=chunk)
+            for pk, is_published in locked.values_list("pk", flag if has_flag else "pk"):
+                if has_flag and is_published:
+                    published.add(pk)
+        if not published or self.user is None or permissions.can_publish(self.user, self.model):
+            return True  # no user: the operator's command, with every right
+        with translation.override(self.language):
+            for row in outcomes:
+                if row.values.get("pk") in published and row.action == ImportReport.UPDATE:
+                    self.report.add(row.line, "", "", published_meanwhile_message(row.key))
+                    self.report.invalid_raw[row.line] = row.raw
+        return False
 
     def history_comment(self, count: int) -> str:
         """“Import of 12 milestones from milestones.csv”, in the language of whoever imports."""
@@ -214,6 +255,14 @@ class WriteSteps:
             report.invalid_raw[row.line] = row.raw
         if not refused:
             report.add(None, "", "", _("The database refused the import. Nothing was changed."))
+
+
+def published_meanwhile_message(key: Any) -> str:
+    return _(
+        "“%(key)s” was published while this file was being imported, and only a publisher "
+        "can change a published record. Nothing was imported: leave this row out of the "
+        "file, or ask a publisher to import it."
+    ) % {"key": key}
 
 
 def update_rows(

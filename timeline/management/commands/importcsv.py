@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from timeline.transfer import resources
+from timeline.transfer import resources, spreadsheets
 
 PROGRESS_FROM_ROWS = 1000  # shorter files finish before a bar would help
 
@@ -123,11 +123,25 @@ class Command(BaseCommand):
         return user
 
     def read(self, file: str) -> bytes:
-        if file == "-":
-            return sys.stdin.buffer.read()
+        """The file's bytes; refused unread if it is larger than the admin's upload limit."""
+        limit = spreadsheets.max_upload_bytes()
         try:
-            return Path(file).read_bytes()
+            if file == "-":
+                data = sys.stdin.buffer.read(limit + 1)
+                if len(data) > limit:  # the rest is counted, not kept, to name the size
+                    rest = iter(lambda: sys.stdin.buffer.read(1024 * 1024), b"")
+                    size = len(data) + sum(len(chunk) for chunk in rest)
+                    raise CommandError(str(spreadsheets.file_too_large(size)))
+            else:
+                path = Path(file)
+                size = path.stat().st_size
+                if size > limit:
+                    raise CommandError(str(spreadsheets.file_too_large(size)))
+                data = path.read_bytes()
         except OSError as error:
             raise CommandError(
                 _("Cannot read %(file)s: %(reason)s") % {"file": file, "reason": error.strerror}
             ) from None
+        if len(data) > limit:  # the file grew since its size was read
+            raise CommandError(str(spreadsheets.file_too_large(len(data))))
+        return data
