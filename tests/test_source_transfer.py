@@ -11,6 +11,8 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from reversion.models import Version
 
@@ -339,3 +341,22 @@ def test_the_admin_exports_and_previews_sources_as_the_command_does(public_and_d
     upload = SimpleUploadedFile("sources.xlsx", response.content)
     preview = client.post(admin_url(Source, "import"), {"import_file": upload, "format": "0"})
     assert preview.context["report"].counts["skip"] == 2
+
+
+def test_an_imports_history_costs_the_same_queries_for_few_or_many_citations(gwangju):
+    """A version's description names the citation's milestone, source and outlet: read
+    for all the rows at once, not once per row."""
+    headers, rows = exported_rows("citations")
+    column = headers.index("supports_en")
+
+    def queries_to_change(count: int, mark: str) -> int:
+        changed = [list(row) for row in rows]
+        for row in changed[:count]:
+            row[column] += mark
+        with CaptureQueriesContext(connection) as queries:
+            report = import_file("citations", csv_bytes(headers, changed))
+        assert report.counts["update"] == count
+        return len(queries.captured_queries)
+
+    queries_to_change(1, " (first)")  # what is read once and kept: content types
+    assert queries_to_change(2, " (a)") == queries_to_change(len(rows), " (b)")
