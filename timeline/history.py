@@ -73,9 +73,11 @@ VERSIONED: dict[type[models.Model], dict[str, Any]] = {
     Source: {},
 }
 # What a version's description (``str()`` of each record) reads besides: a citation names
-# its source and the source's outlet.
+# its milestone, its source and the source's outlet; a source its outlet.
 DESCRIBED_WITH: dict[type[models.Model], tuple[str, ...]] = {
-    Milestone: ("citations__source__outlet",)
+    Milestone: ("citations__source__outlet",),
+    Citation: ("milestone", "source__outlet"),
+    Source: ("outlet",),
 }
 
 

@@ -5,6 +5,9 @@ milestone cites it. The role rule still holds for them: an editor may add and ch
 sources no published milestone cites, and only view the others, so what the public sees
 changes only through a publisher (timeline/permissions.py). A published milestone's
 citations are view-only to an editor with the rest of its page (publishing.py).
+
+All three import and export through the CSV contract, as the rest of the record does
+(transfer/source_resources.py, which holds files to the same role rule).
 """
 
 from collections.abc import Mapping
@@ -22,8 +25,10 @@ from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInl
 
 from timeline.admin.filters import missing_korean_filter
 from timeline.admin.history import HistoryAdmin
+from timeline.admin.transfer import SpreadsheetImportExportMixin
 from timeline.models import Citation, Milestone, Outlet, Source, partial_iso_date
 from timeline.permissions import can_publish, may_change
+from timeline.transfer import resources
 
 # Staff type "gwangju.go.kr"; public sites are on HTTPS.
 HTTPS_URLS: "Mapping[type[models.Field[Any, Any]], Mapping[str, Any]]" = {
@@ -52,7 +57,16 @@ class TabbedSourcesAdmin(TabbedTranslationAdmin):
         js = ("timeline/admin/language_tabs.js",)
 
 
-class PublicThroughCitationsAdmin(HistoryAdmin):
+class SourcesTransferAdmin(SpreadsheetImportExportMixin):
+    """Import and Export buttons; the export holds what a file can name (a source without
+    a URL cannot be named, so it is edited here), and its page counts just those."""
+
+    def get_export_queryset(self, request: HttpRequest) -> models.QuerySet:
+        resource = resources.RESOURCES[self.model_key]
+        return resource.exportable(super().get_export_queryset(request))
+
+
+class PublicThroughCitationsAdmin(SourcesTransferAdmin, HistoryAdmin):
     """A record the public sees (``published()`` holds it) is view-only to non-publishers."""
 
     view_on_site = False  # its public place is an anchor on the sources page, if cited
@@ -130,7 +144,7 @@ class SourceAdmin(PublicThroughCitationsAdmin, admin.ModelAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(HistoryAdmin, TabbedSourcesAdmin):
+class CitationAdmin(SourcesTransferAdmin, HistoryAdmin, TabbedSourcesAdmin):
     """Every citation in one list: to find what lacks its Korean, or who cites a source.
     Staff usually add citations from the milestone's page."""
 

@@ -10,7 +10,8 @@ of one resource:
    checked as a whole (``resource.check_row``) and across rows (``check_rows``);
 4. new, changed and unchanged rows are told apart: a row whose values equal the
    database's is "unchanged" and not written at all;
-5. whoever may not publish imports drafts only (``roles.refuse_what_needs_a_publisher``);
+5. whoever may not publish imports drafts only (``roles.refuse_what_needs_a_publisher``),
+   and what the resource adds to that rule (``resource.check_user``);
 6. if there is no problem, everything is written in one transaction (``writing``).
 
 The import is all-or-nothing: every problem is reported with its line, column and value,
@@ -88,6 +89,7 @@ class Importer(WriteSteps):
         self.seen: set[str] = set()
         self.rows: list[Row] = []
         self.existing: dict[Any, dict] = {}
+        self.key_columns: list[Column] = []  # what says which record a row is
 
     def run(self) -> ImportReport:
         report = self.report
@@ -100,6 +102,7 @@ class Importer(WriteSteps):
         self.merge()
         self.plan()
         roles.refuse_what_needs_a_publisher(self)
+        self.resource.check_user(self)
         if not report.problems:
             self.write()
         return report
@@ -137,15 +140,15 @@ class Importer(WriteSteps):
         if unknown:
             column = unknown[0] if len(unknown) == 1 else ""  # the message names them all
             report.add(1, column, "", self.unknown_columns_message(unknown))
-        key = self.resource.key_column
-        if key not in seen:
-            report.add(
-                1,
-                key,
-                "",
-                _("The column “%(name)s” is missing: it says which record each row is.")
-                % {"name": key},
-            )
+        for key in self.resource.key_columns():
+            if key not in seen:
+                report.add(
+                    1,
+                    key,
+                    "",
+                    _("The column “%(name)s” is missing: it says which record each row is.")
+                    % {"name": key},
+                )
         # Linked columns are one value: naming one of them means the others are empty.
         for group in self.resource.linked_columns:
             if seen.intersection(group):
@@ -155,6 +158,7 @@ class Importer(WriteSteps):
         report.columns = [column for index, column in present if index is not None]
         report.positions = [index for index, column in present if index is not None]
         self.key_column = spec[self.resource.key_column]
+        self.key_columns = [spec[name] for name in self.resource.key_columns()]
         return not report.problems
 
     def unknown_columns_message(self, unknown: list[str]) -> str:
@@ -209,24 +213,27 @@ class Importer(WriteSteps):
                     report.add(line, column.name, cell, error.message)
                     ok = False
             row = Row(line, raw, values, ok)
-            key = values.get(key_column.name)
+            key = self.row_key(values)
             if key:
                 row.key = key
                 if key in first_line:
+                    shown_key = self.key_text(raw) if isinstance(key, tuple) else key
                     report.add(
                         line,
-                        key_column.name,
-                        key,
+                        ", ".join(column.name for column in self.key_columns),
+                        shown_key,
                         _(
                             "“%(key)s” is also on line %(line)d: a record may appear only once in a file."
                         )
-                        % {"key": key, "line": first_line[key]},
+                        % {"key": shown_key, "line": first_line[key]},
                     )
                     row.ok = False
                 else:
                     first_line[key] = line
             elif ok and not self.resource.generates_keys:
-                report.add(line, key_column.name, "", _("This cannot be empty."))
+                for column in self.key_columns:
+                    if values.get(column.name) in (None, ""):
+                        report.add(line, column.name, "", self.resource.missing_key_message())
                 row.ok = False
             if not row.ok:
                 report.invalid_raw[line] = raw
@@ -238,16 +245,35 @@ class Importer(WriteSteps):
         if not parsed:
             report.add(None, "", "", _("The file has a header but no rows to import."))
 
+    def row_key(self, values: dict) -> Any:
+        """The key of a row from its parsed values: one value, or a tuple of all of them
+        (None if one is missing)."""
+        if len(self.key_columns) == 1:
+            return values.get(self.key_column.name)
+        parts = tuple(values.get(column.name) for column in self.key_columns)
+        return None if any(part in (None, "") for part in parts) else parts
+
+    def key_text(self, raw: list) -> str:
+        """The cells that say which record a row is, as the file has them."""
+        return ", ".join(
+            cell_text(spreadsheets.restore(raw[index])).strip()
+            for index, column in self.present
+            if index is not None and column in self.key_columns
+        )
+
     def load_existing(self) -> None:
         """The records the file names, as {key: {attname: value, column name: value}}."""
-        key_attname = self.resource.key_attname()
+        first_attname = self.resource.key_attname()  # a record with a tuple key: its first
         attnames = self.resource.scalar_attnames()
-        keys = [row.key for row in self.rows if row.key is not None]
+        keys = {row.key for row in self.rows if row.key is not None}
+        firsts = {key[0] if isinstance(key, tuple) else key for key in keys}
         existing = {}
-        for chunk in chunks(keys):
-            query = self.model._base_manager.filter(**{f"{key_attname}__in": chunk})
+        for chunk in chunks(list(firsts)):
+            query = self.model._base_manager.filter(**{f"{first_attname}__in": chunk})
             for values in query.values("pk", *attnames):
-                existing[values[key_attname]] = values
+                key = self.resource.key_of(values)
+                if key in keys:
+                    existing[key] = values
         pks = [values["pk"] for values in existing.values()]
         for column in self.present_columns:
             if column.external:
@@ -280,7 +306,7 @@ class Importer(WriteSteps):
                 merged[column.name] = row.values[column.name]
             problems_before = len(report.problems)
             for column in scalar_columns:
-                needed = column.required and column is not self.key_column
+                needed = column.required and column not in self.key_columns
                 if needed and merged.get(column.attname) in (None, ""):
                     message = (
                         _("This cannot be empty.")
@@ -324,7 +350,8 @@ class Importer(WriteSteps):
         shown = ", ".join(str(line) for line in lines[:5]) + (" …" if len(lines) > 5 else "")
         report, problems_before = self.report, len(self.report.problems)
         for column in self.resource.get_columns():
-            if column.required and column is not self.key_column and column.name not in self.seen:
+            needed = column.required and column not in self.key_columns
+            if needed and column.name not in self.seen:
                 report.add(
                     1,
                     column.name,
@@ -353,7 +380,7 @@ class Importer(WriteSteps):
         new_rows = [row for row in valid if row.existing is None]
         self.resource.prepare_new(new_rows, self)
         self.generate_keys(new_rows)
-        compared = [c for c in self.present_columns if c is not self.key_column]
+        compared = [c for c in self.present_columns if c not in self.key_columns]
         for row in valid:
             values = row.merged
             old = row.existing

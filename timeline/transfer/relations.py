@@ -74,6 +74,11 @@ class RelatedColumn(Column):
             return _(
                 "There is no year %(year)s. Add the year first (on the Years page, or import years)."
             ) % {"year": key}
+        if self.key == "url":
+            return _(
+                "No %(model)s has the URL “%(url)s”. Add it first (import the sources file, "
+                "or add it in the admin)."
+            ) % {"model": self.related._meta.verbose_name, "url": key}
         for sibling in self.siblings:
             if key in lookups.mapping(sibling):
                 return _(

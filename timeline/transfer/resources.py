@@ -12,7 +12,9 @@ Column rules that a person editing the file should know:
 
 * ``slug`` (``year`` for years) identifies the record: a known slug updates it, an
   empty one creates a new record whose slug is made from its English name/title
-  (``milestone-2014``, ``initiative-2`` ... when there is only Korean text).
+  (``milestone-2014``, ``initiative-2`` ... when there is only Korean text). Sources are
+  identified by ``url``, citations by ``milestone`` and ``source`` together
+  (``source_resources``).
 * A column left out of the file leaves that field alone; an empty cell clears a text,
   but keeps the current value of ``order`` and ``is_published`` (new records: default).
 * ``themes``: theme slugs separated by ``|``. ``sources``: entries separated by ``|``,
@@ -30,17 +32,14 @@ Public API (for the admin, the public export views and the commands): ``RESOURCE
 (``user``; None: the operator) matters: see ``roles`` and ``versions``.
 """
 
-from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
-import tablib
 from django.db import models
 from django.db.models.query import QuerySet
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from import_export import fields, resources, widgets
+from import_export import fields, widgets
 
 from timeline.models import (
     SUBJECT_FIELDS,
@@ -51,131 +50,23 @@ from timeline.models import (
     Theme,
     Year,
     constraint_message,
-    missing_text_message,
 )
-from timeline.transfer import declared, exporting, spreadsheets
-from timeline.transfer.columns import Column, TextColumn
+from timeline.transfer import spreadsheets
 from timeline.transfer.declared import SourcesWidget
 from timeline.transfer.pipeline import Importer, Progress, Row
 from timeline.transfer.relations import Pending
 from timeline.transfer.report import ImportReport
+from timeline.transfer.resource_base import (
+    Problem,
+    TimelineResource,
+    ref,
+    register,
+    require_date_precision,
+    require_either_language,
+)
+from timeline.transfer.source_resources import CitationResource, OutletResource, SourceResource
 
-# ``problem(columns, message)``: report a rule broken across these columns of a row.
-Problem = Callable[[str | tuple[str, ...], str | Promise], None]
-
-
-# --- Resources --------------------------------------------------------------------
-
-
-class TimelineResource(resources.ModelResource):
-    """A model's columns (``Meta.fields``, in file order) and the engine behind them."""
-
-    model_key = ""
-    key_column = "slug"
-    header_one_of: tuple[tuple[str, ...], ...] = ()  # groups new records need one column of
-    linked_columns: tuple[tuple[str, ...], ...] = ()  # groups of columns holding one value
-    slug_sources: tuple[str, ...] = ()  # attnames a new record's slug is made from, in order
-    generates_keys = True  # a row without a key is a new record with a key made for it
-    _columns: list[Column]
-
-    # Columns -------------------------------------------------------------------
-
-    @classmethod
-    def get_columns(cls) -> list[Column]:
-        if "_columns" not in cls.__dict__:
-            cls._columns = declared.columns_of(cls)
-        return cls._columns
-
-    @classmethod
-    def key_attname(cls) -> str:
-        attname = next(c for c in cls.get_columns() if c.name == cls.key_column).attname
-        assert attname is not None
-        return attname
-
-    @classmethod
-    def scalar_attnames(cls) -> list[str]:
-        return [column.attname for column in cls.get_columns() if column.attname]
-
-    @classmethod
-    def scalar_attname_set(cls) -> frozenset[str]:
-        return frozenset(cls.scalar_attnames())
-
-    @classmethod
-    def new_record_defaults(cls) -> dict[str, Any]:
-        defaults: dict[str, Any] = {}
-        for column in cls.get_columns():
-            if column.external:
-                defaults[column.name] = ()
-            else:
-                default = column.field.get_default()
-                if default is None and isinstance(column, TextColumn) and not column.field.null:
-                    default = ""
-                defaults[column.attname or column.name] = default
-        return defaults
-
-    @classmethod
-    def file_with_columns(cls, names: Collection[str]) -> str | None:
-        """The model key of the file that has all these columns, if any: a hint for a
-        person who chose the wrong file."""
-        for key, resource in RESOURCES.items():
-            if set(names) <= {column.name for column in resource.get_columns()}:
-                return key
-        return None
-
-    # Checks a subclass adds ----------------------------------------------------
-
-    def check_row(self, values: dict[str, Any], existing: dict | None, problem: Problem) -> None:
-        """Rules across a row's columns; ``problem(columns, message)`` reports one."""
-
-    def check_rows(self, rows: list[Row], importer: Importer) -> None:
-        """Rules across rows (e.g. loops); rows have ``merged`` values."""
-
-    def prepare_new(self, rows: list[Row], importer: Importer) -> None:
-        """Fill values new records need that the file left empty."""
-
-    def fallback_slug(self, values: dict[str, Any]) -> str:
-        return self._meta.model._meta.model_name
-
-    # Import and export ---------------------------------------------------------
-
-    def import_table(
-        self,
-        headers: list,
-        rows: list[list],
-        dry_run: bool = False,
-        progress: Progress | None = None,
-        encoding: str = "",
-        user: Any = None,
-        filename: str = "",
-    ) -> ImportReport:
-        """Import cells already read (``rows[i]`` is line i + 2); ``encoding``: the file's.
-
-        ``user``: who imports. Their role limits what the file may do (an editor imports
-        drafts only) and a committed import is recorded in the history in their name, with
-        ``filename`` in its comment. None: the operator (command line), unrestricted.
-        """
-        importer = Importer(self, headers, rows, dry_run, progress, encoding, user, filename)
-        return importer.run()
-
-    def export(self, queryset: QuerySet | None = None, **kwargs: Any) -> tablib.Dataset:
-        """A tablib Dataset of the queryset (default: every record), in file columns: what
-        the library's Export screen writes, through our writers (spreadsheets.ADMIN_FORMATS)."""
-        headers, rows = self.export_rows(queryset, kwargs.get("export_fields"))
-        dataset = tablib.Dataset(headers=headers)
-        for row in rows:
-            dataset.append(row)
-        return dataset
-
-    def export_rows(
-        self, queryset: QuerySet | None = None, selected: Collection[str] | None = None
-    ) -> tuple[list[str], list[list]]:
-        """(headers, rows) of these records (default: all), in a few queries whatever their number."""
-        columns = self.get_columns()
-        if selected:
-            columns = [column for column in columns if column.name in selected]
-        if queryset is None:
-            queryset = self._meta.model.objects.all()
-        return exporting.table(columns, queryset)
+# --- The record's resources -------------------------------------------------------
 
 
 def _themes_field(model: type[models.Model]) -> fields.Field:
@@ -184,20 +75,6 @@ def _themes_field(model: type[models.Model]) -> fields.Field:
         column_name="themes",
         widget=widgets.ManyToManyWidget(model, separator="|", field="slug"),
     )
-
-
-def _ref(attribute: str, model: type[models.Model], key: str = "slug") -> fields.Field:
-    return fields.Field(
-        attribute=attribute, column_name=attribute, widget=widgets.ForeignKeyWidget(model, key)
-    )
-
-
-def _either_language(
-    model: type[models.Model], values: dict[str, Any], field_name: str, problem: Problem
-) -> None:
-    if not (values.get(f"{field_name}_ko") or values.get(f"{field_name}_en")):
-        columns = (f"{field_name}_ko", f"{field_name}_en")
-        problem(columns, missing_text_message(model, field_name))
 
 
 class ThemeResource(TimelineResource):
@@ -218,7 +95,7 @@ class ThemeResource(TimelineResource):
         )
 
     def check_row(self, values: dict[str, Any], existing: dict | None, problem: Problem) -> None:
-        _either_language(Theme, values, "name", problem)
+        require_either_language(Theme, values, "name", problem)
 
 
 class YearResource(TimelineResource):
@@ -237,7 +114,7 @@ class SubjectResource(TimelineResource):
     themes = _themes_field(Theme)
 
     def check_row(self, values: dict[str, Any], existing: dict | None, problem: Problem) -> None:
-        _either_language(self._meta.model, values, "name", problem)
+        require_either_language(self._meta.model, values, "name", problem)
 
     def fallback_slug(self, values: dict[str, Any]) -> str:
         return self._meta.model.KIND
@@ -274,7 +151,7 @@ class PolicyResource(SubjectResource):
 
 class InstitutionResource(SubjectResource):
     model_key = "institutions"
-    parent = _ref("parent", Institution)
+    parent = ref("parent", Institution)
 
     class Meta:
         model = Institution
@@ -320,10 +197,10 @@ class MilestoneResource(TimelineResource):
     linked_columns = (SUBJECT_FIELDS,)
     slug_sources = ("title_en",)
 
-    year = _ref("year", Year, "year")
-    initiative = _ref("initiative", Initiative)
-    policy = _ref("policy", Policy)
-    institution = _ref("institution", Institution)
+    year = ref("year", Year, "year")
+    initiative = ref("initiative", Initiative)
+    policy = ref("policy", Policy)
+    institution = ref("institution", Institution)
     sources = fields.Field(attribute="citations", column_name="sources", widget=SourcesWidget())
 
     class Meta:
@@ -346,13 +223,12 @@ class MilestoneResource(TimelineResource):
         )
 
     def check_row(self, values: dict[str, Any], existing: dict | None, problem: Problem) -> None:
-        _either_language(Milestone, values, "title", problem)
+        require_either_language(Milestone, values, "title", problem)
         chosen = [name for name in SUBJECT_FIELDS if values.get(f"{name}_id") is not None]
         if len(chosen) != 1:
             problem(SUBJECT_FIELDS, constraint_message(Milestone, "milestone_exactly_one_subject"))
-        if bool(values.get("date")) != bool(values.get("date_precision")):
-            message = constraint_message(Milestone, "milestone_date_has_precision")
-            problem("date" if values.get("date_precision") else "date_precision", message)
+        dated = ("date", "date_precision")
+        require_date_precision(Milestone, values, dated, "milestone_date_has_precision", problem)
 
     def prepare_new(self, rows: list[Row], importer: Importer) -> None:
         """A new milestone without an order goes after the others of its year."""
@@ -385,14 +261,19 @@ class MilestoneResource(TimelineResource):
 # --- Public API -------------------------------------------------------------------
 
 # In dependency order: importing in this order into an empty database always works.
-RESOURCES: dict[str, type[TimelineResource]] = {
-    "themes": ThemeResource,
-    "years": YearResource,
-    "institutions": InstitutionResource,
-    "policies": PolicyResource,
-    "initiatives": InitiativeResource,
-    "milestones": MilestoneResource,
-}
+# Sources come before milestones, whose ``sources`` column cites them by URL; citations
+# after both, to say what each supports. Resources of other modules join this list.
+RESOURCES = register(
+    ThemeResource,
+    YearResource,
+    InstitutionResource,
+    PolicyResource,
+    InitiativeResource,
+    OutletResource,
+    SourceResource,
+    MilestoneResource,
+    CitationResource,
+)
 MODEL_KEYS = tuple(RESOURCES)
 
 

@@ -34,7 +34,7 @@ from django.utils.encoding import force_str, is_protected_type
 from reversion import is_registered
 from reversion.models import Revision, Version
 
-from timeline.history import VERSIONED
+from timeline.history import DESCRIBED_WITH, VERSIONED
 
 CHUNK = 500
 UNDERSTOOD_OPTIONS = frozenset({"fields", "follow", "format"})
@@ -92,6 +92,12 @@ class _Plan:
         self.label = str(model._meta)
         self.pk = model._meta.pk
         self.follow = [self._follow(model, name) for name in options.get("follow", ())]
+        # What each version's description (str) reads besides the row, loaded with it;
+        # followed relations are loaded on their own, with what describes them.
+        followed = {name for name, _model, _back in self.follow}
+        self.described_with = tuple(
+            path for path in DESCRIBED_WITH.get(model, ()) if path.split("__")[0] not in followed
+        )
         self.object_id_field = model._meta.pk.attname
         self.format = options.get("format", "json")
         self.content_type_id = ContentType.objects.get_for_model(model).pk
@@ -150,11 +156,17 @@ def _version_rows(plan: _Plan, pks: Sequence[Any], seen: set) -> Iterator[Versio
     """Version columns for these records and what reversion follows from them (a milestone's
     sources): a few queries per chunk of records, never one per record."""
     for chunk in _chunks(pks):
-        records = list(plan.model._base_manager.filter(pk__in=chunk).prefetch_related(*plan.many))
+        records = list(
+            plan.model._base_manager.filter(pk__in=chunk).prefetch_related(
+                *plan.many, *plan.described_with
+            )
+        )
         followed: dict[str, tuple[_Plan, dict[Any, list[Model]]]] = {}
         for name, related_model, back in plan.follow:
             grouped: dict[Any, list[Model]] = {}
-            related = related_model._base_manager.filter(**{f"{back.name}__in": chunk})
+            related = related_model._base_manager.filter(
+                **{f"{back.name}__in": chunk}
+            ).prefetch_related(*_Plan.of(related_model).described_with)
             for item in related:
                 grouped.setdefault(getattr(item, back.attname), []).append(item)
             followed[name] = (_Plan.of(related_model), grouped)
