@@ -101,9 +101,12 @@ class WriteSteps:
             # Every row is locked, so not filtered on the flag: FOR UPDATE holds only the
             # rows the query returns.
             locked = self.model._base_manager.select_for_update().filter(pk__in=chunk)
-            for pk, is_published in locked.values_list("pk", flag if has_flag else "pk"):
-                if has_flag and is_published:
-                    published.add(pk)
+            if not has_flag:
+                list(locked.values_list("pk"))  # a record without the flag is only locked
+                continue
+            published.update(
+                pk for pk, is_published in locked.values_list("pk", flag) if is_published
+            )
         if not published or self.user is None or permissions.can_publish(self.user, self.model):
             return True  # no user: the operator's command, with every right
         with translation.override(self.language):
