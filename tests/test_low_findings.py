@@ -3,10 +3,11 @@
 import io
 
 import pytest
+from django.core import signals
 from django.core.exceptions import ValidationError
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, close_old_connections, transaction
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import translation
@@ -102,7 +103,15 @@ def wsgi_head(path: str) -> tuple[str, dict[str, str], bytes]:
     def start_response(status: str, headers: list[tuple[str, str]]) -> None:
         answer["status"], answer["headers"] = status, dict(headers)
 
-    body = b"".join(WSGIHandler()(environ, start_response))
+    # As the test client does: a request must not close the test's own database connection,
+    # which holds the test's transaction (on PostgreSQL that would end the test's data).
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        body = b"".join(WSGIHandler()(environ, start_response))
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
     return str(answer["status"]), answer["headers"], body  # type: ignore[return-value]
 
 

@@ -100,7 +100,13 @@ class WriteSteps:
         for chunk in chunks(pks):
             # Every row is locked, so not filtered on the flag: FOR UPDATE holds only the
             # rows the query returns.
-            locked = self.model._base_manager.select_for_update().filter(pk__in=chunk)
+            # Only this table is locked (``of``), and unordered: a model ordered through a
+            # nullable relation would otherwise join a table PostgreSQL cannot lock.
+            locked = (
+                self.model._base_manager.select_for_update(of=("self",))
+                .filter(pk__in=chunk)
+                .order_by()
+            )
             if not has_flag:
                 list(locked.values_list("pk"))  # a record without the flag is only locked
                 continue
