@@ -1,6 +1,5 @@
 """Template helpers for the public pages: languages, dates with their precision, kinds."""
 
-import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -34,26 +33,6 @@ def lang_attr(obj: Model, field: str) -> str:
     if lang == translation.get_language():
         return ""
     return format_html(' lang="{}"', lang)
-
-
-HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
-LATIN = re.compile(r"[A-Za-z]")
-
-
-@register.filter
-def text_lang_attr(text: object) -> str:
-    """` lang="…"` for untranslated text whose language is plain from its script.
-
-    For text kept as written, in whatever language (a source's label): Latin-only text on
-    a Korean page is English, text with Hangul on an English page is Korean.
-    """
-    text = str(text)
-    active = translation.get_language()
-    if active == "ko" and LATIN.search(text) and not HANGUL.search(text):
-        return format_html(' lang="{}"', "en")
-    if active != "ko" and HANGUL.search(text):
-        return format_html(' lang="{}"', "ko")
-    return ""
 
 
 year_label = register.filter(dates.year_label)
