@@ -13,6 +13,7 @@ import pytest
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.models import User
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.core.cache import caches
 from django.core.management import call_command
@@ -850,6 +851,32 @@ def test_import_versions_hold_what_reversion_itself_would_record(key, gwangju):
     assert json.loads(imported.serialized_data) == reversion_json(record)
     with translation.override(settings.LANGUAGE_CODE):
         assert imported.object_repr == str(model.objects.get(pk=record.pk))
+
+
+def test_import_versions_name_the_content_type_the_database_has_now(gwangju):
+    """Content types recreated under new ids while the process lives (a flush, a restore into
+    a fresh database): the import's history names the new row, not an id remembered from an
+    earlier import, which PostgreSQL refuses at commit."""
+    headers, rows = read_export(resources.export_file("milestones"))
+    title = headers.index("title_en")
+    record = Milestone.objects.get(slug=rows[0][headers.index("slug")])
+    rows[0][title] = f"{rows[0][title]} (first)"
+    assert resources.import_file("milestones", to_csv(headers, rows)).committed
+    # The old row stays (earlier versions and permissions cite it) under another name.
+    ContentType.objects.filter(app_label="timeline", model="milestone").update(model="gone")
+    ContentType.objects.clear_cache()  # as Django's own flush and migrate do
+    recreated = ContentType.objects.get_for_model(Milestone)
+
+    rows[0][title] = f"{rows[0][title]} (second)"
+    report = resources.import_file("milestones", to_csv(headers, rows))
+
+    assert report.committed, [str(problem) for problem in report.problems]
+    milestone_versions = Version.objects.filter(
+        content_type__model__in=["milestone", "gone"], object_id=str(record.pk)
+    )
+    latest = milestone_versions.latest("pk")
+    assert latest.content_type_id == recreated.pk
+    assert latest.object_repr == str(Milestone.objects.get(pk=record.pk))
 
 
 @pytest.mark.slow

@@ -100,7 +100,6 @@ class _Plan:
         )
         self.object_id_field = model._meta.pk.attname
         self.format = options.get("format", "json")
-        self.content_type_id = ContentType.objects.get_for_model(model).pk
         self.db = router.db_for_write(model)
 
     @staticmethod
@@ -139,6 +138,12 @@ class _Plan:
             fields[name] = [self._value(item, item._meta.pk) for item in related]
         record = {"model": self.label, "pk": self._value(obj, self.pk), "fields": fields}
         return json.dumps([record], cls=DjangoJSONEncoder, ensure_ascii=False)
+
+    @property
+    def content_type_id(self) -> int:
+        # Not kept with the plan, which lives as long as the process: content types can be
+        # recreated under new ids (a flush, a restore), and Django's own cache is cleared then.
+        return ContentType.objects.get_for_model(self.model).pk
 
     def version_row(self, obj: Model) -> VersionRow:
         """A version's columns but its revision: content type, object id, db, format, data, repr."""
