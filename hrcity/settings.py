@@ -12,6 +12,7 @@ DJANGO_SECRET_KEY; DATABASE_URL and REDIS_URL switch to PostgreSQL and Redis.
 import hashlib
 import os
 import sys
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -124,6 +125,18 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # (timeline/caching/) must be one cache for every process that serves the same database:
 # a change saved by one gunicorn worker or a manage.py command must retire every worker's pages.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+
+
+def cache_key_prefix(database: Mapping[str, Any]) -> str:
+    """A key prefix naming the database, so another database on the same Redis or cache
+    directory (a second site, a benchmark, a checkout beside this one) never shares a content
+    version, a page or a remembered figure with this one."""
+    identity = "|".join(
+        str(database.get(part) or "") for part in ("ENGINE", "NAME", "HOST", "PORT")
+    )
+    return "hrcity-" + hashlib.sha256(identity.encode()).hexdigest()[:12]
+
+
 CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     # Several servers: one Redis that all of them share.
@@ -131,7 +144,7 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "hrcity",
+            "KEY_PREFIX": cache_key_prefix(DATABASES["default"]),
         }
     }
 else:
@@ -139,17 +152,12 @@ else:
     # Django writes the files readable by their owner only). Chosen over DatabaseCache, which
     # would need `createcachetable` in every setup and, on SQLite, would make each cached page
     # a write contending for the one database lock with staff saves; a lost or culled file only
-    # costs a re-render. The key prefix names the database, so another database on this host
-    # (a benchmark, a second checkout) never shares a content version or a page with this one.
-    _database = DATABASES["default"]
-    _identity = "|".join(
-        str(_database.get(part) or "") for part in ("ENGINE", "NAME", "HOST", "PORT")
-    )
+    # costs a re-render.
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": os.environ.get("DJANGO_CACHE_DIR", str(BASE_DIR / "var" / "cache")),
-            "KEY_PREFIX": "hrcity-" + hashlib.sha256(_identity.encode()).hexdigest()[:12],
+            "KEY_PREFIX": cache_key_prefix(DATABASES["default"]),
             # Each write lists the directory to cull it; this bounds both the listing and
             # the disk used, while holding every page of a record of several thousand entries.
             "OPTIONS": {"MAX_ENTRIES": 5000},

@@ -7,7 +7,7 @@ How it fits together:
   from the cache before the rest of the stack runs, and stores it after the whole stack has
   run, so what is stored is exactly what was sent: its security headers included, and never a
   response that sets a cookie. A cache hit runs no database query.
-* Every cache key holds the *content version*, a token replaced whenever any timeline record
+* Every stored page carries the *content version*, a token replaced whenever any timeline record
   changes (``post_save``/``post_delete``/``m2m_changed`` on every timeline model, an import's
   ``post_import``, a staff member's successful POST). Changing one token retires every cached
   page at once; old entries simply expire. The token lives in the default cache, which all
@@ -46,7 +46,7 @@ from django.utils.translation import get_language_from_path
 
 from timeline.caching.canonical import Parameter, asks_free_text, canonical_query
 from timeline.caching.staff import has_session_cookie, is_staff_session
-from timeline.caching.version import content_changed, content_version
+from timeline.caching.version import MISSING, content_changed, with_content_version
 
 logger = logging.getLogger(__name__)
 
@@ -86,12 +86,12 @@ def do_not_store(request: HttpRequest) -> None:
 # --- The middleware ---------------------------------------------------------------------
 
 
-def page_key(request: HttpRequest, version: str) -> str:
+def page_key(request: HttpRequest) -> str:
     """The key of this request's page; call after ``canonicalise``."""
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     language = get_language_from_path(request.path_info) or "-"
     digest = hashlib.sha256(address.encode()).hexdigest()
-    return f"{PAGE_KEY}:{version}:{language}:{digest}"
+    return f"{PAGE_KEY}:{language}:{digest}"
 
 
 def marked_parameters(request: HttpRequest, language: str) -> tuple[Parameter, ...] | None:
@@ -134,15 +134,19 @@ class PublicPageCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         key = self.lookup_key(request)
+        entry: tuple[str, str] | None = None  # (key, the content version it is stored with)
         if key is not None:
-            stored = self.cache_call(cache.get, key)
-            if stored is not None:
-                return self.rebuild(stored)
+            found = self.cache_call(with_content_version, key)
+            if found is not None:
+                version, stored = found
+                if stored is not MISSING:
+                    return self.rebuild(stored)
+                entry = (key, version)
         response = self.get_response(request)
         if request.method not in SAFE_METHODS and has_session_cookie(request):
             self.after_staff_write(request, response)
         if is_public_page(request):
-            self.prepare(request, response, key)
+            self.prepare(request, response, entry)
         return response
 
     @staticmethod
@@ -175,8 +179,7 @@ class PublicPageCacheMiddleware:
             return None  # CommonMiddleware answers 400
         if self.cache_call(is_staff_session, request) is not False:
             return None  # staff, or the session store is down: render, as for staff
-        version = self.cache_call(content_version)
-        return None if version is None else page_key(request, version)
+        return page_key(request)
 
     @staticmethod
     def rebuild(stored: Stored) -> HttpResponse:
@@ -187,7 +190,9 @@ class PublicPageCacheMiddleware:
         response[STATUS_HEADER] = "hit"
         return response
 
-    def prepare(self, request: HttpRequest, response: HttpResponseBase, key: str | None) -> None:
+    def prepare(
+        self, request: HttpRequest, response: HttpResponseBase, entry: tuple[str, str] | None
+    ) -> None:
         if self.cache_call(is_staff_session, request) is not False:
             # Staff see the record as it is now: neither this server nor any proxy keeps it.
             add_never_cache_headers(response)
@@ -203,9 +208,12 @@ class PublicPageCacheMiddleware:
             max_age=settings.PAGE_CACHE_MAX_AGE,
             s_maxage=settings.PAGE_CACHE_S_MAXAGE,
         )
-        if key is not None and storable(response) and not getattr(request, NOT_STORED, False):
+        if entry is not None and storable(response) and not getattr(request, NOT_STORED, False):
+            # Stored with the version read before rendering: a change saved meanwhile
+            # replaced it, so this page, perhaps older than that change, is never served.
+            key, version = entry
             stored = (response.status_code, list(response.items()), response.content)
-            self.cache_call(cache.set, key, stored, settings.PAGE_CACHE_SECONDS)
+            self.cache_call(cache.set, key, (version, stored), settings.PAGE_CACHE_SECONDS)
             response[STATUS_HEADER] = "miss"
         else:
             response[STATUS_HEADER] = "skip"  # a search, invalid filters, a cookie set

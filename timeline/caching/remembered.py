@@ -3,7 +3,7 @@
 Some parts of a page do not depend on the request, only on the record: the years that have
 public milestones, the record's first and last year, the chart's counts for a given set of
 filters. Reading every published milestone for them on each request is what made uncached
-pages slow at 10,000 milestones (bench/README.md). They are kept in the cache under the
+pages slow at 10,000 milestones (bench/README.md). They are kept in the cache with the
 *content version* (timeline/caching/version.py), which every change to any timeline record replaces,
 so a remembered figure is never older than the record it describes. This works even when the
 page cache is off (``PAGE_CACHE_SECONDS = 0``): it stores data, never a page.
@@ -18,14 +18,14 @@ from typing import TypeVar
 
 from django.core.cache import cache
 
-from timeline.caching.version import content_version
+from timeline.caching.version import MISSING, with_content_version
 
 logger = logging.getLogger(__name__)
 
 KEY = "timeline:data"
-# Entries of a replaced version are never read again; this only bounds how long they linger.
+# An entry of a replaced version is never served, and is overwritten when next computed;
+# this only bounds how long one that is not asked for again lingers.
 TIMEOUT = 60 * 60
-_MISSING = object()
 T = TypeVar("T")
 
 
@@ -38,15 +38,15 @@ def remembered(name: str, compute: Callable[[], T], *parts: object) -> T:
     """
     try:
         digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-        key = f"{KEY}:{content_version()}:{name}:{digest}"
-        value = cache.get(key, _MISSING)
+        key = f"{KEY}:{name}:{digest}"
+        token, value = with_content_version(key)
     except Exception:
         logger.exception("Data cache unavailable; computing %s", name)
         return compute()
-    if value is _MISSING:
+    if value is MISSING:
         value = compute()
         try:
-            cache.set(key, value, TIMEOUT)
+            cache.set(key, (token, value), TIMEOUT)
         except Exception:
             logger.exception("Could not store %s in the data cache", name)
     return value

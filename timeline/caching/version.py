@@ -8,6 +8,7 @@ across servers with ``REDIS_URL``, else files in one directory of this server).
 
 import logging
 import uuid
+from typing import Any, Final
 
 from django.apps import apps
 from django.core.cache import cache
@@ -18,6 +19,7 @@ from import_export.signals import post_import
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "timeline:content-version"
+MISSING: Final = object()  # what with_content_version() finds for an absent or retired entry
 
 
 # --- The content version ----------------------------------------------------------------
@@ -45,6 +47,24 @@ def content_version() -> str:
         # Evicted again at once (a cache under pressure): this request uses its own token.
         token = cache.get(VERSION_KEY) or fresh
     return token
+
+
+def with_content_version(key: str) -> tuple[str, Any]:
+    """The current token and what ``key`` holds for it (else ``MISSING``), in one call.
+
+    With Redis that is one round trip (MGET) where reading the token and then an entry named
+    after it took two: entries are stored as ``(token, value)`` under a key without the token,
+    and an entry whose token is not the current one counts as missing. The token is read
+    again on every request, never held in the process, so a withdrawn page cannot stay live.
+    """
+    found = cache.get_many([VERSION_KEY, key])
+    token = found.get(VERSION_KEY)
+    if token is None:
+        return content_version(), MISSING  # a new token: nothing is stored under it yet
+    entry = found.get(key)
+    if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == token:
+        return token, entry[1]
+    return token, MISSING
 
 
 def bump_content_version() -> None:
