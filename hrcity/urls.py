@@ -1,11 +1,10 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from hrcity.health import healthz
-from timeline.public.sitemaps import SITEMAPS
+from timeline.public.sitemaps import sitemap_index, sitemap_section
 from timeline.public.views import robots_txt
 
 urlpatterns = [
@@ -15,6 +14,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
     path("robots.txt", robots_txt, name="robots"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", sitemap_index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemap_section, name="sitemap-section"),
 ]
 urlpatterns += i18n_patterns(path("", include("timeline.public.urls")))

@@ -6,16 +6,18 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+
+from timeline.public import sitemaps
 
 from .factories import make_initiative, make_institution, make_milestone, make_policy, make_year
+from .sitemap_helpers import sitemap_documents, sitemap_entries, sitemap_pages
 
 pytestmark = pytest.mark.django_db
 
-SITEMAP_NS = {
-    "s": "http://www.sitemaps.org/schemas/sitemap/0.9",
-    "x": "http://www.w3.org/1999/xhtml",
-}
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
@@ -41,19 +43,6 @@ def record():
             summary_en="The first in Korea.",
         ),
     }
-
-
-def sitemap_entries(client):
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
-    root = ET.fromstring(response.content)
-    entries = {}
-    for url in root.findall("s:url", SITEMAP_NS):
-        alternates = {
-            link.get("hreflang"): link.get("href") for link in url.findall("x:link", SITEMAP_NS)
-        }
-        entries[url.find("s:loc", SITEMAP_NS).text] = alternates
-    return entries
 
 
 def test_sitemap_lists_every_public_page_in_both_languages_with_alternates(client, record):
@@ -100,7 +89,7 @@ def test_sitemap_leaves_out_everything_unpublished(client, record):
 
 
 def test_sitemap_lastmod_is_the_records_update_date(client, record):
-    response = client.get("/sitemap.xml").content.decode()
+    response = b"".join(sitemap_documents(client)).decode()
     milestone = record["created"]
     block = re.search(
         r"<url><loc>[^<]*/ko/timeline/2010/office-created/</loc>(.*?)</url>", response
@@ -240,3 +229,71 @@ def test_robots_txt_allows_the_site_points_at_the_sitemap_and_keeps_out_of_the_a
 @override_settings(ADMIN_PATH="staff-only-7f3a/")
 def test_robots_txt_does_not_reveal_a_custom_admin_address(client):
     assert b"staff-only-7f3a" not in client.get("/robots.txt").content
+
+
+# --- A sitemap that scales ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("limit", [5, 6])  # addresses per page: a record split across two
+def test_the_sitemap_is_an_index_of_sections_cut_into_pages(client, record, monkeypatch, limit):
+    for n in range(5):
+        make_milestone(2011, record["forum"], slug=f"more-{n}")
+    monkeypatch.setattr(sitemaps.BilingualSitemap, "limit", limit)
+
+    pages = [page.removeprefix("http://testserver") for page in sitemap_pages(client)]
+
+    # 7 published milestones, in two languages: 14 addresses on pages of 5 or 6.
+    assert pages.count("/sitemap-milestones.xml") == 1
+    assert "/sitemap-milestones.xml?p=2" in pages and "/sitemap-milestones.xml?p=3" in pages
+    assert "/sitemap-milestones.xml?p=4" not in pages
+    assert {"/sitemap-years.xml", "/sitemap-policies.xml"} <= set(pages)
+    entries = sitemap_entries(client)
+    # Every milestone is on exactly one page, in both languages.
+    milestones = [loc for loc in entries if "/timeline/20" in loc]
+    assert len(milestones) == len(set(milestones)) == 2 * 7
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/sitemap-nothing.xml",
+        "/sitemap-milestones.xml?p=99",
+        "/sitemap-milestones.xml?p=0",
+        "/sitemap-milestones.xml?p=-1",
+        "/sitemap-milestones.xml?p=abc",
+        "/sitemap-milestones.xml?p=%00",
+        "/sitemap-milestones.xml?p=99999999999999999999999",
+    ],
+)
+def test_a_sitemap_page_that_does_not_exist_is_a_404(client, record, address):
+    assert client.get(address).status_code == 404
+
+
+def test_sitemap_pages_are_rendered_once_per_content_version(
+    client, record, django_assert_num_queries
+):
+    client.get("/sitemap.xml")
+    client.get("/sitemap-milestones.xml")
+    with django_assert_num_queries(0):
+        assert client.get("/sitemap.xml").status_code == 200
+        assert client.get("/sitemap-milestones.xml").status_code == 200
+    milestone = record["held"]
+    milestone.slug = "forum-hosted"
+    milestone.save()
+    locations = "\n".join(sitemap_entries(client))
+    assert "/timeline/2011/forum-hosted/" in locations
+    assert "/timeline/2011/forum-held/" not in locations
+
+
+def test_a_sitemap_page_runs_the_same_queries_for_many_records(client, record):
+    def queries() -> int:
+        cache.clear()
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/sitemap-milestones.xml").status_code == 200
+            assert client.get("/sitemap.xml").status_code == 200
+        return len(captured)
+
+    few = queries()
+    for n in range(30):
+        make_milestone(2011, record["forum"], slug=f"many-{n}")
+    assert queries() == few

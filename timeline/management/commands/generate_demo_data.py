@@ -13,13 +13,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import models, transaction
 
 from timeline.caching.version import content_changed
-from timeline.models import SUBJECT_MODELS, Milestone, Subject, Theme, Year
+from timeline.models import MIN_YEAR, SUBJECT_MODELS, Milestone, Subject, Theme, Year
 
 PREFIX = "demo-"
 LAST_YEAR = 2030
 MILESTONES_PER_YEAR = 160
 MILESTONES_PER_SUBJECT = 4
 THEME_COUNT = 12
+BATCH = 1000
 
 WORDS = [
     ("human rights", "인권"),
@@ -128,7 +129,8 @@ class Command(BaseCommand):
         return Theme.objects.bulk_create(themes)
 
     def make_years(self, milestones: int) -> list[int]:
-        count = max(1, -(-milestones // MILESTONES_PER_YEAR))
+        # Past what the sane range of years holds at MILESTONES_PER_YEAR, each year gets more.
+        count = min(max(1, -(-milestones // MILESTONES_PER_YEAR)), LAST_YEAR - MIN_YEAR + 1)
         numbers = range(LAST_YEAR - count + 1, LAST_YEAR + 1)
         existing = set(Year.objects.filter(year__in=numbers).values_list("year", flat=True))
         Year.objects.bulk_create(
@@ -181,23 +183,29 @@ class Command(BaseCommand):
     def make_milestones(
         self, rng: random.Random, years: list[int], subjects: list[Subject], count: int
     ) -> None:
-        rows = []
-        for n in range(count):
-            subject = subjects[n % len(subjects)]
-            action_en, action_ko = rng.choice(ACTIONS)
-            en, ko = rng.choice(WORDS)
-            rows.append(
-                Milestone(
-                    year_id=years[n % len(years)],
-                    slug=f"{PREFIX}milestone-{n}",
-                    order=n // len(years),
-                    title_en=f"[Demo] {action_en} the {en} programme {n}",
-                    title_ko=f"[예시] {ko} 사업 {action_ko} {n}",
-                    title=f"[예시] {ko} 사업 {action_ko} {n}",
-                    summary_en=f"Synthetic milestone {n} about {en}.",
-                    summary_ko=f"{ko}에 관한 가상의 이정표 {n}.",
-                    is_published=True,
-                    **{subject.KIND: subject},
-                )
+        for start in range(0, count, BATCH):
+            # A batch at a time: memory stays flat however many are asked for.
+            Milestone.objects.bulk_create(
+                self.milestone(rng, years, subjects, n)
+                for n in range(start, min(start + BATCH, count))
             )
-        Milestone.objects.bulk_create(rows, batch_size=1000)
+
+    @staticmethod
+    def milestone(
+        rng: random.Random, years: list[int], subjects: list[Subject], n: int
+    ) -> Milestone:
+        subject = subjects[n % len(subjects)]
+        action_en, action_ko = rng.choice(ACTIONS)
+        en, ko = rng.choice(WORDS)
+        return Milestone(
+            year_id=years[n % len(years)],
+            slug=f"{PREFIX}milestone-{n}",
+            order=n // len(years),
+            title_en=f"[Demo] {action_en} the {en} programme {n}",
+            title_ko=f"[예시] {ko} 사업 {action_ko} {n}",
+            title=f"[예시] {ko} 사업 {action_ko} {n}",
+            summary_en=f"Synthetic milestone {n} about {en}.",
+            summary_ko=f"{ko}에 관한 가상의 이정표 {n}.",
+            is_published=True,
+            **{subject.KIND: subject},
+        )
