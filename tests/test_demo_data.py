@@ -4,7 +4,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from timeline.models import Initiative, Milestone, Policy
+from timeline.management.commands import generate_demo_data
+from timeline.models import MAX_YEAR, MIN_YEAR, Initiative, Milestone, Policy, Year
 
 from .factories import make_milestone
 
@@ -48,3 +49,16 @@ def test_refuses_to_mix_with_real_records_unless_forced():
     generate("--milestones", "10", "--force")
     assert Milestone.objects.count() == 11
     assert Milestone.objects.filter(slug="real-record").exists()
+
+
+def test_more_milestones_than_the_years_hold_at_the_usual_rate_share_the_sane_range(monkeypatch):
+    # 100,000 milestones at 160 a year would need years before 1900, which the year
+    # constraint refuses; scaled down here (4 a year) to stay quick.
+    monkeypatch.setattr(generate_demo_data, "MILESTONES_PER_YEAR", 4)
+    monkeypatch.setattr(generate_demo_data, "BATCH", 100)
+    generate("--milestones", "1000")
+
+    assert Milestone.objects.published().count() == 1000
+    years = Year.objects.values_list("year", flat=True)
+    assert min(years) >= MIN_YEAR and max(years) <= MAX_YEAR
+    assert len(years) == generate_demo_data.LAST_YEAR - MIN_YEAR + 1
