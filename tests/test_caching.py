@@ -13,8 +13,10 @@ from django.conf import LazySettings
 from django.core.cache import cache, caches
 from django.core.cache.backends.base import BaseCache
 from django.core.management import call_command
+from django.db import connection
 from django.http import HttpResponse
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import path, reverse
 
 from timeline.caching import pages as page_cache
@@ -355,3 +357,35 @@ def test_generating_demo_data_retires_cached_pages(client, django_capture_on_com
     with django_capture_on_commit_callbacks(execute=True):
         call_command("generate_demo_data", "--milestones", "5", stdout=io.StringIO())
     assert "[Demo]" in assert_fresh(client).content.decode()
+
+
+# --- Pre-rendered parts ----------------------------------------------------------------
+
+
+def test_warm_cards_spare_a_page_reading_what_they_show(client, settings):
+    """With the page cache off, a page joins ready cards: it reads the milestones it shows
+    and nothing a card shows (subjects, their themes)."""
+    settings.PAGE_CACHE_SECONDS = 0
+    for n in range(5):
+        make_milestone(2014, make_policy(themes=[make_theme()]), title_en=f"Step {n}")
+
+    with CaptureQueriesContext(connection) as cold:
+        first = get(client).content.decode()
+    with CaptureQueriesContext(connection) as warm:
+        second = get(client).content.decode()
+
+    assert second == first
+    assert len(warm) < len(cold)
+    read = " ".join(query["sql"] for query in warm.captured_queries)
+    assert "timeline_policy_themes" not in read
+
+
+def test_cards_follow_the_language_and_the_change(client, settings, milestone):
+    settings.PAGE_CACHE_SECONDS = 0
+    milestone.title_ko = "헌장 채택"
+    milestone.save()
+    assert "Charter adopted" in get(client, "/en/timeline/").content.decode()
+    assert "헌장 채택" in get(client, "/ko/timeline/").content.decode()
+    milestone.title_en = "Charter of Human Rights adopted"
+    milestone.save()
+    assert "Charter of Human Rights adopted" in get(client, "/en/timeline/").content.decode()

@@ -109,8 +109,11 @@ def kinds_shown(response):
 
     A page prefetches the themes of each kind of subject it shows, so its budget is a fixed
     number plus one query per kind shown (at most three), whatever the size of the record.
+    Milestones shown as ready cards (``cards``, timeline/public/parts.py) read nothing of
+    their subjects once the cards are stored, as ``measure`` makes sure they are.
     """
     kinds = set()
+    as_cards = "cards" in response.context
     for name in response.context.keys():  # noqa: SIM118 -- a ContextList iterates contexts
         if name in NEIGHBOURS:
             continue
@@ -120,7 +123,7 @@ def kinds_shown(response):
             items = items._result_cache or ()  # only what the template evaluated
         elif isinstance(items, Milestone):
             items = (items,)
-        if isinstance(items, list | tuple):
+        if isinstance(items, list | tuple) and not as_cards:
             kinds |= {item.kind for item in items if isinstance(item, Milestone)}
     return len(kinds)
 

@@ -33,6 +33,7 @@ If the cache itself fails (Redis unreachable, a full disk), pages are served unc
 import hashlib
 import logging
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from typing import Any, TypeGuard, TypeVar
 
 from django.conf import settings
@@ -45,6 +46,7 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control, pat
 from django.utils.translation import get_language_from_path
 
 from timeline.caching.canonical import Parameter, asks_free_text, canonical_query
+from timeline.caching.parts import fresh_parts
 from timeline.caching.staff import has_session_cookie, is_staff_session
 from timeline.caching.version import MISSING, content_changed, with_content_version
 
@@ -56,6 +58,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 MARK = "cache_public_page"
 PARAMETERS = "cache_public_page_parameters"
 NOT_STORED = "_page_cache_not_stored"
+RENDER_FRESH = "_page_cache_render_fresh"
 # What the cache keeps of a page: status, headers, body.
 Stored = tuple[int, list[tuple[str, str]], bytes]
 T = TypeVar("T")
@@ -142,7 +145,8 @@ class PublicPageCacheMiddleware:
                 if stored is not MISSING:
                     return self.rebuild(stored)
                 entry = (key, version)
-        response = self.get_response(request)
+        with fresh_parts() if getattr(request, RENDER_FRESH, False) else nullcontext():
+            response = self.get_response(request)
         if request.method not in SAFE_METHODS and has_session_cookie(request):
             self.after_staff_write(request, response)
         if is_public_page(request):
@@ -169,6 +173,10 @@ class PublicPageCacheMiddleware:
         if parameters is None:
             return None
         canonicalise(request, parameters)
+        staff = self.cache_call(is_staff_session, request)
+        if staff:
+            # Staff see the record as it is now, even after a change that sent no signal.
+            setattr(request, RENDER_FRESH, True)
         if request.method != "GET" or settings.PAGE_CACHE_SECONDS <= 0:
             return None
         if asks_free_text(request.GET, parameters):
@@ -177,7 +185,7 @@ class PublicPageCacheMiddleware:
             request.get_host()
         except DisallowedHost:
             return None  # CommonMiddleware answers 400
-        if self.cache_call(is_staff_session, request) is not False:
+        if staff is not False:
             return None  # staff, or the session store is down: render, as for staff
         return page_key(request)
 

@@ -8,6 +8,7 @@ across servers with ``REDIS_URL``, else files in one directory of this server).
 
 import logging
 import uuid
+from collections.abc import Sequence
 from typing import Any, Final
 
 from django.apps import apps
@@ -49,22 +50,31 @@ def content_version() -> str:
     return token
 
 
-def with_content_version(key: str) -> tuple[str, Any]:
-    """The current token and what ``key`` holds for it (else ``MISSING``), in one call.
+def current_entries(keys: Sequence[str]) -> tuple[str, dict[str, Any]]:
+    """The current token and, of ``keys``, the entries stored for it, in one call to the
+    cache (one round trip to Redis: MGET).
 
-    With Redis that is one round trip (MGET) where reading the token and then an entry named
-    after it took two: entries are stored as ``(token, value)`` under a key without the token,
-    and an entry whose token is not the current one counts as missing. The token is read
-    again on every request, never held in the process, so a withdrawn page cannot stay live.
+    Entries are stored as ``(token, value)`` under keys without the token, and an entry of
+    another token counts as missing: reading the token and then entries named after it took
+    two round trips. The token is read on every request, never held in the process, so a
+    withdrawn page cannot stay live.
     """
-    found = cache.get_many([VERSION_KEY, key])
-    token = found.get(VERSION_KEY)
+    found = cache.get_many([VERSION_KEY, *keys])
+    token = found.pop(VERSION_KEY, None)
     if token is None:
-        return content_version(), MISSING  # a new token: nothing is stored under it yet
-    entry = found.get(key)
-    if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == token:
-        return token, entry[1]
-    return token, MISSING
+        return content_version(), {}  # a new token: nothing is stored under it yet
+    current = {
+        key: entry[1]
+        for key, entry in found.items()
+        if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == token
+    }
+    return token, current
+
+
+def with_content_version(key: str) -> tuple[str, Any]:
+    """The current token and what ``key`` holds for it (else ``MISSING``), in one call."""
+    token, current = current_entries([key])
+    return token, current.get(key, MISSING)
 
 
 def bump_content_version() -> None:

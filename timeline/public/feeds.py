@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from timeline.models import Milestone, Subject, kind_label
 from timeline.public.dates import precise_date
-from timeline.public.views import public_milestones
+from timeline.public.querysets import public_milestones
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise

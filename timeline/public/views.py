@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import Max, Min, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -24,7 +24,6 @@ from django_filters.views import FilterView
 from timeline.caching.pages import do_not_store
 from timeline.caching.remembered import remembered
 from timeline.models import (
-    SUBJECT_FIELDS,
     SUBJECT_MODELS,
     Citation,
     Institution,
@@ -32,10 +31,8 @@ from timeline.models import (
     Outlet,
     Source,
     Subject,
-    Theme,
     Year,
 )
-from timeline.models.milestones import MilestoneQuerySet
 from timeline.public import opendata, structured_data
 from timeline.public.charts import (
     YearChart,
@@ -51,6 +48,8 @@ from timeline.public.filters import (
     MilestoneFilterSet,
     remembered_public_years,
 )
+from timeline.public.parts import milestone_cards
+from timeline.public.querysets import public_milestones, public_subjects, published_themes
 
 LATEST_MILESTONES = 6
 
@@ -68,33 +67,6 @@ else:
     ContextBase = PaginationBase = object
 
 
-def published_themes(lookup: str) -> Prefetch:
-    return Prefetch(lookup, queryset=Theme.objects.published())
-
-
-def public_milestones() -> MilestoneQuerySet:
-    """Published milestones with what a milestone card shows: year, subject, its themes."""
-    return (
-        Milestone.objects.published()
-        .select_related("year", *SUBJECT_FIELDS)
-        .prefetch_related(*(published_themes(f"{subject}__themes") for subject in SUBJECT_FIELDS))
-    )
-
-
-def public_subjects(model: type[Subject]) -> QuerySet[Subject]:
-    """Published subjects of one kind, with their themes and public milestone figures."""
-    public = Q(milestones__is_published=True, milestones__year__is_published=True)
-    return (
-        model.objects.published()
-        .with_milestone_counts()
-        .annotate(
-            first_year=Min("milestones__year", filter=public),
-            last_year=Max("milestones__year", filter=public),
-        )
-        .prefetch_related(published_themes("themes"))
-    )
-
-
 class SectionMixin(ContextBase):
     """Names the navigation section the page belongs to, for the header's current link."""
 
@@ -109,6 +81,16 @@ class PublicMilestonesMixin(SectionMixin):
 
     def get_queryset(self) -> QuerySet[Milestone]:
         return public_milestones()
+
+
+class MilestoneListMixin(SectionMixin):
+    """Lists of milestone cards: the page reads the milestones it shows, with their years
+    (the list is grouped by year), and joins their ready cards (timeline/public/parts.py)."""
+
+    section = "timeline"
+
+    def get_queryset(self) -> QuerySet[Milestone]:
+        return Milestone.objects.published().select_related("year")
 
 
 class ForgivingPaginationMixin(PaginationBase):
@@ -158,14 +140,16 @@ class HomeView(SectionMixin, TemplateView):
         milestones = Milestone.objects.published()
         chart = year_chart(milestones, counts=remembered_year_counts(milestones, ()))
         latest_year = chart.last_year if chart else None
+        latest = (
+            list(Milestone.objects.published().filter(year=latest_year)[:LATEST_MILESTONES])
+            if latest_year
+            else []
+        )
         context.update(
             chart=chart,
             latest_year=latest_year,
-            latest=(
-                public_milestones().filter(year=latest_year)[:LATEST_MILESTONES]
-                if latest_year
-                else []
-            ),
+            latest=latest,
+            cards=milestone_cards(latest),
             figures={
                 kind: model.objects.published().count() for kind, model in SUBJECT_MODELS.items()
             },
@@ -181,7 +165,7 @@ class HomeView(SectionMixin, TemplateView):
         return context
 
 
-class TimelineView(PublicMilestonesMixin, ForgivingPaginationMixin, FilterView):
+class TimelineView(MilestoneListMixin, ForgivingPaginationMixin, FilterView):
     """The whole public timeline, filtered by MilestoneFilterSet, paged, grouped by year."""
 
     filterset_class = MilestoneFilterSet
@@ -210,6 +194,7 @@ class TimelineView(PublicMilestonesMixin, ForgivingPaginationMixin, FilterView):
             chart=chart, chart_html=self.chart_html(chart, question), **kwargs
         )
         context.update(split_year_groups(context.get("page_obj"), self.counts))
+        context["cards"] = milestone_cards(context["object_list"])
         return context
 
     @staticmethod
@@ -323,8 +308,10 @@ class YearDetailView(SectionMixin, DetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         year = self.object.year
         years = Year.objects.published()
+        milestones = list(Milestone.objects.published().filter(year=year))
         return super().get_context_data(
-            milestones=public_milestones().filter(year=year),
+            milestones=milestones,
+            cards=milestone_cards(milestones),
             earlier_year=years.filter(year__lt=year).order_by("-year").first(),
             later_year=years.filter(year__gt=year).order_by("year").first(),
             **kwargs,
@@ -399,10 +386,15 @@ class SubjectDetailView(SubjectMixin, DetailView):
         subject = self.object
         # Oldest first: a subject's page tells its story in the order it happened.
         milestones = list(
-            public_milestones().filter(**{subject.KIND: subject}).order_by("year_id", "order", "pk")
+            Milestone.objects.published()
+            .filter(**{subject.KIND: subject})
+            .select_related("year")
+            .order_by("year_id", "order", "pk")
         )
         context: dict[str, Any] = {
             "milestones": milestones,
+            # includes/timeline_list.html with year_level=3: cards one level below.
+            "cards": milestone_cards(milestones, level=4, hide_subject=True),
             "strip": year_strip([milestone.year_id for milestone in milestones], record_span()),
         }
         if self.model is Institution:

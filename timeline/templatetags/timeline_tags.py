@@ -1,5 +1,6 @@
 """Template helpers for the public pages: languages, dates with their precision, kinds."""
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -21,6 +22,12 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 register = template.Library()
+
+
+@register.filter
+def part_of(parts: Mapping[Any, str], record: Model) -> str:
+    """The ready HTML of ``record`` among a page's ``parts`` (timeline/public/parts.py)."""
+    return parts.get(record.pk, "")
 
 
 @register.filter

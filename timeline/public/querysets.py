@@ -1,0 +1,34 @@
+"""What the public pages read: published records with what they show, in a fixed number of
+queries however many there are (subjects joined, themes prefetched, counts annotated)."""
+
+from django.db.models import Max, Min, Prefetch, Q, QuerySet
+
+from timeline.models import SUBJECT_FIELDS, Milestone, Subject, Theme
+from timeline.models.milestones import MilestoneQuerySet
+
+
+def published_themes(lookup: str) -> Prefetch:
+    return Prefetch(lookup, queryset=Theme.objects.published())
+
+
+def public_milestones() -> MilestoneQuerySet:
+    """Published milestones with what a milestone card shows: year, subject, its themes."""
+    return (
+        Milestone.objects.published()
+        .select_related("year", *SUBJECT_FIELDS)
+        .prefetch_related(*(published_themes(f"{subject}__themes") for subject in SUBJECT_FIELDS))
+    )
+
+
+def public_subjects(model: type[Subject]) -> QuerySet[Subject]:
+    """Published subjects of one kind, with their themes and public milestone figures."""
+    public = Q(milestones__is_published=True, milestones__year__is_published=True)
+    return (
+        model.objects.published()
+        .with_milestone_counts()
+        .annotate(
+            first_year=Min("milestones__year", filter=public),
+            last_year=Max("milestones__year", filter=public),
+        )
+        .prefetch_related(published_themes("themes"))
+    )
