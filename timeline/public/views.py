@@ -53,6 +53,8 @@ from timeline.public.filters import (
 )
 
 LATEST_MILESTONES = 6
+# The reverse relations of a record's images and documents (timeline/models/media.py).
+ATTACHMENTS = ("images", "documents")
 
 # The mixins below are combined with Django's views; the type checker sees them on those bases.
 if TYPE_CHECKING:
@@ -73,11 +75,14 @@ def published_themes(lookup: str) -> Prefetch:
 
 
 def public_milestones() -> MilestoneQuerySet:
-    """Published milestones with what a milestone card shows: year, subject, its themes."""
+    """Published milestones with what a milestone card shows: year, subject, its themes,
+    its images (the first is the card's thumbnail)."""
     return (
         Milestone.objects.published()
         .select_related("year", *SUBJECT_FIELDS)
-        .prefetch_related(*(published_themes(f"{subject}__themes") for subject in SUBJECT_FIELDS))
+        .prefetch_related(
+            *(published_themes(f"{subject}__themes") for subject in SUBJECT_FIELDS), "images"
+        )
     )
 
 
@@ -300,7 +305,7 @@ class MilestoneDetailView(PublicMilestonesMixin, DetailView):
             super()
             .get_queryset()
             .filter(year=self.kwargs["year"])
-            .prefetch_related(Prefetch("citations", queryset=citations))
+            .prefetch_related(Prefetch("citations", queryset=citations), "documents")
         )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -389,7 +394,7 @@ class SubjectDetailView(SubjectMixin, DetailView):
 
     def get_queryset(self) -> QuerySet[Subject]:
         subjects: QuerySet[Any] = self.model.objects.published().prefetch_related(
-            published_themes("themes")
+            published_themes("themes"), *ATTACHMENTS
         )
         if self.model is Institution:
             subjects = subjects.select_related("parent")

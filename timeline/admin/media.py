@@ -1,0 +1,58 @@
+"""Images and documents in the admin: inlines on the milestone and subject pages.
+
+An attachment has no page of its own: it is added, changed and removed with its record, so
+the role rule follows the record (an editor sees a published record's files view-only, as
+the rest of its page). The image row shows a thumbnail of what was saved, from the same
+rendition the public card uses.
+"""
+
+from django.contrib import admin
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationStackedInline
+
+from timeline.media.pictures import picture
+from timeline.models import Document, Image
+
+
+@admin.display(description=_("preview"))
+def preview(image: Image) -> SafeString | str:
+    if image.pk is None:
+        return "—"
+    drawn = picture(image, "card")
+    # The template escapes every value; the result is markup of our own.
+    return mark_safe(render_to_string("includes/picture.html", {"picture": drawn}))
+
+
+class AttachmentInline(TranslationStackedInline):
+    extra = 0
+    fk_name = ""  # set per record kind: the attachment's foreign key to the page's record
+
+
+class ImageInline(AttachmentInline):
+    model = Image
+    fields = ("file", "preview", "alt_text", "caption", "credit", "licence", "order")
+    readonly_fields = ("preview",)
+
+    @admin.display(description=_("preview"))
+    def preview(self, image: Image) -> SafeString | str:
+        """The saved image as the public card shows it (nothing before the first save)."""
+        if image.pk is None:
+            return "—"
+        drawn = picture(image, "card")
+        # The template escapes every value; the result is markup of our own.
+        return mark_safe(render_to_string("includes/picture.html", {"picture": drawn}))
+
+
+class DocumentInline(AttachmentInline):
+    model = Document
+    fields = ("file", "title", "caption", "credit", "licence", "order")
+
+
+def inlines_for(fk_name: str) -> tuple[type[AttachmentInline], ...]:
+    """The image and document inlines of the record kind whose foreign key is ``fk_name``."""
+    return tuple(
+        type(f"{base.model.__name__}{fk_name.title()}Inline", (base,), {"fk_name": fk_name})
+        for base in (ImageInline, DocumentInline)
+    )
