@@ -46,15 +46,21 @@ serve: $(STAMP)
 # Every model as portable JSON (README "Backup and restore"). Content types and permissions
 # are rebuilt by migrate; sessions and login-failure counts are transient.
 backup: BACKUP ?= backup-$(shell date +%Y%m%d-%H%M%S).json
+# With it, the uploaded images and documents: `<name>-media.tar.gz` (media on the file system;
+# on S3 the bucket is backed up on its own, README).
 backup: $(STAMP)
 	$(BIN)/python manage.py dumpdata --natural-foreign --natural-primary --exclude contenttypes --exclude auth.permission --exclude sessions --exclude axes --indent 2 -o $(BACKUP)
-	@echo "Backup written to $(BACKUP)"
+	$(BIN)/python manage.py media_archive create $(basename $(BACKUP))-media.tar.gz
+	@echo "Backup written to $(BACKUP) and $(basename $(BACKUP))-media.tar.gz"
 
 # Into an empty database of the same release: `make restore BACKUP=backup-....json`.
 restore: $(STAMP)
 	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=file.json"; exit 1; }
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py loaddata $(BACKUP)
+	@if [ -f "$(basename $(BACKUP))-media.tar.gz" ]; then \
+	  $(BIN)/python manage.py media_archive restore $(basename $(BACKUP))-media.tar.gz; \
+	else echo "No $(basename $(BACKUP))-media.tar.gz beside it: media files not restored."; fi
 
 # Benchmarks at 10,000 synthetic milestones (bench/README.md): each builds its own bench
 # database (bench/results/, or DATABASE_URL) and prints its ratios side by side.

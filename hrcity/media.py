@@ -22,3 +22,20 @@ def media_origins(media_url: str, storage: dict[str, Any]) -> list[str]:
     if options.get("endpoint_url"):
         return [origin(options["endpoint_url"])]
     return [f"https://{options['bucket_name']}.s3.amazonaws.com"]
+
+
+def public_read_policy(bucket: str, prefix: str = "media") -> dict[str, Any]:
+    """The bucket policy that lets anyone read (not list, not write) the files under
+    ``prefix``: browsers and a CDN fetch them by their unguessable, content-hashed names."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "PublicReadMedia",
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "s3:GetObject",
+                "Resource": f"arn:aws:s3:::{bucket}/{prefix.strip('/')}/*",
+            }
+        ],
+    }

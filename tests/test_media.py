@@ -309,3 +309,83 @@ def test_query_counts_do_not_grow_with_images(client, django_assert_max_num_quer
     cache.clear()
     with django_assert_max_num_queries(len(one.captured_queries)):
         client.get(url())
+
+
+# --- Admin ---------------------------------------------------------------------------
+
+
+def image_inline_post(response, **fields):
+    """The milestone form as the browser posts it, with one new image in its inline."""
+    from .admin_helpers import form_data
+
+    data = form_data(response)
+    prefix = "images"
+    data[f"{prefix}-TOTAL_FORMS"] = "1"
+    data |= {f"{prefix}-0-{name}": value for name, value in fields.items()}
+    return data
+
+
+def test_an_editor_uploads_an_image_with_alternative_text_on_a_draft(as_editor):
+    from .admin_helpers import admin_url
+
+    milestone = make_milestone(is_published=False)
+    url = admin_url(Milestone, "change", milestone.pk)
+    page = as_editor.get(url)
+    assert page.status_code == 200
+    data = image_inline_post(
+        page,
+        file=upload("event.jpg", jpeg_with_gps(), "image/jpeg"),
+        licence="kogl-1",
+        order="0",
+        **ALT,
+    )
+    response = as_editor.post(url, data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+    image = milestone.images.get()
+    assert image.alt_text_en == ALT["alt_text_en"]
+    assert image.renditions["jpg"]
+    # The form again: the saved image's preview thumbnail.
+    assert image.renditions["jpg"][str(image.width)] in as_editor.get(url).content.decode()
+
+
+def test_the_admin_refuses_an_image_without_english_alternative_text_and_a_bomb(as_editor):
+    from .admin_helpers import admin_url
+
+    milestone = make_milestone(is_published=False)
+    url = admin_url(Milestone, "change", milestone.pk)
+    data = image_inline_post(
+        as_editor.get(url),
+        file=upload("bomb.png", png_declaring(100_000, 100_000), "image/png"),
+        licence="kogl-1",
+        order="0",
+        alt_text_ko=ALT["alt_text_ko"],
+    )
+    with translation.override("en"):
+        response = as_editor.post(url, data)
+    assert response.status_code == 200  # the form again, with what to fix; never a 5xx
+    errors = str(response.context["inline_admin_formsets"][0].formset.errors)
+    assert "more pixels than any photograph" in errors
+    assert not milestone.images.exists()
+    data["images-0-file"] = upload("fine.png", image_bytes(size=(300, 200)), "image/png")
+    response = as_editor.post(url, data)
+    assert response.status_code == 200
+    assert "alternative text in Korean and in English" in str(
+        response.context["inline_admin_formsets"][0].formset.errors
+    )
+    assert not milestone.images.exists()
+
+
+# --- Backup --------------------------------------------------------------------------
+
+
+def test_media_archive_round_trip(tmp_path, settings):
+    from django.core.management import call_command
+
+    image = make_image()
+    archive = tmp_path / "backup-media.tar.gz"
+    call_command("media_archive", "create", archive, stdout=io.StringIO())
+    settings.MEDIA_ROOT = tmp_path / "restored"
+    call_command("media_archive", "restore", archive, stdout=io.StringIO())
+    assert (tmp_path / "restored" / image.file.name).is_file()
+    for name in image.renditions["webp"].values():
+        assert (tmp_path / "restored" / name).is_file()
