@@ -389,3 +389,34 @@ def test_media_archive_round_trip(tmp_path, settings):
     assert (tmp_path / "restored" / image.file.name).is_file()
     for name in image.renditions["webp"].values():
         assert (tmp_path / "restored" / name).is_file()
+
+
+def test_an_editor_cannot_add_an_image_to_a_published_milestone(as_editor):
+    from .admin_helpers import admin_url
+
+    milestone = make_milestone(is_published=True)
+    url = admin_url(Milestone, "change", milestone.pk)
+    page = as_editor.get(url)
+    assert page.status_code == 200
+    assert 'name="images-0-file"' not in page.content.decode()
+    assert "images-__prefix__-file" not in page.content.decode()
+    data = {
+        "images-TOTAL_FORMS": "1",
+        "images-INITIAL_FORMS": "0",
+        "images-0-file": upload("event.png", image_bytes(size=(300, 200)), "image/png"),
+        **{f"images-0-{name}": value for name, value in ALT.items()},
+    }
+    response = as_editor.post(url, data)
+    assert response.status_code == 403
+    assert not milestone.images.exists()
+
+
+def test_media_on_another_host_are_allowed_by_the_content_security_policy():
+    from hrcity.media import media_origins
+
+    bucket = {"OPTIONS": {"bucket_name": "b", "endpoint_url": "https://s3.example.net/x"}}
+    cdn = {"OPTIONS": {"bucket_name": "b", "custom_domain": "media.example.org"}}
+    assert media_origins("/media/", {"OPTIONS": {}}) == []
+    assert media_origins("/media/", bucket) == ["https://s3.example.net"]
+    assert media_origins("/media/", cdn) == ["https://media.example.org"]
+    assert media_origins("https://files.example.org/media/", {}) == ["https://files.example.org"]
