@@ -48,9 +48,11 @@ def make_document(record=None, content=PDF, name="white-paper.pdf", **fields):
 
 
 def errors_of(excinfo):
-    return " ".join(
-        str(message) for messages in excinfo.value.message_dict.values() for message in messages
-    )
+    """The refusal's messages, read in English (they are lazy: read in the active language)."""
+    with translation.override("en"):
+        return " ".join(
+            str(message) for messages in excinfo.value.message_dict.values() for message in messages
+        )
 
 
 # --- Refused -------------------------------------------------------------------------
@@ -360,19 +362,26 @@ def test_the_admin_refuses_an_image_without_english_alternative_text_and_a_bomb(
         order="0",
         alt_text_ko=ALT["alt_text_ko"],
     )
-    with translation.override("en"):
-        response = as_editor.post(url, data)
+    response = as_editor.post(url, data)
     assert response.status_code == 200  # the form again, with what to fix; never a 5xx
-    errors = str(response.context["inline_admin_formsets"][0].formset.errors)
-    assert "more pixels than any photograph" in errors
+    assert "more pixels than any photograph" in image_errors(response)
     assert not milestone.images.exists()
     data["images-0-file"] = upload("fine.png", image_bytes(size=(300, 200)), "image/png")
     response = as_editor.post(url, data)
     assert response.status_code == 200
-    assert "alternative text in Korean and in English" in str(
-        response.context["inline_admin_formsets"][0].formset.errors
-    )
+    assert "alternative text in Korean and in English" in image_errors(response)
     assert not milestone.images.exists()
+
+
+def image_errors(response):
+    """The image inline's errors as the English-speaking editor read them."""
+    (images,) = [
+        inline
+        for inline in response.context["inline_admin_formsets"]
+        if inline.formset.model is Image
+    ]
+    with translation.override("en"):
+        return str(images.formset.errors)
 
 
 # --- Backup --------------------------------------------------------------------------
