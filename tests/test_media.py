@@ -429,3 +429,28 @@ def test_media_on_another_host_are_allowed_by_the_content_security_policy():
     assert media_origins("/media/", bucket) == ["https://s3.example.net"]
     assert media_origins("/media/", cdn) == ["https://media.example.org"]
     assert media_origins("https://files.example.org/media/", {}) == ["https://files.example.org"]
+
+
+# --- History -------------------------------------------------------------------------
+
+
+def test_restoring_a_milestone_brings_back_the_images_it_had():
+    import reversion
+    from reversion.models import Version
+
+    from timeline.history import restore_record
+
+    milestone = make_milestone()
+    image = make_image(record=milestone)
+    with reversion.create_revision():
+        milestone.save()  # a version of the milestone, following its images
+    version = Version.objects.get_for_object(milestone).first()
+    image.delete()
+    assert not milestone.images.exists()
+
+    restore_record(version)
+
+    restored = milestone.images.get()
+    assert restored.alt_text_en == ALT["alt_text_en"]
+    with default_storage.open(restored.file.name) as stored:  # the file was never deleted
+        assert PillowImage.open(stored).size == (700, 400)
