@@ -266,6 +266,15 @@ def test_json_ld_names_the_image(client):
     assert data["image"][0]["width"] == 700
 
 
+def test_an_institutions_json_ld_names_its_image(client):
+    from .factories import make_institution
+
+    institution = make_institution()
+    image = make_image(record=institution)
+    html = client.get(institution.get_absolute_url()).content.decode()
+    assert f'"contentUrl": "http://testserver{image.file.url}"' in html
+
+
 def test_the_open_data_carries_image_and_document_urls(client):
     image = make_image()
     document = make_document(record=image.milestone)

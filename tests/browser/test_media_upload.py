@@ -6,7 +6,7 @@ import pytest
 
 from tests.admin_helpers import staff_member
 from tests.media_files import image_bytes
-from timeline.models import Initiative, Milestone, Year
+from timeline.models import Image, Initiative, Milestone, Year
 from timeline.permissions import EDITOR_GROUP
 
 from .conftest import csp_violations
@@ -66,11 +66,21 @@ def test_an_editor_uploads_an_image_and_the_public_page_shows_it(site, page_fact
 
     image = milestone.images.get()
     assert (image.width, image.height) == (1200, 800)
+    # The subject's own photograph too (the same file, as staff may reuse one).
+    Image.objects.create(
+        initiative=milestone.initiative,
+        file=image.file.name,
+        renditions=image.renditions,
+        width=image.width,
+        height=image.height,
+        alt_text_ko=ALT_KO,
+        alt_text_en=ALT_EN,
+    )
     milestone.is_published = True  # a publisher's step (tests/test_roles.py covers who)
     milestone.save()
 
-    for lang, alt in (("ko", ALT_KO), ("en", ALT_EN)):
-        public = page_factory()
+    for lang, alt, viewport in (("ko", ALT_KO, "phone"), ("en", ALT_EN, "desktop")):
+        public = page_factory(viewport)
         response = public.goto(f"{site}/{lang}/timeline/2012/{milestone.slug}/")
         assert response.status == 200
         img = public.locator("figure picture img")
@@ -80,6 +90,13 @@ def test_an_editor_uploads_an_image_and_the_public_page_shows_it(site, page_fact
         assert img.evaluate("el => el.currentSrc").endswith(".webp")
         assert axe_violations(public) == []
         assert csp_violations(public) == []
+        # The other pages that show it: the timeline's card; the subject's page, its own
+        # figure and the milestone's card.
+        subject_page = milestone.initiative.get_absolute_url()[4:]
+        for address, shown in (("timeline/?year=2012", 1), (subject_page, 2)):
+            public.goto(f"{site}/{lang}/{address}")
+            assert public.locator(f'picture img[alt="{alt}"]').count() == shown
+            assert axe_violations(public) == []
 
 
 def axe_violations_in(page, selector, skip=()):

@@ -114,6 +114,8 @@ def organisation(
         data["description"] = institution.summary
     if institution.website:
         data["sameAs"] = institution.website
+    if images := [image_object(image, request) for image in institution.images.all()]:
+        data["image"] = images
     if parent is not None:
         data["parentOrganization"] = {
             "@type": organisation_type(parent),
