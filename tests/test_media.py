@@ -463,3 +463,24 @@ def test_restoring_a_milestone_brings_back_the_images_it_had():
     assert restored.alt_text_en == ALT["alt_text_en"]
     with default_storage.open(restored.file.name) as stored:  # the file was never deleted
         assert PillowImage.open(stored).size == (700, 400)
+
+
+def test_an_animated_gif_keeps_its_frames_and_loses_its_comment():
+    frames = [PillowImage.new("RGB", (60, 40), color) for color in ("red", "green", "blue")]
+    output = io.BytesIO()
+    frames[0].save(
+        output,
+        format="GIF",
+        save_all=True,
+        append_images=frames[1:],
+        duration=200,
+        loop=0,
+        comment=b"taken at 35.15N 126.85E",
+    )
+    image = make_image(content=output.getvalue(), name="animation.gif")
+    with default_storage.open(image.file.name) as stored:
+        content = stored.read()
+    saved = PillowImage.open(io.BytesIO(content))
+    assert saved.n_frames == 3
+    assert b"126.85E" not in content
+    assert set(image.renditions["jpg"]) == {"60"}  # the first frame, as a still

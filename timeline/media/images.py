@@ -32,6 +32,8 @@ MIME_TYPES = {key: mime for key, (mime, _format, _options) in RENDITION_FORMATS.
 
 # Re-encoding the original drops its EXIF (GPS position, camera serial number, time) and any
 # text chunks; the colour profile is kept, since it is how the colours are meant.
+# What a re-encoded original may keep of what Pillow read: how to draw it, never who or where.
+ANIMATION_KEYS = frozenset({"duration", "loop", "transparency", "background", "disposal"})
 ORIGINAL_OPTIONS: dict[str, dict[str, object]] = {
     "JPEG": {"quality": 92, "optimize": True},
     "PNG": {"optimize": True},
@@ -61,11 +63,15 @@ def without_metadata(checked: CheckedImage) -> tuple[bytes, int, int]:
     with Image.open(io.BytesIO(checked.content)) as source:
         icc_profile = source.info.get("icc_profile")
         if checked.format == "GIF" and getattr(source, "is_animated", False):
-            # An animation keeps its frames; GIF carries no EXIF to lose.
+            # An animation keeps its frames and their timing, and loses its comments.
             output = io.BytesIO()
-            source.save(output, format="GIF", save_all=True)
+            source.info = {k: v for k, v in source.info.items() if k in ANIMATION_KEYS}
+            source.save(output, format="GIF", save_all=True, comment=b"")
             return output.getvalue(), source.width, source.height
         upright = ImageOps.exif_transpose(source)
+        # Pillow writes some of what it read back out (a GIF's comment, a PNG's text); keep
+        # only what drawing the pixels needs.
+        upright.info = {k: v for k, v in upright.info.items() if k in ANIMATION_KEYS}
         options = dict(ORIGINAL_OPTIONS[checked.format])
         if icc_profile:
             options["icc_profile"] = icc_profile
