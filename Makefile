@@ -36,12 +36,13 @@ $(ENV_FILE):
 	@echo "Wrote $@ (DJANGO_DEBUG=1 and a local secret key)."
 
 # The production stack on this machine: DEBUG off, manifest static files, gunicorn.
-# Uses DATABASE_URL/REDIS_URL if set; plain HTTP is allowed here since no proxy is in front.
+# Uses DATABASE_URL/REDIS_URL if set; plain HTTP is allowed here since no proxy is in front,
+# and the app serves uploaded media itself since no web server is either.
 serve: $(STAMP)
 	$(eval export DJANGO_SECRET_KEY ?= $(shell $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))"))
 	DJANGO_DEBUG=0 $(BIN)/python manage.py migrate --no-input
 	DJANGO_DEBUG=0 $(BIN)/python manage.py collectstatic --no-input -v 0
-	DJANGO_DEBUG=0 DJANGO_HTTPS=0 HOST=127.0.0.1 PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py
+	DJANGO_DEBUG=0 DJANGO_HTTPS=0 DJANGO_SERVE_MEDIA=1 HOST=127.0.0.1 PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py
 
 # Every model as portable JSON (README "Backup and restore"). Content types and permissions
 # are rebuilt by migrate; sessions and login-failure counts are transient.
