@@ -6,7 +6,13 @@ the rest of its page). The image row shows a thumbnail of what was saved, from t
 rendition the public card uses.
 """
 
+from typing import Any
+
+from django import forms
 from django.contrib import admin
+from django.db import models
+from django.forms import Field as FormField
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -25,9 +31,20 @@ def preview(image: Image) -> SafeString | str:
     return mark_safe(render_to_string("includes/picture.html", {"picture": drawn}))
 
 
+# Text a reader meets as a sentence or two: a box that shows it whole while it is written.
+SHORT_TEXTS = ("alt_text", "title", "caption")
+
+
 class AttachmentInline(TranslationStackedInline):
     extra = 0
     fk_name = ""  # set per record kind: the attachment's foreign key to the page's record
+
+    def formfield_for_dbfield(
+        self, db_field: models.Field, request: HttpRequest, **kwargs: Any
+    ) -> FormField | None:
+        if db_field.name.startswith(SHORT_TEXTS):
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 2, "cols": 80})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 class ImageInline(AttachmentInline):
