@@ -142,3 +142,39 @@ def test_the_open_data_points_at_the_bucket(client, s3):
     rows = client.get(reverse("timeline:export-json")).json()
     (row,) = [row for row in rows if row["slug"] == image.milestone.slug]
     assert row["images"][0]["url"] == f"{endpoint}/{bucket}/{PREFIX}/{image.file.name}"
+
+
+def test_the_environment_configures_s3_storage_and_the_csp_follows_it():
+    """Production's settings from DJANGO_S3_* alone: the storage, its public and cacheable
+    URLs, and the Content-Security-Policy allowing the media host."""
+    from .production import run_production
+
+    script = """
+import json
+import django
+django.setup()
+from django.conf import settings
+from django.core.files.storage import default_storage
+print(json.dumps({
+    "url": default_storage.url("images/ab/abc-640w.webp"),
+    "img_src": settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"],
+    "cache_control": default_storage.object_parameters["CacheControl"],
+    "serve_media": settings.SERVE_MEDIA,
+}))
+"""
+    result = run_production(
+        "-c",
+        script,
+        DJANGO_S3_BUCKET="hrcity-media",
+        DJANGO_S3_ENDPOINT_URL="https://kr.object.ncloudstorage.com",
+        DJANGO_S3_REGION="kr-standard",
+        DJANGO_S3_ACCESS_KEY_ID="key",
+        DJANGO_S3_SECRET_ACCESS_KEY="secret",
+        DJANGO_S3_PUBLIC_DOMAIN="media.hr.example.org",
+    )
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout.strip().splitlines()[-1])
+    assert found["url"] == "https://media.hr.example.org/media/images/ab/abc-640w.webp"
+    assert "https://media.hr.example.org" in found["img_src"]
+    assert found["cache_control"] == "public, max-age=31536000, immutable"
+    assert found["serve_media"] is False
