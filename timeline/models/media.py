@@ -216,7 +216,7 @@ class Image(Attachment):
         ]
 
     def __str__(self) -> str:
-        return self.alt_text or self.file.name
+        return self.alt_text or self.file.name or ""
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not_yet_stored(self.file):
@@ -261,7 +261,7 @@ class Document(Attachment):
         ]
 
     def __str__(self) -> str:
-        return self.title or self.file.name
+        return self.title or self.file.name or ""
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not_yet_stored(self.file):
