@@ -484,3 +484,14 @@ def test_an_animated_gif_keeps_its_frames_and_loses_its_comment():
     assert saved.n_frames == 3
     assert b"126.85E" not in content
     assert set(image.renditions["jpg"]) == {"60"}  # the first frame, as a still
+
+
+def test_a_new_image_retires_the_cached_page(client):
+    milestone = make_milestone()
+    url = milestone.get_absolute_url()
+    assert "<picture>" not in client.get(url).content.decode()
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    make_image(record=milestone)
+    response = client.get(url)
+    assert response["X-Page-Cache"] == "miss"
+    assert "<picture>" in response.content.decode()
