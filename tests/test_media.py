@@ -495,3 +495,13 @@ def test_a_new_image_retires_the_cached_page(client):
     response = client.get(url)
     assert response["X-Page-Cache"] == "miss"
     assert "<picture>" in response.content.decode()
+
+
+def test_an_image_belongs_to_exactly_one_record():
+    with pytest.raises(ValidationError) as excinfo:
+        make_image(record=make_milestone(), initiative=make_initiative())
+    assert set(excinfo.value.message_dict) >= {"milestone", "initiative"}
+    orphan = Image(file=upload("photo.png", image_bytes(size=(100, 100))), **ALT)
+    with pytest.raises(ValidationError) as excinfo:
+        orphan.full_clean()
+    assert "exactly one record" in errors_of(excinfo)

@@ -13,7 +13,7 @@ its alternative text, a document its title (the link's text), in Korean and in E
 
 from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar, cast
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files import File
 from django.db import models
 from django.db.models import Q
@@ -140,9 +140,11 @@ class Attachment(models.Model):
 
     def clean(self) -> None:
         chosen = [name for name in ATTACHED_TO if getattr(self, f"{name}_id")]
-        if len(chosen) > 1:
+        if len(chosen) != 1:
             name = f"{self._meta.model_name}_attached_to_exactly_one_record"
-            raise ValidationError(dict.fromkeys(chosen, constraint_message(type(self), name)))
+            message = constraint_message(type(self), name)
+            # On the links given, or on the whole record when it has none.
+            raise ValidationError(dict.fromkeys(chosen or [NON_FIELD_ERRORS], message))
         field = self.REQUIRED_TEXT
         missing = [
             f"{field}_{code}" for code in ("ko", "en") if not getattr(self, f"{field}_{code}", "")
