@@ -36,25 +36,32 @@ $(ENV_FILE):
 	@echo "Wrote $@ (DJANGO_DEBUG=1 and a local secret key)."
 
 # The production stack on this machine: DEBUG off, manifest static files, gunicorn.
-# Uses DATABASE_URL/REDIS_URL if set; plain HTTP is allowed here since no proxy is in front.
+# Uses DATABASE_URL/REDIS_URL if set; plain HTTP is allowed here since no proxy is in front,
+# and the app serves uploaded media itself since no web server is either.
 serve: $(STAMP)
 	$(eval export DJANGO_SECRET_KEY ?= $(shell $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))"))
 	DJANGO_DEBUG=0 $(BIN)/python manage.py migrate --no-input
 	DJANGO_DEBUG=0 $(BIN)/python manage.py collectstatic --no-input -v 0
-	DJANGO_DEBUG=0 DJANGO_HTTPS=0 HOST=127.0.0.1 PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py
+	DJANGO_DEBUG=0 DJANGO_HTTPS=0 DJANGO_SERVE_MEDIA=1 HOST=127.0.0.1 PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py
 
 # Every model as portable JSON (README "Backup and restore"). Content types and permissions
 # are rebuilt by migrate; sessions and login-failure counts are transient.
 backup: BACKUP ?= backup-$(shell date +%Y%m%d-%H%M%S).json
+# With it, the uploaded images and documents: `<name>-media.tar.gz` (media on the file system;
+# on S3 the bucket is backed up on its own, README).
 backup: $(STAMP)
 	$(BIN)/python manage.py dumpdata --natural-foreign --natural-primary --exclude contenttypes --exclude auth.permission --exclude sessions --exclude axes --indent 2 -o $(BACKUP)
-	@echo "Backup written to $(BACKUP)"
+	$(BIN)/python manage.py media_archive create $(basename $(BACKUP))-media.tar.gz
+	@echo "Backup written to $(BACKUP) and $(basename $(BACKUP))-media.tar.gz"
 
 # Into an empty database of the same release: `make restore BACKUP=backup-....json`.
 restore: $(STAMP)
 	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=file.json"; exit 1; }
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py loaddata $(BACKUP)
+	@if [ -f "$(basename $(BACKUP))-media.tar.gz" ]; then \
+	  $(BIN)/python manage.py media_archive restore $(basename $(BACKUP))-media.tar.gz; \
+	else echo "No $(basename $(BACKUP))-media.tar.gz beside it: media files not restored."; fi
 
 # Benchmarks at 10,000 synthetic milestones (bench/README.md): each builds its own bench
 # database (bench/results/, or DATABASE_URL) and prints its ratios side by side.

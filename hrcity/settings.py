@@ -22,6 +22,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from hrcity.environment import env_bool, env_file_path, env_list, load_env_file
+from hrcity.media import media_origins
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -237,8 +238,56 @@ JQUERY_URL = "admin/js/vendor/jquery/jquery.min.js"
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
+
+# --- Media: images and documents staff upload -----------------------------------------
+
+# Stored names are content hashes (timeline/media/names.py): a name always holds the same
+# bytes, so writing one again overwrites nothing of value, and may be cached for ever.
+MEDIA_CACHE_CONTROL = "public, max-age=31536000, immutable"
+MEDIA_URL = os.environ.get("DJANGO_MEDIA_URL", "/media/")
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+S3_BUCKET = os.environ.get("DJANGO_S3_BUCKET", "")
+MEDIA_STORAGE: dict[str, Any]
+if S3_BUCKET:
+    # Several servers: one S3-compatible bucket (AWS, NCloud, MinIO, …) that all of them
+    # write to, and that browsers read from directly (public-read by the bucket's policy).
+    MEDIA_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": os.environ.get("DJANGO_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("DJANGO_S3_REGION") or None,
+            # Empty: boto3's own chain (an instance role, AWS_* variables).
+            "access_key": os.environ.get("DJANGO_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("DJANGO_S3_SECRET_ACCESS_KEY") or None,
+            "location": os.environ.get("DJANGO_S3_PREFIX", "media"),
+            # The public address of the files (a CDN, or the bucket's own host); the files
+            # are public, so their URLs are plain, unsigned and cacheable.
+            "custom_domain": os.environ.get("DJANGO_S3_PUBLIC_DOMAIN") or None,
+            "url_protocol": os.environ.get("DJANGO_S3_PUBLIC_PROTOCOL", "https:"),
+            "querystring_auth": False,
+            "default_acl": None,  # public reads come from the bucket policy, not object ACLs
+            "file_overwrite": True,  # same name, same bytes; saves a HEAD request per file
+            "object_parameters": {"CacheControl": MEDIA_CACHE_CONTROL},
+        },
+    }
+else:
+    MEDIA_STORAGE = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"allow_overwrite": True},
+    }
+# Development (`make run`) serves MEDIA_ROOT itself; production's web server does.
+SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", default=DEBUG) and not S3_BUCKET
+# Uploads over these are refused with a message (timeline/media/checks.py); the web server in
+# front must accept a request this large (nginx: client_max_body_size 60m).
+TIMELINE_IMAGE_MAX_BYTES = int(os.environ.get("TIMELINE_IMAGE_MAX_BYTES", str(15 * 1024 * 1024)))
+TIMELINE_IMAGE_MAX_PIXELS = int(os.environ.get("TIMELINE_IMAGE_MAX_PIXELS", "50000000"))
+TIMELINE_DOCUMENT_MAX_BYTES = int(
+    os.environ.get("TIMELINE_DOCUMENT_MAX_BYTES", str(50 * 1024 * 1024))
+)
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -296,7 +345,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *media_origins(MEDIA_URL, MEDIA_STORAGE)],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "form-action": ["'self'"],

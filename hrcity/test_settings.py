@@ -6,7 +6,11 @@ shared file cache) is tested in subprocesses under the real production settings
 (tests/production.py).
 """
 
+import atexit
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 # Read by the production settings as they are imported below, so set first. The suite is the
 # production configuration whatever a developer's `.env` or shell says (DEBUG off), served
@@ -33,3 +37,9 @@ STORAGES = {
 # empty cache (tests/conftest.py). Tests that need a cache shared between processes configure
 # the production file cache themselves (tests/test_caching.py).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Uploaded files go to a temporary folder of this test process, never the checkout's media/;
+# it is served like `make run` does, so the browser tests see the images.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="hrcity-test-media-"))
+atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
+SERVE_MEDIA = True

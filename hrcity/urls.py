@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 
 from hrcity.health import healthz
 from timeline.public.sitemaps import sitemap_index, sitemap_section
@@ -18,3 +19,10 @@ urlpatterns = [
     path("sitemap-<slug:section>.xml", sitemap_section, name="sitemap-section"),
 ]
 urlpatterns += i18n_patterns(path("", include("timeline.public.urls")))
+
+if settings.SERVE_MEDIA:
+    # Development only (`make run`): production's web server or the S3 bucket serves them.
+    media_prefix = settings.MEDIA_URL.lstrip("/")
+    urlpatterns += [
+        re_path(rf"^{media_prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    ]

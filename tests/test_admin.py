@@ -360,7 +360,12 @@ def test_subject_page_lists_its_milestones_with_links_and_no_other_subject_field
 
     response = admin_client.get(admin_url(model, "change", subject.pk))
 
-    (inline,) = response.context["inline_admin_formsets"]
+    # Beside the subject's images and documents (tests/test_media.py).
+    (inline,) = [
+        inline
+        for inline in response.context["inline_admin_formsets"]
+        if inline.formset.model is Milestone
+    ]
     shown = [form.instance.pk for form in inline.formset.forms]
     assert shown == [milestones[1].pk, milestones[0].pk]  # newest year first
     page = response.content.decode()

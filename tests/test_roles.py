@@ -94,6 +94,7 @@ def test_only_publishers_and_active_superusers_may_publish(model):
 def test_roles_migration_can_run_again_and_be_reversed():
     migration = importlib.import_module("timeline.migrations.0003_roles")
     sources = importlib.import_module("timeline.migrations.0008_sources_and_citations")
+    media = importlib.import_module("timeline.migrations.0010_media")
     schema_editor = SimpleNamespace(connection=connection)
 
     loader = MigrationLoader(connection)
@@ -107,6 +108,7 @@ def test_roles_migration_can_run_again_and_be_reversed():
         migration.create_roles(state_at("0003_roles"), schema_editor)
         sources.forget_removed_model(state_at(sources.__name__.rsplit(".", 1)[1]), schema_editor)
         sources.grant_roles(apps, schema_editor)
+        media.grant_roles(apps, schema_editor)
 
     def permissions_of_groups():
         return {

@@ -11,8 +11,9 @@ Every model of the record is registered with reversion by ``register_versioned_m
 (called from ``TimelineConfig.ready()``), with the options in ``VERSIONED`` -- the one place
 they are written; ``transfer/versions.py`` reads them from there to write the same
 versions in bulk. A milestone's versions include its
-citations, so restoring or recovering a milestone brings back which sources it cited (and
-what each supports) as they were; the sources themselves are shared records with their own
+citations and its images and documents (a subject's, its images and documents), so
+restoring or recovering a milestone brings back which sources it cited (and what each
+supports) and the files it showed, as they were; the sources themselves are shared records with their own
 history. Subjects and
 years do *not* follow their milestones: restoring a subject must not undo (or delete) the
 milestones added to it since.
@@ -43,6 +44,8 @@ from reversion.models import Version
 
 from timeline.models import (
     Citation,
+    Document,
+    Image,
     Initiative,
     Institution,
     Milestone,
@@ -58,19 +61,25 @@ if TYPE_CHECKING:
 
 _M = TypeVar("_M", bound=models.Model)
 
+# A record's images and documents belong to it: its versions hold them, and restoring it
+# puts back the rows it had then (their files are never deleted, so they are still there).
+ATTACHMENTS = ("images", "documents")
+
 # Every versioned model and the options it is registered with (``reversion.register``'s
 # keywords). Only ``follow`` is used: a version holds the record's whole row, its
 # many-to-many fields and the relations named here.
 VERSIONED: dict[type[models.Model], dict[str, Any]] = {
     Theme: {},
     Year: {},
-    Initiative: {},
-    Policy: {},
-    Institution: {},
-    Milestone: {"follow": ("citations",)},
+    Initiative: {"follow": ATTACHMENTS},
+    Policy: {"follow": ATTACHMENTS},
+    Institution: {"follow": ATTACHMENTS},
+    Milestone: {"follow": ("citations", *ATTACHMENTS)},
     Citation: {},
     Outlet: {},
     Source: {},
+    Image: {},
+    Document: {},
 }
 # What a version's description (``str()`` of each record) reads besides: a citation names
 # its milestone, its source and the source's outlet; a source its outlet.

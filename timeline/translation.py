@@ -4,6 +4,8 @@ from modeltranslation.translator import TranslationOptions, register
 
 from timeline.models import (
     Citation,
+    Document,
+    Image,
     Initiative,
     Institution,
     Milestone,
@@ -47,3 +49,13 @@ class OutletTranslation(BilingualOptions):
 @register(Citation)
 class CitationTranslation(BilingualOptions):
     fields = ("supports",)
+
+
+@register(Image)
+class ImageTranslation(BilingualOptions):
+    fields = ("alt_text", "caption")
+
+
+@register(Document)
+class DocumentTranslation(BilingualOptions):
+    fields = ("title", "caption")

@@ -29,6 +29,7 @@ from timeline.admin.filters import (
     subject_field,
 )
 from timeline.admin.history import HistoryAdmin, posted_ids, valid_pks
+from timeline.admin.media import inlines_for
 from timeline.admin.publishing import (
     PublishableAdmin,
     PublishFlagInlineMixin,
@@ -274,7 +275,7 @@ class InitiativeAdmin(SubjectAdmin):
     )
     list_filter = ("is_published", "initiative_type", "themes", missing_korean_filter("name"))
     fieldsets = subject_fieldsets("initiative_type")
-    inlines = (InitiativeMilestoneInline,)
+    inlines = (*inlines_for("initiative"), InitiativeMilestoneInline)
 
 
 @admin.register(Policy)
@@ -290,7 +291,7 @@ class PolicyAdmin(SubjectAdmin):
     )
     list_filter = ("is_published", "policy_type", "themes", missing_korean_filter("name"))
     fieldsets = subject_fieldsets("policy_type", ("period_start", "period_end"))
-    inlines = (PolicyMilestoneInline,)
+    inlines = (*inlines_for("policy"), PolicyMilestoneInline)
 
     @admin.display(description=_("period"), ordering="period_start")
     def period_display(self, obj: Policy) -> str | None:
@@ -312,7 +313,7 @@ class InstitutionAdmin(SubjectAdmin):
     list_select_related = ("parent",)
     autocomplete_fields = ("parent",)
     fieldsets = subject_fieldsets("institution_type", "parent")
-    inlines = (InstitutionMilestoneInline,)
+    inlines = (*inlines_for("institution"), InstitutionMilestoneInline)
 
 
 # --- Milestones ---------------------------------------------------------------
@@ -362,7 +363,7 @@ class MilestoneAdmin(TimelineAdmin):
         (_("Facts"), {"fields": ("note",)}),
         (_("Publishing"), {"fields": ("is_published", "slug")}),
     )
-    inlines = (CitationInline,)
+    inlines = (*inlines_for("milestone"), CitationInline)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Milestone]:
         return with_public_flag(super().get_queryset(request))

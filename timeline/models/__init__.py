@@ -16,6 +16,7 @@ from timeline.models.base import (
     partial_iso_date,
 )
 from timeline.models.imports import ImportJob
+from timeline.models.media import ATTACHED_TO, Document, Image, Licence
 from timeline.models.milestones import SUBJECT_FIELDS, Milestone
 from timeline.models.record import Theme, Year
 from timeline.models.sources import CITING_FIELDS, Citation, Outlet, Source
@@ -29,15 +30,19 @@ from timeline.models.subjects import (
 )
 
 __all__ = [
+    "ATTACHED_TO",
     "CITING_FIELDS",
     "MAX_YEAR",
     "MIN_YEAR",
     "SUBJECT_FIELDS",
     "SUBJECT_MODELS",
     "Citation",
+    "Document",
+    "Image",
     "ImportJob",
     "Initiative",
     "Institution",
+    "Licence",
     "Milestone",
     "Outlet",
     "Policy",

@@ -9,6 +9,8 @@ columns without ``is_published`` (always true there), then:
 * ``themes``: the subject's published theme slugs (``|``-separated in the CSV, a list in
   JSON);
 * ``url``: the milestone's page, in the language of the address the file came from;
+* ``images`` and ``documents``: the files' addresses (``|``-separated in the CSV; in JSON,
+  objects with the texts, credit and licence each needs to be reused);
 
 and ``sources`` stays where the staff file has it: in the CSV the staff cell (``title <url>``
 entries separated by ``|``), in JSON a list of objects with ``outlet``, ``title``,
@@ -23,12 +25,12 @@ from collections.abc import Callable
 from django.db.models import Prefetch, QuerySet
 from django.utils.text import slugify
 
-from timeline.models import SUBJECT_FIELDS, Citation, Milestone, partial_iso_date
+from timeline.models import SUBJECT_FIELDS, Citation, Document, Image, Milestone, partial_iso_date
 from timeline.transfer import resources
 
 MODEL_KEY = "milestones"
 DROPPED = ("is_published",)
-EXTRA = ("kind", "subject_name_ko", "subject_name_en", "themes", "url")
+EXTRA = ("kind", "subject_name_ko", "subject_name_en", "themes", "url", "images", "documents")
 JOIN = "|"
 
 
@@ -47,6 +49,31 @@ def source_object(citation: Citation) -> dict:
     }
 
 
+def image_object(image: Image, page_url: Callable[[str], str]) -> dict:
+    """An image as the JSON download gives it: where it is, and what reusing it needs."""
+    return {
+        "url": page_url(image.file.url),
+        "width": image.width,
+        "height": image.height,
+        # modeltranslation's columns, unseen by the stubs.
+        **{f"alt_text_{code}": getattr(image, f"alt_text_{code}") for code in ("ko", "en")},
+        **{f"caption_{code}": getattr(image, f"caption_{code}") for code in ("ko", "en")},
+        "credit": image.credit,
+        "licence": image.licence,
+    }
+
+
+def document_object(document: Document, page_url: Callable[[str], str]) -> dict:
+    return {
+        "url": page_url(document.file.url),
+        "format": "PDF",
+        "bytes": document.size,
+        **{f"title_{code}": getattr(document, f"title_{code}") for code in ("ko", "en")},
+        "credit": document.credit,
+        "licence": document.licence,
+    }
+
+
 def extra_values(milestone: Milestone, page_url: Callable[[str], str]) -> dict:
     subject = milestone.subject
     assert subject is not None  # the database holds each milestone to exactly one subject
@@ -57,6 +84,10 @@ def extra_values(milestone: Milestone, page_url: Callable[[str], str]) -> dict:
         "themes": [theme.slug for theme in subject.themes.all()],
         "url": page_url(milestone.get_absolute_url()),
         "sources": [source_object(citation) for citation in milestone.citations.all()],
+        "images": [image_object(image, page_url) for image in milestone.images.all()],
+        "documents": [
+            document_object(document, page_url) for document in milestone.documents.all()
+        ],
     }
 
 
@@ -71,7 +102,7 @@ def milestone_table(
     headers, rows = resources.export_rows(MODEL_KEY, queryset)
     citations = Citation.objects.select_related("source__outlet")
     milestones = queryset.select_related(*SUBJECT_FIELDS).prefetch_related(
-        Prefetch("citations", queryset=citations)
+        Prefetch("citations", queryset=citations), "images", "documents"
     )
     extras = {milestone.slug: extra_values(milestone, page_url) for milestone in milestones}
     kept = [index for index, name in enumerate(headers) if name not in DROPPED]
@@ -83,7 +114,14 @@ def milestone_table(
             row = [*row]
             row[sources_at] = extra["sources"]
         else:
-            extra = {**extra, "themes": JOIN.join(extra["themes"])}
+            extra = {
+                **extra,
+                "themes": JOIN.join(extra["themes"]),
+                **{
+                    files: JOIN.join(item["url"] for item in extra[files])
+                    for files in ("images", "documents")
+                },
+            }
         table.append([row[index] for index in kept] + [extra[name] for name in EXTRA])
     return [headers[index] for index in kept] + list(EXTRA), table
 

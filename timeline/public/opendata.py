@@ -255,6 +255,34 @@ MILESTONE_COLUMNS = (
         "The milestone’s page on this site, in the language of the download’s address (/ko/ "
         "or /en/). Read-only.",
     ),
+    Column(
+        "images",
+        "사진",
+        "Images",
+        "CSV: URL|URL · JSON: 객체 목록",
+        "CSV: URL|URL · JSON: list of objects",
+        "이 연혁의 사진 파일 주소입니다. CSV에서는 |로 나누고, JSON에서는 사진마다 url, width·"
+        "height(픽셀), alt_text_ko·alt_text_en(대체 텍스트), caption_ko·caption_en(설명), "
+        "credit(저작자), licence(이용 조건: kogl-1~kogl-4, cc-by 등, all-rights-reserved)를 "
+        "담은 객체입니다. 사진마다 이용 조건이 다를 수 있습니다. 읽기 전용 열입니다.",
+        "The addresses of the milestone’s images: separated by | in the CSV; in JSON, one "
+        "object per image with url, width and height (pixels), alt_text_ko and alt_text_en "
+        "(alternative text), caption_ko and caption_en, credit and licence (kogl-1 to kogl-4, "
+        "cc-by and the like, all-rights-reserved). Each image may have its own licence. "
+        "Read-only.",
+    ),
+    Column(
+        "documents",
+        "문서",
+        "Documents",
+        "CSV: URL|URL · JSON: 객체 목록",
+        "CSV: URL|URL · JSON: list of objects",
+        "이 연혁에 첨부된 PDF 문서의 주소입니다. JSON에서는 문서마다 url, format, bytes(크기), "
+        "title_ko·title_en, credit, licence를 담은 객체입니다. 읽기 전용 열입니다.",
+        "The addresses of the PDF documents attached to the milestone; in JSON, one object per "
+        "document with url, format, bytes (size), title_ko and title_en, credit and licence. "
+        "Read-only.",
+    ),
 )
 
 

@@ -12,11 +12,14 @@ def published_themes(lookup: str) -> Prefetch:
 
 
 def public_milestones() -> MilestoneQuerySet:
-    """Published milestones with what a milestone card shows: year, subject, its themes."""
+    """Published milestones with what a milestone card shows: year, subject, its themes,
+    its images (the first is the card's thumbnail)."""
     return (
         Milestone.objects.published()
         .select_related("year", *SUBJECT_FIELDS)
-        .prefetch_related(*(published_themes(f"{subject}__themes") for subject in SUBJECT_FIELDS))
+        .prefetch_related(
+            *(published_themes(f"{subject}__themes") for subject in SUBJECT_FIELDS), "images"
+        )
     )
 
 

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext
 
+from timeline.media.pictures import image_object
 from timeline.models import Institution, Milestone, Policy, Subject
 from timeline.public.dates import iso_date
 
@@ -92,6 +93,8 @@ def milestone_event(milestone: Milestone, request: HttpRequest) -> dict[str, Any
         data["alternateName"] = alternate
     if milestone.summary:
         data["description"] = milestone.summary
+    if images := [image_object(image, request) for image in milestone.images.all()]:
+        data["image"] = images
     return data
 
 
@@ -111,6 +114,8 @@ def organisation(
         data["description"] = institution.summary
     if institution.website:
         data["sameAs"] = institution.website
+    if images := [image_object(image, request) for image in institution.images.all()]:
+        data["image"] = images
     if parent is not None:
         data["parentOrganization"] = {
             "@type": organisation_type(parent),

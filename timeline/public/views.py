@@ -52,6 +52,8 @@ from timeline.public.parts import milestone_cards
 from timeline.public.querysets import public_milestones, public_subjects, published_themes
 
 LATEST_MILESTONES = 6
+# The reverse relations of a record's images and documents (timeline/models/media.py).
+ATTACHMENTS = ("images", "documents")
 
 # The mixins below are combined with Django's views; the type checker sees them on those bases.
 if TYPE_CHECKING:
@@ -285,7 +287,7 @@ class MilestoneDetailView(PublicMilestonesMixin, DetailView):
             super()
             .get_queryset()
             .filter(year=self.kwargs["year"])
-            .prefetch_related(Prefetch("citations", queryset=citations))
+            .prefetch_related(Prefetch("citations", queryset=citations), "documents")
         )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -376,7 +378,7 @@ class SubjectDetailView(SubjectMixin, DetailView):
 
     def get_queryset(self) -> QuerySet[Subject]:
         subjects: QuerySet[Any] = self.model.objects.published().prefetch_related(
-            published_themes("themes")
+            published_themes("themes"), *ATTACHMENTS
         )
         if self.model is Institution:
             subjects = subjects.select_related("parent")

@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language_info
 
 from timeline.languages import shown_language
+from timeline.media import pictures
 from timeline.models import kind_label as _kind_label
 from timeline.public import dates
 from timeline.templatetags.site_tags import canonical_url
@@ -45,6 +46,8 @@ def lang_attr(obj: Model, field: str) -> str:
 year_label = register.filter(dates.year_label)
 precise_date = register.filter(dates.precise_date)
 iso_date = register.filter(dates.iso_date)
+# `{% with picture=image|picture:"card" %}{% include "includes/picture.html" %}{% endwith %}`
+picture = register.filter(pictures.picture)
 partial_date = register.filter(dates.partial_date)
 iso_partial_date = register.filter(dates.iso_partial_date)
 
