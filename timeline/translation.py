@@ -4,9 +4,15 @@ from modeltranslation.translator import TranslationOptions, register
 
 from timeline.models import (
     Citation,
+    Evaluation,
+    EvaluationAreaResult,
+    IndexArea,
+    Indicator,
+    IndicatorSet,
     Initiative,
     Institution,
     Milestone,
+    Observation,
     Outlet,
     Policy,
     Theme,
@@ -47,3 +53,23 @@ class OutletTranslation(BilingualOptions):
 @register(Citation)
 class CitationTranslation(BilingualOptions):
     fields = ("supports",)
+
+
+@register(IndexArea)
+class IndexAreaTranslation(BilingualOptions):
+    fields = ("name", "short_name", "description")
+
+
+@register(IndicatorSet)
+class IndicatorSetTranslation(BilingualOptions):
+    fields = ("name", "note")
+
+
+@register(Indicator)
+class IndicatorTranslation(BilingualOptions):
+    fields = ("name", "description")
+
+
+@register([Evaluation, EvaluationAreaResult, Observation])
+class IndexNoteTranslation(BilingualOptions):
+    fields = ("note",)
