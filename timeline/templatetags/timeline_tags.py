@@ -1,4 +1,5 @@
-"""Template helpers for the public pages: languages, dates with their precision, kinds."""
+"""Template helpers for the public pages: languages, dates with their precision, kinds, and
+the index's rates and shares."""
 
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
@@ -14,7 +15,7 @@ from django.utils.translation import get_language_info
 
 from timeline.languages import shown_language
 from timeline.models import kind_label as _kind_label
-from timeline.public import dates
+from timeline.public import dates, index_charts
 from timeline.templatetags.site_tags import canonical_url
 
 if TYPE_CHECKING:
@@ -39,6 +40,8 @@ year_label = register.filter(dates.year_label)
 precise_date = register.filter(dates.precise_date)
 iso_date = register.filter(dates.iso_date)
 partial_date = register.filter(dates.partial_date)
+signed_percent = register.filter(index_charts.signed_percent)
+percent = register.filter(index_charts.percent)
 iso_partial_date = register.filter(dates.iso_partial_date)
 
 
