@@ -11,7 +11,16 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import QuerySet
 from django.urls import reverse
 
-from timeline.models import Initiative, Institution, Milestone, Policy, Subject, Year
+from timeline.models import (
+    IndexArea,
+    Indicator,
+    Initiative,
+    Institution,
+    Milestone,
+    Policy,
+    Subject,
+    Year,
+)
 
 if TYPE_CHECKING:  # django.contrib.sites is not installed: the request gives the domain
     from django.contrib.sites.models import Site
@@ -54,6 +63,7 @@ class ListPagesSitemap(BilingualSitemap):
             "policy-list",
             "institution-list",
             "source-list",
+            "index",
             "open-data",
             "privacy",
             "accessibility",
@@ -101,6 +111,16 @@ class InstitutionSitemap(SubjectSitemap):
     model = Institution
 
 
+class IndexAreaSitemap(BilingualSitemap):
+    def items(self) -> QuerySet[IndexArea]:
+        return IndexArea.objects.published().order_by("order", "slug")
+
+
+class IndicatorSitemap(BilingualSitemap):
+    def items(self) -> QuerySet[Indicator]:
+        return Indicator.objects.published().order_by("order", "slug")
+
+
 SITEMAPS = {
     "pages": ListPagesSitemap,
     "years": YearSitemap,
@@ -108,4 +128,6 @@ SITEMAPS = {
     "initiatives": InitiativeSitemap,
     "policies": PolicySitemap,
     "institutions": InstitutionSitemap,
+    "index-areas": IndexAreaSitemap,
+    "indicators": IndicatorSitemap,
 }

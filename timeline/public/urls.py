@@ -5,7 +5,7 @@ from django.urls import URLPattern, path, register_converter
 from timeline.caching.pages import cache_public_page
 from timeline.models import Initiative, Institution, Policy, Subject
 from timeline.public import exports, index_download, index_views, views
-from timeline.public.feeds import MilestoneFeed
+from timeline.public.feeds import EvaluationFeed, MilestoneFeed
 from timeline.public.filters import SUBJECT_FILTERSETS, MilestoneFilterSet
 
 # The query parameters each list reads: the page cache keys its pages by these alone.
@@ -109,6 +109,7 @@ urlpatterns = [
         ),
         name="index-export-json",
     ),
+    path("index/feed/", EvaluationFeed(), name="index-feed"),
     path(
         "index/indicators/<timeline_slug:slug>/",
         cache_public_page(index_views.IndicatorDetailView.as_view()),
