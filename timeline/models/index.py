@@ -505,8 +505,9 @@ class Observation(models.Model):
     @property
     def printed(self) -> str:
         """The value as the source prints it, with its unit: "18.05 %", "3,260 people"."""
-        number = f"{Decimal(self.value):,.{self.decimals}f}"
-        if self.measure == self.Measure.CHANGE and self.value > 0:
+        value = Decimal(self.value)  # a new record may still hold the text it was given
+        number = f"{value:,.{self.decimals}f}"
+        if self.measure == self.Measure.CHANGE and value > 0:
             number = f"+{number}"
         suffix = "%" if self.measure == self.Measure.CHANGE else UNIT_SUFFIX.get(self.unit, "")
         return f"{number} {suffix}".strip()
