@@ -14,9 +14,10 @@ from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TranslationTabularInline
+from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
 from timeline.admin.filters import missing_korean_filter
+from timeline.admin.history import HistoryAdmin
 from timeline.admin.publishing import PublishFlagInlineMixin, ViewOnSiteMixin
 from timeline.admin.registration import TimelineAdmin
 from timeline.models import (
@@ -113,7 +114,7 @@ class IndicatorSetAdmin(TimelineAdmin):
         "sub_indicator_count",
         "is_published",
     )
-    list_filter = ("is_published", "stage")
+    list_filter = ("is_published", "stage", missing_korean_filter("name"))
     search_fields = ("name_ko", "name_en", "slug")
     prepopulated_fields = {"slug": ("name_en",)}
     fields = (
@@ -160,7 +161,7 @@ class EvaluationAdmin(TimelineAdmin):
         "is_published",
     )
     list_display_links = ("data_year", "indicator_set")
-    list_filter = ("is_published", "status", "indicator_set")
+    list_filter = ("is_published", "status", "indicator_set", missing_korean_filter("note"))
     list_select_related = ("indicator_set",)
     search_fields = ("slug", "data_year", "indicator_set__name_ko", "indicator_set__name_en")
     autocomplete_fields = ("indicator_set",)
@@ -194,10 +195,37 @@ class EvaluationAdmin(TimelineAdmin):
     inlines = (AreaResultInline, EvaluationCitationInline, ObservationInline)
 
 
+@admin.register(EvaluationAreaResult)
+class EvaluationAreaResultAdmin(HistoryAdmin, TabbedTranslationAdmin):
+    """Every area's results in one list, to compare an area across evaluations or find a
+    note without Korean. Staff enter them on the evaluation's page."""
+
+    list_display = ("evaluation", "area", "rate", "improved", "indicator_count", "note")
+    list_filter = ("area", missing_korean_filter("note"))
+    list_select_related = ("evaluation__indicator_set", "area")
+    search_fields = ("evaluation__slug", "area__name_ko", "area__name_en", "note_ko", "note_en")
+    autocomplete_fields = ("evaluation", "area")
+    fields = ("evaluation", "area", "rate", "improved", "indicator_count", "note")
+
+    class Media:
+        css = {"all": ("timeline/admin/admin.css",)}
+        js = ("timeline/admin/language_tabs.js",)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A published evaluation's results change only through a publisher, as on its page.
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or may_change(request.user, obj.evaluation))
+
+    has_delete_permission = has_change_permission
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # added on the evaluation's page, where its other figures are
+
+
 @admin.register(Observation)
 class ObservationAdmin(TimelineAdmin):
     list_display = ("indicator", "year", "measure", "printed", "evaluation", "is_published")
-    list_filter = ("is_published", "measure", "indicator", "year")
+    list_filter = ("is_published", "measure", "indicator", "year", missing_korean_filter("note"))
     list_select_related = ("indicator", "evaluation__indicator_set")
     search_fields = ("slug", "indicator__name_ko", "indicator__name_en")
     autocomplete_fields = ("indicator", "evaluation")
