@@ -459,3 +459,30 @@ def test_index_pages_run_the_same_queries_for_a_small_and_a_large_record(
     grow_index(areas, 20)
     with django_assert_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+# --- Roles ---------------------------------------------------------------------------------
+
+
+def test_an_editor_cannot_publish_or_change_a_published_evaluation_by_import(index_record, editor):
+    new_row = b"slug,data_year,status,is_published\nnew-2024,2024,not_found,true\n"
+    report = import_file("evaluations", new_row, user=editor)
+    assert not report.ok  # a file that publishes is refused for an editor
+    assert not Evaluation.objects.filter(slug="new-2024").exists()
+
+    as_draft = b"slug,data_year,status,is_published\nnew-2024,2024,not_found,false\n"
+    assert import_file("evaluations", as_draft, user=editor).ok
+    assert Evaluation.objects.get(slug="new-2024").is_published is False
+
+    changed = b"slug,improved\n2019,62\n"
+    assert not import_file("evaluations", changed, user=editor).ok
+    assert Evaluation.objects.get(slug="2019").improved == 61
+
+
+def test_a_published_evaluations_page_is_view_only_to_an_editor(index_record, as_editor):
+    from .admin_helpers import admin_url
+
+    evaluation = Evaluation.objects.get(slug="2019")
+    html = as_editor.get(admin_url(Evaluation, "change", evaluation.pk)).content.decode()
+    assert 'name="overall_rate"' not in html  # the form is read-only
+    assert 'name="area_results-0-rate"' not in html  # and so are its area results
