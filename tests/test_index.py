@@ -486,3 +486,26 @@ def test_a_published_evaluations_page_is_view_only_to_an_editor(index_record, as
     html = as_editor.get(admin_url(Evaluation, "change", evaluation.pk)).content.decode()
     assert 'name="overall_rate"' not in html  # the form is read-only
     assert 'name="area_results-0-rate"' not in html  # and so are its area results
+
+
+# --- History ---------------------------------------------------------------------------------
+
+
+def test_restoring_an_evaluation_brings_back_its_area_results_and_sources():
+    from reversion.models import Version
+
+    from timeline.history import record_revision, restore_record
+
+    area = make_index_area()
+    evaluation = make_evaluation()
+    make_area_result(evaluation, area, rate="22.9")
+    cite_figure(evaluation, make_source(url="https://example.org/kept"))
+    record_revision(Evaluation.objects.filter(pk=evaluation.pk))
+    evaluation.area_results.update(rate="1.0")
+    evaluation.citations.all().delete()
+
+    with transaction.atomic():
+        restore_record(Version.objects.get_for_object(evaluation).first())
+
+    assert evaluation.area_results.get().rate == Decimal("22.90")
+    assert evaluation.citations.get().source.url == "https://example.org/kept"
