@@ -509,3 +509,11 @@ def test_restoring_an_evaluation_brings_back_its_area_results_and_sources():
 
     assert evaluation.area_results.get().rate == Decimal("22.90")
     assert evaluation.citations.get().source.url == "https://example.org/kept"
+
+
+def test_an_area_cannot_take_the_address_of_another_index_page(index_record):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_index_area(slug="feed")
+    report = import_file("indexareas", b"slug,name_en\nindicators,Indicators\n")
+    assert not report.ok
+    assert report.problems[0].column == "slug"

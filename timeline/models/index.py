@@ -88,6 +88,10 @@ UNIT_SUFFIX: dict[str, "StrOrPromise"] = {
 }
 
 
+# Addresses under /<lang>/index/ that are not areas (public/urls.py): no area may take them.
+RESERVED_AREA_SLUGS = ("feed", "indicators", "export")
+
+
 class IndexArea(models.Model):
     """One of the five areas of the index, from the chapters of the Gwangju Human Rights
     Charter (e.g. 자유롭게 소통하고 참여하는 도시)."""
@@ -111,7 +115,18 @@ class IndexArea(models.Model):
         verbose_name_plural = _("index areas")
         permissions = [("publish_indexarea", "Can publish and unpublish index areas")]
         ordering = ["order", "slug"]
-        constraints = [has_text_constraint("name", NAME_MESSAGE), slug_unique_in_any_case()]
+        constraints = [
+            has_text_constraint("name", NAME_MESSAGE),
+            slug_unique_in_any_case(),
+            models.CheckConstraint(
+                condition=~Q(slug__in=RESERVED_AREA_SLUGS),
+                name="indexarea_slug_not_reserved",
+                violation_error_message=format_lazy(
+                    _("An area's page is /index/<slug>/, so its slug cannot be one of: {slugs}."),
+                    slugs=", ".join(RESERVED_AREA_SLUGS),
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name or self.slug

@@ -32,6 +32,7 @@ from timeline.models import (
     Observation,
     constraint_message,
 )
+from timeline.models.index import RESERVED_AREA_SLUGS
 from timeline.transfer.declared import ExternalWidget, SourcesWidget
 from timeline.transfer.index_columns import AreaResultsColumn
 from timeline.transfer.resource_base import (
@@ -59,6 +60,11 @@ class NamedIndexResource(TimelineResource):
 
 class IndexAreaResource(NamedIndexResource):
     model_key = "indexareas"
+
+    def check_row(self, values: dict[str, Any], existing: dict | None, problem: Problem) -> None:
+        super().check_row(values, existing, problem)
+        if values.get("slug") in RESERVED_AREA_SLUGS:
+            problem("slug", constraint_message(IndexArea, "indexarea_slug_not_reserved"))
 
     class Meta:
         model = IndexArea
