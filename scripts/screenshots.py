@@ -1,4 +1,5 @@
-"""Screenshots of the running app for the README: home and timeline, phone and desktop.
+"""Screenshots of the running app for the README: home, timeline and the Human Rights Index,
+phone and desktop.
 
 Start the app (``make run``), then:
 
@@ -19,7 +20,7 @@ from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
-PAGES = {"home": "", "timeline": "timeline/"}
+PAGES = {"home": "", "timeline": "timeline/", "index": "index/"}
 WIDTHS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1366, "height": 900}}
 
 

@@ -4,9 +4,15 @@ import itertools
 
 from timeline.models import (
     Citation,
+    Evaluation,
+    EvaluationAreaResult,
+    IndexArea,
+    Indicator,
+    IndicatorSet,
     Initiative,
     Institution,
     Milestone,
+    Observation,
     Outlet,
     Policy,
     Source,
@@ -105,3 +111,75 @@ def with_em_dash(slug: str) -> Source:
     source.title += " — 기사"
     source.save()
     return source
+
+
+# --- The Human Rights Index ------------------------------------------------------------
+
+
+def make_index_area(**fields: object) -> IndexArea:
+    n = _next()
+    fields.setdefault("slug", f"area-{n}")
+    fields.setdefault("name_en", f"Area {n}")
+    fields.setdefault("name_ko", f"영역 {n}")
+    fields.setdefault("short_name_ko", f"영역{n}")
+    fields.setdefault("order", n)
+    fields.setdefault("is_published", True)
+    return IndexArea.objects.create(**fields)
+
+
+def make_indicator_set(**fields: object) -> IndicatorSet:
+    n = _next()
+    fields.setdefault("slug", f"set-{n}")
+    fields.setdefault("name_en", f"Set {n}")
+    fields.setdefault("name_ko", f"지표 묶음 {n}")
+    fields.setdefault("stage", IndicatorSet.Stage.USED)
+    fields.setdefault("year", 2018)
+    fields.setdefault("indicator_count", 50)
+    fields.setdefault("is_published", True)
+    return IndicatorSet.objects.create(**fields)
+
+
+def make_indicator(**fields: object) -> Indicator:
+    n = _next()
+    fields.setdefault("slug", f"indicator-{n}")
+    fields.setdefault("name_en", f"Indicator {n}")
+    fields.setdefault("name_ko", f"지표 {n}")
+    fields.setdefault("unit", "percent")
+    fields.setdefault("is_published", True)
+    return Indicator.objects.create(**fields)
+
+
+def make_evaluation(
+    data_year: int = 2019, indicator_set: IndicatorSet | None = None, **fields: object
+) -> Evaluation:
+    n = _next()
+    fields.setdefault("slug", f"evaluation-{n}")
+    fields.setdefault("is_published", True)
+    if fields.get("status") != Evaluation.Status.NOT_FOUND:
+        fields.setdefault("indicator_set", indicator_set or make_indicator_set())
+        fields.setdefault("indicators_evaluated", 73)
+        fields.setdefault("improved", 61)
+    return Evaluation.objects.create(data_year=data_year, **fields)
+
+
+def make_area_result(
+    evaluation: Evaluation, area: IndexArea, **fields: object
+) -> EvaluationAreaResult:
+    fields.setdefault("rate", "5.2")
+    return EvaluationAreaResult.objects.create(evaluation=evaluation, area=area, **fields)
+
+
+def make_observation(indicator: Indicator, year: int, value: str, **fields: object) -> Observation:
+    n = _next()
+    fields.setdefault("slug", f"observation-{n}")
+    fields.setdefault("unit", indicator.unit or "percent")
+    fields.setdefault("decimals", len(value.split(".")[1]) if "." in value else 0)
+    fields.setdefault("is_published", True)
+    return Observation.objects.create(indicator=indicator, year=year, value=value, **fields)
+
+
+def cite_figure(record: object, source: Source | None = None, **fields: object) -> Citation:
+    """An index figure (evaluation, observation or indicator set) cites ``source``."""
+    link = {Evaluation: "evaluation", Observation: "observation", IndicatorSet: "indicator_set"}
+    fields[link[type(record)]] = record
+    return Citation.objects.create(source=source or make_source(), **fields)

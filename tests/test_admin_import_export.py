@@ -815,6 +815,11 @@ TEXT_COLUMN = {
     "outlets": "name_en",
     "sources": "title",
     "citations": "supports_en",
+    "indexareas": "name_en",
+    "indicatorsets": "name_en",
+    "indicators": "name_en",
+    "evaluations": "note_en",
+    "observations": "note_en",
 }
 
 
@@ -832,6 +837,7 @@ def reversion_json(obj):
 
 @pytest.mark.parametrize("key", resources.MODEL_KEYS)
 def test_import_versions_hold_what_reversion_itself_would_record(key, gwangju):
+    call_command("loaddata", str(FIXTURE.with_name("index.json")), verbosity=0)
     resource = resources.RESOURCES[key]
     model = resource._meta.model
     headers, rows = read_export(resources.export_file(key))

@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 from django.test import override_settings
 from django.utils import translation
 
-from timeline.models import Milestone
+from timeline.models import Evaluation, Milestone
 
 from .factories import make_milestone
 
@@ -42,6 +42,8 @@ def test_refuses_outside_local_debug():
 def test_loads_gwangju_data_and_prints_a_one_time_password():
     output = bootstrap(port="8123")
     assert Milestone.objects.count() == 41
+    # The Human Rights Index comes with it, so a fresh `make run` shows /ko/index/.
+    assert Evaluation.objects.published().filter(data_year=2019).exists()
     assert "http://127.0.0.1:8123/admin/" in output
     password = output.split("password: ")[1].split()[0]
     admin = get_user_model().objects.get(username="admin")

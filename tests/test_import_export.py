@@ -27,6 +27,7 @@ from .factories import make_initiative, make_institution, make_milestone, make_y
 pytestmark = pytest.mark.django_db
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "gwangju.json"
+INDEX_FIXTURE = FIXTURE.with_name("index.json")  # the Human Rights Index: every key has rows
 MODELS = {key: resource._meta.model for key, resource in resources.RESOURCES.items()}
 # What a person must never see: Python's names for what went wrong.
 PYTHON_WORDS = re.compile(r"Traceback|Error\b|Exception|DoesNotExist|ConversionSyntax|\w+\.\w+\(")
@@ -42,10 +43,17 @@ def _english():
 
 @pytest.fixture
 def gwangju():
-    call_command("loaddata", str(FIXTURE), verbosity=0)
+    call_command("loaddata", str(FIXTURE), str(INDEX_FIXTURE), verbosity=0)
 
 
 # --- helpers ----------------------------------------------------------------------
+
+
+def in_file(key):
+    """How many records the file of ``key`` holds: the citations file names milestones, so
+    the index's citations (in the index files' ``sources`` columns) are not in it."""
+    resource = resources.RESOURCES[key]
+    return resource.exportable(MODELS[key].objects.all()).count()
 
 
 def snapshot():
@@ -102,7 +110,7 @@ def test_export_then_import_changes_nothing(gwangju, key, file_type):
     assert report.counts == {
         "new": 0,
         "update": 0,
-        "skip": MODELS[key].objects.count(),
+        "skip": in_file(key),
         "invalid": 0,
     }
     assert snapshot() == before
@@ -110,7 +118,7 @@ def test_export_then_import_changes_nothing(gwangju, key, file_type):
 
 def test_gwangju_record_rebuilt_from_csv_files_into_an_empty_database(gwangju):
     files = {key: export_file(key) for key in MODEL_KEYS}
-    counts = {key: MODELS[key].objects.count() for key in MODEL_KEYS}
+    counts = {key: in_file(key) for key in MODEL_KEYS}
     charter = Milestone.objects.get(slug=FORUM_2021)
     sources = list(charter.citations.values_list("source__title", "source__url"))
     Citation.objects.all().delete()

@@ -95,6 +95,7 @@ def test_roles_migration_can_run_again_and_be_reversed():
     migration = importlib.import_module("timeline.migrations.0003_roles")
     sources = importlib.import_module("timeline.migrations.0008_sources_and_citations")
     media = importlib.import_module("timeline.migrations.0010_media")
+    index = importlib.import_module("timeline.migrations.0011_human_rights_index")
     schema_editor = SimpleNamespace(connection=connection)
 
     loader = MigrationLoader(connection)
@@ -104,11 +105,13 @@ def test_roles_migration_can_run_again_and_be_reversed():
 
     def create_roles():
         # As migrate runs them: the roles with the models of their day, then what 0005
-        # changes (the removed MilestoneSource forgotten, the source models granted).
+        # changes (the removed MilestoneSource forgotten, the source models granted), then
+        # the index's models granted (0010).
         migration.create_roles(state_at("0003_roles"), schema_editor)
         sources.forget_removed_model(state_at(sources.__name__.rsplit(".", 1)[1]), schema_editor)
         sources.grant_roles(apps, schema_editor)
         media.grant_roles(apps, schema_editor)
+        index.grant_roles(apps, schema_editor)
 
     def permissions_of_groups():
         return {

@@ -45,10 +45,16 @@ from reversion.models import Version
 from timeline.models import (
     Citation,
     Document,
+    Evaluation,
+    EvaluationAreaResult,
     Image,
+    IndexArea,
+    Indicator,
+    IndicatorSet,
     Initiative,
     Institution,
     Milestone,
+    Observation,
     Outlet,
     Policy,
     Source,
@@ -80,12 +86,28 @@ VERSIONED: dict[type[models.Model], dict[str, Any]] = {
     Source: {},
     Image: {},
     Document: {},
+    IndexArea: {},
+    IndicatorSet: {"follow": ("citations",)},
+    Indicator: {},
+    # One admin screen per evaluation: its area results and citations restore with it.
+    Evaluation: {"follow": ("area_results", "citations")},
+    EvaluationAreaResult: {},
+    Observation: {"follow": ("citations",)},
 }
 # What a version's description (``str()`` of each record) reads besides: a citation names
 # its milestone, its source and the source's outlet; a source its outlet.
 DESCRIBED_WITH: dict[type[models.Model], tuple[str, ...]] = {
     Milestone: ("citations__source__outlet",),
-    Citation: ("milestone", "source__outlet"),
+    Citation: (
+        "milestone",
+        "indicator_set",
+        "evaluation",
+        "observation__indicator",
+        "source__outlet",
+    ),
+    Evaluation: ("indicator_set",),
+    Observation: ("indicator",),
+    EvaluationAreaResult: ("evaluation__indicator_set", "area"),
     Source: ("outlet",),
 }
 

@@ -5,10 +5,16 @@ from modeltranslation.translator import TranslationOptions, register
 from timeline.models import (
     Citation,
     Document,
+    Evaluation,
+    EvaluationAreaResult,
     Image,
+    IndexArea,
+    Indicator,
+    IndicatorSet,
     Initiative,
     Institution,
     Milestone,
+    Observation,
     Outlet,
     Policy,
     Theme,
@@ -59,3 +65,23 @@ class ImageTranslation(BilingualOptions):
 @register(Document)
 class DocumentTranslation(BilingualOptions):
     fields = ("title", "caption")
+
+
+@register(IndexArea)
+class IndexAreaTranslation(BilingualOptions):
+    fields = ("name", "short_name", "description")
+
+
+@register(IndicatorSet)
+class IndicatorSetTranslation(BilingualOptions):
+    fields = ("name", "note")
+
+
+@register(Indicator)
+class IndicatorTranslation(BilingualOptions):
+    fields = ("name", "description")
+
+
+@register([Evaluation, EvaluationAreaResult, Observation])
+class IndexNoteTranslation(BilingualOptions):
+    fields = ("note",)

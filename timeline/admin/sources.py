@@ -148,9 +148,15 @@ class CitationAdmin(SourcesTransferAdmin, HistoryAdmin, TabbedSourcesAdmin):
     """Every citation in one list: to find what lacks its Korean, or who cites a source.
     Staff usually add citations from the milestone's page."""
 
-    list_display = ("milestone", "source", "order", "supports")
+    list_display = ("cited_record", "source", "order", "supports")
     list_filter = (missing_korean_filter("supports"),)
-    list_select_related = ("milestone", "source__outlet")
+    list_select_related = (
+        "milestone",
+        "indicator_set",
+        "evaluation__indicator_set",
+        "observation__indicator",
+        "source__outlet",
+    )
     search_fields = (
         "milestone__title_ko",
         "milestone__title_en",
@@ -161,6 +167,19 @@ class CitationAdmin(SourcesTransferAdmin, HistoryAdmin, TabbedSourcesAdmin):
     )
     autocomplete_fields = ("milestone", "source")
     fields = ("milestone", "source", "order", "supports")
+
+    def get_fields(self, request: HttpRequest, obj: Citation | None = None) -> Any:
+        # A citation of the index's figures is edited on that figure's page; here it shows
+        # which figure it belongs to.
+        if obj is not None and obj.milestone_id is None:
+            return ("cited_record", "source", "order", "supports")
+        return super().get_fields(request, obj)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Citation | None = None) -> Any:
+        readonly = super().get_readonly_fields(request, obj)
+        if obj is not None and obj.milestone_id is None:
+            return (*readonly, "cited_record")
+        return readonly
 
     def get_form(
         self, request: HttpRequest, obj: Citation | None = None, change: bool = False, **kwargs: Any
@@ -180,9 +199,14 @@ class CitationAdmin(SourcesTransferAdmin, HistoryAdmin, TabbedSourcesAdmin):
 
         return OnlyDraftsUnlessPublisher
 
+    @admin.display(description=_("cited by"))
+    def cited_record(self, obj: Citation) -> str:
+        return str(obj.cited or "")
+
     def has_change_permission(self, request: HttpRequest, obj: Citation | None = None) -> bool:
         # A published milestone's citations change only through a publisher, like the rest
         # of its page (the rule judged on the milestone as stored).
         if not super().has_change_permission(request, obj):
             return False
-        return obj is None or obj.milestone is None or may_change(request.user, obj.milestone)
+        # The same holds for a published figure of the Human Rights Index.
+        return obj is None or obj.cited is None or may_change(request.user, obj.cited)

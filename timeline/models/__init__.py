@@ -1,5 +1,5 @@
-"""The record: themes, years, the subjects milestones are about, the milestones, and the
-sources they cite.
+"""The record: themes, years, the subjects milestones are about, the milestones, the
+Human Rights Index (index.py), and the sources they cite.
 
 Translated text lives in ``*_ko`` / ``*_en`` columns added by modeltranslation
 (see translation.py). Korean is the default language; either may be empty, but a
@@ -16,6 +16,15 @@ from timeline.models.base import (
     partial_iso_date,
 )
 from timeline.models.imports import ImportJob
+from timeline.models.index import (
+    Evaluation,
+    EvaluationAreaResult,
+    IndexArea,
+    Indicator,
+    IndicatorSet,
+    Observation,
+    Unit,
+)
 from timeline.models.media import ATTACHED_TO, Document, Image, Licence
 from timeline.models.milestones import SUBJECT_FIELDS, Milestone
 from timeline.models.record import Theme, Year
@@ -38,18 +47,25 @@ __all__ = [
     "SUBJECT_MODELS",
     "Citation",
     "Document",
+    "Evaluation",
+    "EvaluationAreaResult",
     "Image",
     "ImportJob",
+    "IndexArea",
+    "Indicator",
+    "IndicatorSet",
     "Initiative",
     "Institution",
     "Licence",
     "Milestone",
+    "Observation",
     "Outlet",
     "Policy",
     "PublishableQuerySet",
     "Source",
     "Subject",
     "Theme",
+    "Unit",
     "Year",
     "constraint_message",
     "either_language",

@@ -4,9 +4,9 @@ An **outlet** publishes sources: a newspaper, a broadcaster, a city office's sit
 is one outlet, so the whrcf.org history pages and their copy on din365 count as one voice,
 not two that agree. A **source** is one cited page or document, keyed by its URL, shared
 by every record that cites it. A **citation** says that a record rests on a source and what
-the source supports. Today milestones cite; the citation has one nullable link per citing
-model and a constraint that exactly one is set, so that another record (a figure of the
-Human Rights Index) can cite sources the same way by adding its link.
+the source supports. Milestones cite, and so do the figures of the Human Rights Index (an
+indicator set's size, an evaluation's headline figures, one observed value): the citation
+has one nullable link per citing model and a constraint that exactly one is set.
 
 Nothing here has its own publish flag: a source is public when a public record cites it.
 """
@@ -31,10 +31,11 @@ from timeline.models.base import (
     require_either_language,
     slug_unique_in_any_case,
 )
+from timeline.models.index import Evaluation, IndicatorSet, Observation
 from timeline.models.milestones import Milestone
 
 # The records that may cite a source, one nullable foreign key each on Citation.
-CITING_FIELDS = ("milestone",)
+CITING_FIELDS = ("milestone", "indicator_set", "evaluation", "observation")
 
 # Where sources go whose outlet nobody has named yet (converted bare labels, new URLs in a
 # milestone import); staff move them to their real outlet in the admin.
@@ -184,10 +185,32 @@ class Source(models.Model):
         require_date_precision(self, "published", "source_date_has_precision")
 
 
+def index_link(model: type[models.Model]) -> models.ForeignKey:
+    """A citation's optional link to one of the index's citing models."""
+    return models.ForeignKey(
+        model,
+        verbose_name=model._meta.verbose_name,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="citations",
+    )
+
+
 class CitationQuerySet(models.QuerySet["Citation"]):
     def published(self) -> Self:
-        """Citations by public milestones (whose year and subject are public too)."""
-        return self.filter(milestone__in=Milestone.objects.published())
+        """Citations by public records: milestones (whose year and subject are public too)
+        and the index's published figures."""
+        return self.filter(
+            Q(milestone__in=Milestone.objects.published())
+            | Q(indicator_set__in=IndicatorSet.objects.published())
+            | Q(evaluation__in=Evaluation.objects.published())
+            | Q(observation__in=Observation.objects.published())
+        )
+
+    def of_index(self) -> Self:
+        """Citations of the index's figures, not of milestones."""
+        return self.filter(milestone__isnull=True)
 
 
 CitationManager = models.Manager.from_queryset(CitationQuerySet)
@@ -204,6 +227,9 @@ class Citation(models.Model):
         on_delete=models.CASCADE,
         related_name="citations",
     )
+    indicator_set = index_link(IndicatorSet)
+    evaluation = index_link(Evaluation)
+    observation = index_link(Observation)
     source = models.ForeignKey(
         Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="citations"
     )
@@ -232,7 +258,30 @@ class Citation(models.Model):
                 name="citation_unique_per_milestone",
                 violation_error_message=_("This milestone already cites this source."),
             ),
+            models.UniqueConstraint(
+                fields=["indicator_set", "source"],
+                name="citation_unique_per_indicator_set",
+                violation_error_message=_("This indicator set already cites this source."),
+            ),
+            models.UniqueConstraint(
+                fields=["evaluation", "source"],
+                name="citation_unique_per_evaluation",
+                violation_error_message=_("This evaluation already cites this source."),
+            ),
+            models.UniqueConstraint(
+                fields=["observation", "source"],
+                name="citation_unique_per_observation",
+                violation_error_message=_("This value already cites this source."),
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.milestone} → {self.source}"
+        return f"{self.cited} → {self.source}"
+
+    @property
+    def cited(self) -> models.Model | None:
+        """The record this citation supports: a milestone or a figure of the index."""
+        for field in CITING_FIELDS:
+            if getattr(self, f"{field}_id"):
+                return getattr(self, field)
+        return None

@@ -1,17 +1,21 @@
-"""The Atom feed of recently added or changed milestones, one per language (/ko/feed/, /en/feed/)."""
+"""Atom feeds, one per language: recently added or changed milestones (/ko/feed/, /en/feed/)
+and the Human Rights Index's evaluations, newest data year first (/ko/index/feed/)."""
 
 import datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.syndication.views import Feed
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure
 from django.utils.translation import gettext_lazy as _
 
 from timeline.media.pictures import file_url, mime_type
-from timeline.models import Document, Image, Milestone, Subject, kind_label
+from timeline.models import Document, Evaluation, Image, Milestone, Subject, kind_label
 from timeline.public.dates import precise_date
+from timeline.public.index_charts import percent, signed_percent
+from timeline.public.index_views import public_evaluations
 from timeline.public.querysets import public_milestones
 
 if TYPE_CHECKING:
@@ -87,3 +91,54 @@ class MilestoneFeed(Feed):
     def item_enclosures(self, milestone: Milestone) -> list[Enclosure]:
         """The milestone's images and documents, as files a reader may fetch (``items``)."""
         return cast(list[Enclosure], getattr(milestone, ENCLOSURES, []))
+
+
+class EvaluationFeed(Feed):
+    """Each reported evaluation of the index, so a new year's results reach feed readers.
+    Years with no public results are not news, and stay on the index page."""
+
+    feed_type = Atom1Feed
+    title = _("Human Rights City Gwangju: Human Rights Index evaluations")
+    subtitle = _("Each evaluation of Gwangju’s Human Rights Index that public sources report.")
+    author_name = _("Gwangju Metropolitan City")
+
+    def link(self) -> str:
+        return reverse("timeline:index")
+
+    def feed_url(self) -> str:
+        return reverse("timeline:index-feed")
+
+    def items(self) -> QuerySet[Evaluation]:
+        reported = public_evaluations().filter(status=Evaluation.Status.REPORTED)
+        return reported.order_by("-data_year", "-pk")[:FEED_SIZE]
+
+    def item_title(self, evaluation: Evaluation) -> str:
+        return _("Human Rights Index, %(year)s data: %(set)s") % {
+            "year": evaluation.data_year,
+            "set": evaluation.indicator_set or "",
+        }
+
+    def item_description(self, evaluation: Evaluation) -> str:
+        parts = []
+        if evaluation.improved is not None:
+            parts.append(
+                _("%(improved)s of %(total)s indicators improved")
+                % {"improved": evaluation.improved, "total": evaluation.indicators_evaluated}
+                if evaluation.indicators_evaluated is not None
+                else _("%(improved)s indicators improved") % {"improved": evaluation.improved}
+            )
+        if evaluation.improved_percent is not None:
+            parts.append(percent(evaluation.improved_percent))
+        if evaluation.overall_rate is not None:
+            parts.append(
+                _("average rate %(rate)s") % {"rate": signed_percent(evaluation.overall_rate)}
+            )
+        return " · ".join(str(part) for part in parts) or evaluation.note
+
+    def item_link(self, evaluation: Evaluation) -> str:
+        return evaluation.get_absolute_url()
+
+    def item_pubdate(self, evaluation: Evaluation) -> datetime.datetime | None:
+        if evaluation.published_on is None:
+            return None
+        return datetime.datetime.combine(evaluation.published_on, datetime.time(), datetime.UTC)

@@ -24,7 +24,16 @@ from django.urls import reverse
 from django.utils import translation
 
 from timeline.caching.remembered import remembered
-from timeline.models import Initiative, Institution, Milestone, Policy, Subject, Year
+from timeline.models import (
+    IndexArea,
+    Indicator,
+    Initiative,
+    Institution,
+    Milestone,
+    Policy,
+    Subject,
+    Year,
+)
 
 # Addresses per section page (each record gives one per language): about 1 MB with their
 # alternates, where the protocol allows 50,000 addresses and 50 MB, and quick to render.
@@ -156,6 +165,7 @@ class ListPagesSitemap(BilingualSitemap):
             "policy-list",
             "institution-list",
             "source-list",
+            "index",
             "open-data",
             "privacy",
             "accessibility",
@@ -262,6 +272,16 @@ class InstitutionSitemap(SubjectSitemap):
     model = Institution
 
 
+class IndexAreaSitemap(BilingualSitemap):
+    def items(self) -> QuerySet[IndexArea]:
+        return IndexArea.objects.published().order_by("order", "slug")
+
+
+class IndicatorSitemap(BilingualSitemap):
+    def items(self) -> QuerySet[Indicator]:
+        return Indicator.objects.published().order_by("order", "slug")
+
+
 SECTIONS: dict[str, type[BilingualSitemap]] = {
     "pages": ListPagesSitemap,
     "years": YearSitemap,
@@ -269,6 +289,8 @@ SECTIONS: dict[str, type[BilingualSitemap]] = {
     "initiatives": InitiativeSitemap,
     "policies": PolicySitemap,
     "institutions": InstitutionSitemap,
+    "index-areas": IndexAreaSitemap,
+    "indicators": IndicatorSitemap,
 }
 # The same, typed as Django's sitemap index view wants them.
 SITEMAPS: "dict[str, type[Sitemap[Any]] | Sitemap[Any]]" = dict(SECTIONS)

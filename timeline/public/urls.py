@@ -4,8 +4,8 @@ from django.urls import URLPattern, path, register_converter
 
 from timeline.caching.pages import cache_public_page
 from timeline.models import Initiative, Institution, Policy, Subject
-from timeline.public import exports, views
-from timeline.public.feeds import MilestoneFeed
+from timeline.public import exports, index_download, index_views, views
+from timeline.public.feeds import EvaluationFeed, MilestoneFeed
 from timeline.public.filters import SUBJECT_FILTERSETS, MilestoneFilterSet
 
 # The query parameters each list reads: the page cache keys its pages by these alone.
@@ -92,6 +92,34 @@ urlpatterns = [
     *subject_urls(Policy, "policies"),
     *subject_urls(Institution, "institutions"),
     path("sources/", cache_public_page(views.SourceListView.as_view()), name="source-list"),
+    path("index/", cache_public_page(index_views.IndexView.as_view()), name="index"),
+    path(
+        "index/export.csv",
+        cache_public_page(
+            index_download.ObservationExportView.as_view(file_type="csv"),
+            index_download.QUERY_PARAMETERS,
+        ),
+        name="index-export-csv",
+    ),
+    path(
+        "index/export.json",
+        cache_public_page(
+            index_download.ObservationExportView.as_view(file_type="json"),
+            index_download.QUERY_PARAMETERS,
+        ),
+        name="index-export-json",
+    ),
+    path("index/feed/", EvaluationFeed(), name="index-feed"),
+    path(
+        "index/indicators/<timeline_slug:slug>/",
+        cache_public_page(index_views.IndicatorDetailView.as_view()),
+        name="index-indicator",
+    ),
+    path(
+        "index/<timeline_slug:slug>/",
+        cache_public_page(index_views.IndexAreaView.as_view()),
+        name="index-area",
+    ),
     path("feed/", MilestoneFeed(), name="feed"),
     path("open-data/", views.OpenDataView.as_view(), name="open-data"),
     path("privacy/", views.PrivacyView.as_view(), name="privacy"),

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -412,12 +412,21 @@ class SubjectDetailView(SubjectMixin, DetailView):
 
 def public_outlets() -> list[Outlet]:
     """Outlets with public sources, by name; each with ``public_sources``, and each source
-    with ``public_citations`` (by published milestones, in timeline order). Three queries."""
-    citing = Citation.objects.published().select_related("milestone")
+    with ``public_citations`` (by published milestones, in timeline order, then by the
+    index's published figures). Three queries."""
+    # Milestones first, newest first; then the index's figures (they cite with no milestone).
+    citing = Citation.objects.published().select_related(
+        "milestone", "indicator_set", "evaluation__indicator_set", "observation__indicator"
+    )
     sources = Source.objects.published().prefetch_related(
         Prefetch(
             "citations",
-            queryset=citing.order_by("-milestone__year_id", "milestone__order", "milestone_id"),
+            queryset=citing.order_by(
+                F("milestone__year_id").desc(nulls_last=True),
+                "milestone__order",
+                "milestone_id",
+                "id",
+            ),
             to_attr="public_citations",
         )
     )

@@ -1,4 +1,5 @@
-"""Template helpers for the public pages: languages, dates with their precision, kinds."""
+"""Template helpers for the public pages: languages, dates with their precision, kinds, and
+the index's rates and shares."""
 
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -16,7 +17,7 @@ from django.utils.translation import get_language_info
 from timeline.languages import shown_language
 from timeline.media import pictures
 from timeline.models import kind_label as _kind_label
-from timeline.public import dates
+from timeline.public import dates, index_charts
 from timeline.templatetags.site_tags import canonical_url
 
 if TYPE_CHECKING:
@@ -49,6 +50,8 @@ iso_date = register.filter(dates.iso_date)
 # `{% with picture=image|picture:"card" %}{% include "includes/picture.html" %}{% endwith %}`
 picture = register.filter(pictures.picture)
 partial_date = register.filter(dates.partial_date)
+signed_percent = register.filter(index_charts.signed_percent)
+percent = register.filter(index_charts.percent)
 iso_partial_date = register.filter(dates.iso_partial_date)
 
 

@@ -9,6 +9,7 @@ of slugs, a milestone's sources) are in ``relations.py``.
 import datetime
 import re
 from collections.abc import Callable, Iterable
+from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError
@@ -213,6 +214,34 @@ class IntegerColumn(Column):
                 % {"min": self.minimum, "max": self.maximum}
             )
         return number
+
+
+class DecimalColumn(Column):
+    """A number with as many decimals as the field keeps (``-4.8``, ``1,915``)."""
+
+    def __init__(self, name: str, model_field: Any) -> None:
+        super().__init__(name, model_field)
+        self.places = model_field.decimal_places
+        self.whole_digits = model_field.max_digits - model_field.decimal_places
+
+    def parse(self, raw: Any, lookups: "Lookups | None") -> Decimal | None:
+        if is_blank(raw):
+            return None
+        text = cell_text(raw).strip().replace(",", "")
+        try:
+            number = Decimal(text) if not isinstance(raw, bool) else None
+        except InvalidOperation:
+            number = None
+        if number is not None and number.is_finite():
+            exponent = number.as_tuple().exponent
+            places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+            whole = len(str(abs(int(number)))) if abs(number) >= 1 else 0
+            if places <= self.places and whole <= self.whole_digits:
+                return number
+        raise CellError(
+            _("This must be a number with at most %(places)d digits after the point.")
+            % {"places": self.places}
+        )
 
 
 class BooleanColumn(Column):

@@ -5,6 +5,7 @@ order, declared ``Field``s with widgets for relations); ``columns_of`` turns tha
 ``Column`` per file column, chosen by the model field's type and the widget.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import models
@@ -15,6 +16,7 @@ from timeline.transfer.columns import (
     ChoiceColumn,
     Column,
     DateColumn,
+    DecimalColumn,
     IntegerColumn,
     TextColumn,
 )
@@ -22,7 +24,23 @@ from timeline.transfer.relations import ManyColumn, RelatedColumn, SourcesColumn
 
 
 class SourcesWidget(widgets.Widget):
-    """Marks the ``sources`` column: a milestone's sources, read by ``SourcesColumn``."""
+    """Marks the ``sources`` column: a record's sources, read by ``SourcesColumn``.
+
+    ``owner``: the citation's link to the record (``milestone``, ``evaluation`` ...).
+    """
+
+    def __init__(self, owner: str = "milestone") -> None:
+        super().__init__()
+        self.owner = owner
+
+
+class ExternalWidget(widgets.Widget):
+    """Marks a column whose values live in other tables, read by its own ``column_class``
+    (the evaluations' ``area_results``)."""
+
+    def __init__(self, column_class: Callable[[str], Column]) -> None:
+        super().__init__()
+        self.column_class = column_class
 
 
 def column_for(name: str, model_field: Any, widget: widgets.Widget) -> Column:
@@ -37,6 +55,8 @@ def column_for(name: str, model_field: Any, widget: widgets.Widget) -> Column:
         return DateColumn(name, model_field)
     if isinstance(model_field, models.IntegerField):
         return IntegerColumn(name, model_field)
+    if isinstance(model_field, models.DecimalField):
+        return DecimalColumn(name, model_field)
     if model_field.choices:
         return ChoiceColumn(name, model_field)
     return TextColumn(name, model_field)
@@ -50,7 +70,9 @@ def columns_of(resource: Any) -> list[Column]:
         resource_field = resource.fields[name]
         widget = resource_field.widget
         if isinstance(widget, SourcesWidget):
-            columns.append(SourcesColumn(name))
+            columns.append(SourcesColumn(name, widget.owner))
+        elif isinstance(widget, ExternalWidget):
+            columns.append(widget.column_class(name))
         else:
             model_field = model._meta.get_field(resource_field.attribute)
             columns.append(column_for(name, model_field, widget))

@@ -182,14 +182,19 @@ class ManyColumn(Column):
 
 
 class SourcesColumn(Column):
-    """A milestone's citations: ``title <url>`` entries of the cited sources, separated by
+    """A record's citations: ``title <url>`` entries of the cited sources, separated by
     ``|``. On import an entry cites the source with that URL (or, without a URL, that title);
-    a source not known yet is added under the unknown outlet, for staff to complete."""
+    a source not known yet is added under the unknown outlet, for staff to complete.
+
+    ``owner`` is the citation's link to the record: ``milestone``, or one of the index's
+    figures (``evaluation``, ``observation``, ``indicator_set``). A replaced citation loses
+    what it supports; an unchanged cell leaves the citations alone."""
 
     external = True
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, owner: str = "milestone") -> None:
         self.name = name
+        self.owner = f"{owner}_id"
         self.field = None
         self.attname = None
         self.export_path = None
@@ -243,12 +248,11 @@ class SourcesColumn(Column):
     def display(self, value: Any, lookups: Lookups | None) -> str:
         return format_sources(value or ())
 
-    @staticmethod
-    def _query(owners: Iterable[Any] | QuerySet) -> QuerySet:
+    def _query(self, owners: Iterable[Any] | QuerySet) -> QuerySet:
         return (
-            Citation.objects.filter(milestone_id__in=owners)
-            .order_by("milestone_id", "order", "id")
-            .values_list("milestone_id", "source__title", "source__url")
+            Citation.objects.filter(**{f"{self.owner}__in": owners})
+            .order_by(self.owner, "order", "id")
+            .values_list(self.owner, "source__title", "source__url")
         )
 
     def existing(self, pks: Sequence[Any]) -> dict[Any, Pairs]:
@@ -268,13 +272,13 @@ class SourcesColumn(Column):
         self, owner_values: Sequence[tuple[Any, Pairs]], delete_owners: Sequence[Any]
     ) -> None:
         for chunk in chunks(list(delete_owners)):
-            Citation.objects.filter(milestone_id__in=chunk).delete()
+            Citation.objects.filter(**{f"{self.owner}__in": chunk}).delete()
         source_ids = self._source_ids({pair for _owner, pairs in owner_values for pair in pairs})
         citations: list[Citation] = []
         for owner, pairs in owner_values:
             cited = list(dict.fromkeys(source_ids[pair] for pair in pairs))  # once each
             citations.extend(
-                Citation(milestone_id=owner, source_id=source_id, order=order)
+                Citation(**{self.owner: owner}, source_id=source_id, order=order)
                 for order, source_id in enumerate(cited)
             )
         Citation.objects.bulk_create(citations, batch_size=BATCH_SIZE)

@@ -53,6 +53,7 @@ from timeline.models import (
 )
 from timeline.transfer import spreadsheets
 from timeline.transfer.declared import SourcesWidget
+from timeline.transfer.index_resources import INDEX_RESOURCES
 from timeline.transfer.pipeline import Importer, Progress, Row
 from timeline.transfer.relations import Pending
 from timeline.transfer.report import ImportReport
@@ -262,7 +263,8 @@ class MilestoneResource(TimelineResource):
 
 # In dependency order: importing in this order into an empty database always works.
 # Sources come before milestones, whose ``sources`` column cites them by URL; citations
-# after both, to say what each supports. Resources of other modules join this list.
+# after both, to say what each supports; then the Human Rights Index, whose figures cite
+# sources in their own ``sources`` columns. Resources of other modules join this list.
 RESOURCES = register(
     ThemeResource,
     YearResource,
@@ -273,6 +275,7 @@ RESOURCES = register(
     SourceResource,
     MilestoneResource,
     CitationResource,
+    *INDEX_RESOURCES,
 )
 MODEL_KEYS = tuple(RESOURCES)
 

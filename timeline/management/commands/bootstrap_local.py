@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 
 from timeline.models import Milestone, Theme, Year
 
-FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "gwangju.json"
+# The record, then the Human Rights Index, which cites some of the record's sources.
+FIXTURES = [Path(settings.BASE_DIR) / "fixtures" / name for name in ("gwangju.json", "index.json")]
 ADMIN_USERNAME = "admin"
 
 
@@ -42,7 +43,7 @@ class Command(BaseCommand):
                 _("The database already holds records; the Gwangju data was not reloaded.")
             )
         else:
-            call_command("loaddata", str(FIXTURE), verbosity=0)
+            call_command("loaddata", *map(str, FIXTURES), verbosity=0)
             # A first version of every record, so the first edit in the admin can be undone.
             call_command("createinitialrevisions", "timeline", verbosity=0)
             self.stdout.write(

@@ -1,0 +1,157 @@
+"""Open data: the Human Rights Index's values as CSV or JSON (``/<lang>/index/export.csv|json``).
+
+What a download promises, as the timeline's (exports.py) does:
+
+* The published observations only, filterable by ``area`` (slug), ``indicator`` (slug) and
+  ``year``, in the index pages' order (indicator, year, value).
+* The staff columns of ``exportcsv observations`` without ``is_published`` (``sources`` as
+  there: ``title <url>`` entries separated by ``|``), then what a
+  researcher needs besides: the indicator's names, its area, the evaluation's data year
+  and indicator set (values of different sets are not one series) and the value's page.
+  In JSON ``value`` is a number and ``sources`` a list of objects.
+* The licence (KOGL Type 1) and the open-data page travel in the ``Link`` header.
+* An invalid filter makes no file: HTTP 400 with a plain-text message naming it.
+
+A fixed number of queries whatever the number of rows.
+"""
+
+from collections.abc import Callable
+from typing import Any, cast
+
+from django import forms
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+
+from timeline.caching.canonical import Parameter
+from timeline.models import MAX_YEAR, MIN_YEAR, IndexArea, Indicator, Observation
+from timeline.public.download import source_object
+from timeline.public.exports import PLAIN_TEXT, license_links
+from timeline.public.index_views import public_observations
+from timeline.transfer import resources, spreadsheets
+
+MODEL_KEY = "observations"
+DROPPED = ("is_published",)
+EXTRA = (
+    "indicator_name_ko",
+    "indicator_name_en",
+    "area",
+    "data_year",
+    "indicator_set",
+    "url",
+)
+# The parameters the page cache keys the files by (timeline/caching/canonical.py).
+QUERY_PARAMETERS = (
+    Parameter("area"),
+    Parameter("indicator"),
+    Parameter("year", whole_number=True),
+)
+
+
+class ObservationFilterForm(forms.Form):
+    """The download's filters, each checked before anything reaches the database."""
+
+    area = forms.SlugField(required=False, max_length=80, allow_unicode=True)
+    indicator = forms.SlugField(required=False, max_length=120, allow_unicode=True)
+    year = forms.IntegerField(required=False, min_value=MIN_YEAR, max_value=MAX_YEAR)
+
+    def clean_area(self) -> str:
+        slug: str = self.cleaned_data["area"]
+        if slug and not IndexArea.objects.published().filter(slug=slug).exists():
+            raise forms.ValidationError(_("No published index area has this slug."))
+        return slug
+
+    def clean_indicator(self) -> str:
+        slug: str = self.cleaned_data["indicator"]
+        if slug and not Indicator.objects.published().filter(slug=slug).exists():
+            raise forms.ValidationError(_("No published indicator has this slug."))
+        return slug
+
+    def filtered(self, observations: QuerySet[Observation]) -> QuerySet[Observation]:
+        cleaned = self.cleaned_data
+        if cleaned.get("area"):
+            observations = observations.filter(indicator__area__slug=cleaned["area"])
+        if cleaned.get("indicator"):
+            observations = observations.filter(indicator__slug=cleaned["indicator"])
+        if cleaned.get("year") is not None:
+            observations = observations.filter(year=cleaned["year"])
+        return observations
+
+
+def extra_values(observation: Observation, page_url: Callable[[str], str]) -> dict[str, Any]:
+    indicator, evaluation = observation.indicator, observation.evaluation
+    indicator_set = evaluation.indicator_set if evaluation else None
+    return {
+        # name_ko and name_en are added by modeltranslation at run time, unseen by the stubs.
+        **{f"indicator_name_{code}": getattr(indicator, f"name_{code}") for code in ("ko", "en")},
+        "area": indicator.area.slug if indicator.area else "",
+        "data_year": evaluation.data_year if evaluation else None,
+        "indicator_set": indicator_set.slug if indicator_set else "",
+        "url": page_url(observation.get_absolute_url()),
+    }
+
+
+def observation_table(
+    observations: QuerySet[Observation], file_type: str, page_url: Callable[[str], str]
+) -> tuple[list[str], list[list]]:
+    """(headers, rows) of the public download of these (published, filtered) observations."""
+    observations = observations.select_related("indicator__area", "evaluation__indicator_set")
+    headers, rows = resources.export_rows(MODEL_KEY, observations)
+    records = {observation.slug: observation for observation in observations}
+    kept = [index for index, name in enumerate(headers) if name not in DROPPED]
+    slug_at, value_at, sources_at = (headers.index(name) for name in ("slug", "value", "sources"))
+    table = []
+    for row in rows:
+        observation = records[row[slug_at]]
+        row = [*row]
+        citations = observation.citations.all()
+        if file_type == "json":
+            row[value_at] = float(row[value_at])
+            row[sources_at] = [source_object(citation) for citation in citations]
+        extra = extra_values(observation, page_url)
+        table.append([row[index] for index in kept] + [extra[name] for name in EXTRA])
+    return [headers[index] for index in kept] + list(EXTRA), table
+
+
+def download_filename(cleaned: dict[str, Any], file_type: str) -> str:
+    """``gwangju-index[-area][-indicator][-year].<type>``."""
+    parts = ["gwangju", "index"]
+    parts += [str(cleaned[name]) for name in ("area", "indicator", "year") if cleaned.get(name)]
+    return f"{'-'.join(parts)}.{file_type}"
+
+
+def filter_errors_text(form: ObservationFilterForm) -> str:
+    lines = [gettext("No file was made, because some filters in the address are not valid:")]
+    for name, messages in form.errors.items():
+        lines.extend(f"- {name}: {message}" for message in messages)
+    return "\n".join(lines) + "\n"
+
+
+class ObservationExportView(View):
+    """The index's published values as one file; ``file_type`` is ``csv`` or ``json``."""
+
+    file_type = "csv"
+    http_method_names = ["get", "head", "options"]
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = ObservationFilterForm(request.GET)
+        if not form.is_valid():
+            return HttpResponse(filter_errors_text(form), status=400, content_type=PLAIN_TEXT)
+        observations = form.filtered(public_observations()).order_by(
+            "indicator__order", "indicator__slug", "year", "value", "slug"
+        )
+        headers, rows = observation_table(observations, self.file_type, request.build_absolute_uri)
+        writer, content_type = spreadsheets.WRITERS[self.file_type]
+        response = HttpResponse(writer(headers, rows), content_type=content_type)
+        response["Content-Disposition"] = cast(
+            str,
+            content_disposition_header(
+                as_attachment=True,
+                filename=download_filename(form.cleaned_data, self.file_type),
+            ),
+        )
+        response["Link"] = license_links(request)
+        return response
