@@ -33,3 +33,7 @@ STORAGES = {
 # empty cache (tests/conftest.py). Tests that need a cache shared between processes configure
 # the production file cache themselves (tests/test_caching.py).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Tasks run at once, in the test's process; the few tests of a real worker choose the database
+# backend themselves (tests/test_jobs_worker.py).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

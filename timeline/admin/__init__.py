@@ -4,4 +4,4 @@
 is what puts every model on the admin site.
 """
 
-from timeline.admin import registration  # noqa: F401
+from timeline.admin import import_log, registration  # noqa: F401

@@ -15,7 +15,7 @@ from timeline.models.base import (
     missing_text_message,
     partial_iso_date,
 )
-from timeline.models.imports import ImportJob
+from timeline.models.imports import ExportJob, ImportJob
 from timeline.models.milestones import SUBJECT_FIELDS, Milestone
 from timeline.models.record import Theme, Year
 from timeline.models.sources import CITING_FIELDS, Citation, Outlet, Source
@@ -35,6 +35,7 @@ __all__ = [
     "SUBJECT_FIELDS",
     "SUBJECT_MODELS",
     "Citation",
+    "ExportJob",
     "ImportJob",
     "Initiative",
     "Institution",
