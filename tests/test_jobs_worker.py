@@ -8,6 +8,7 @@ that a killed worker's job is found silent in seconds.
 """
 
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -144,7 +145,7 @@ def milestones(folder: Path, name: str, rows: int) -> Path:
 def queue(database: WorkerDatabase, path: Path) -> int:
     out = database.manage("importcsv", "milestones", str(path), "--background").stdout
     assert "importstatus" in out, out
-    return int(out.split("job ")[1].split()[0])  # "Import job 12 queued. ..."
+    return int(re.search(r"importstatus (\d+)", out)[1])  # "... importstatus 12 ..."
 
 
 def state_of(database: WorkerDatabase, job: int) -> str:
