@@ -23,10 +23,11 @@ run: $(STAMP) $(ENV_FILE)
 	$(BIN)/python manage.py bootstrap_local --port $(PORT)
 	$(BIN)/python scripts/with_worker.py $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-# The background task worker (large imports and exports, README "Background jobs"). `make run`
-# and `make serve` start one beside the server; production runs it under a process manager.
+# The background task worker (large imports and exports, README "Background jobs"), started
+# again if it exits. `make run` and `make serve` start one beside the server; production runs
+# `manage.py db_worker` under a process manager.
 worker: $(STAMP)
-	$(BIN)/python manage.py db_worker
+	$(BIN)/python scripts/with_worker.py
 
 # Written once, never overwritten (a file target with no prerequisites): DEBUG on and a
 # secret of this checkout's own, so `python manage.py ...` works here with nothing exported.

@@ -227,7 +227,7 @@ def test_the_worker_beside_the_server_stops_with_it(database, how):
         stdout=subprocess.PIPE,
         text=True,
     )
-    line = script.stdout.readline()  # "Background worker started (pid 1234); ..."
+    line = script.stdout.readline()  # "Background worker started (pid 1234)."
     worker = int(line.split("pid ")[1].split(")")[0])
     assert alive(worker)
     if how == "is stopped":
@@ -237,3 +237,30 @@ def test_the_worker_beside_the_server_stops_with_it(database, how):
     assert script.wait(timeout=30) is not None
     script.stdout.close()
     assert not alive(worker)
+
+
+def test_make_worker_starts_its_worker_again_if_it_dies(database):
+    """`make worker` (scripts/with_worker.py alone) keeps one worker running until stopped."""
+    script = subprocess.Popen(
+        [sys.executable, "scripts/with_worker.py"],
+        cwd=ROOT,
+        env=database.env(),
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+
+    def next_worker():
+        line = script.stdout.readline()
+        while "pid" not in line:
+            line = script.stdout.readline()
+        return int(line.split("pid ")[1].split(")")[0])
+
+    first = next_worker()
+    os.kill(first, signal.SIGKILL)
+    second = next_worker()
+    assert second != first and alive(second)
+
+    script.send_signal(signal.SIGTERM)
+    assert script.wait(timeout=30) == 0
+    script.stdout.close()
+    assert not alive(second)

@@ -15,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db.models import DBTaskResult
 
 from timeline import permissions
 from timeline.models import ImportJob
@@ -31,6 +32,12 @@ def visible_imports(user: Any) -> Q:
         if permissions.can_publish(user, resource._meta.model)
     ]
     return Q(user=user.pk) | Q(model_key__in=published)
+
+
+# The task queue's own table (django-tasks-db registers it) speaks only English and shows
+# tracebacks; staff follow their jobs in the import log, operators with `importstatus`.
+if admin.site.is_registered(DBTaskResult):
+    admin.site.unregister(DBTaskResult)
 
 
 @admin.register(ImportJob)
