@@ -41,16 +41,17 @@ class JobQuerySet(models.QuerySet):
         transaction), so a job is never both imported and failed.
         """
         stale = timezone.now() - timedelta(seconds=settings.TIMELINE_JOB_STALE_SECONDS)
-        return (
-            self.filter(state__in=self.model.RUNNING_STATES, heartbeat__lt=stale)
-            .exclude(heartbeat=None)
-            .update(
-                state=self.model.State.FAILED,
-                reason=str(self.model.STALE_REASON),
-                data=b"",
-                finished=timezone.now(),
-                updated=timezone.now(),
-            )
+        silent = self.filter(state__in=self.model.RUNNING_STATES, heartbeat__lt=stale)
+        # Looked for first, written only if found: every job page asks, and on SQLite a write
+        # would wait for the database lock that a long import holds.
+        if not silent.exists():
+            return 0
+        return silent.update(
+            state=self.model.State.FAILED,
+            reason=str(self.model.STALE_REASON),
+            data=b"",
+            finished=timezone.now(),
+            updated=timezone.now(),
         )
 
 
@@ -237,7 +238,7 @@ class ImportJob(Job):
         if background:
             changes = {"state": self.State.QUEUED, "background": True}
         else:
-            changes = {"state": self.State.WRITING, "data": b"", "started": now}
+            changes = {"state": self.State.WRITING, "data": b"", "started": now, "heartbeat": now}
         taken = (
             type(self)
             .objects.filter(pk=self.pk, state=self.State.PREVIEWED, created__gt=now - self.LIFETIME)
@@ -311,8 +312,7 @@ class ExportJob(Job):
             ),
         ]
 
+    # No get_absolute_url: its page belongs to the admin of the model it exports
+    # (``<model>/export/<id>/``), which this floor cannot name.
     def __str__(self) -> str:
         return f"{self.model_key}.{self.file_type} ({self.get_state_display()})"
-
-    def get_absolute_url(self) -> str:
-        return reverse("admin:timeline_exportjob_progress", args=[self.pk])
