@@ -199,8 +199,8 @@ class ImportJob(Job):
     objects = ImportJobQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("import")
-        verbose_name_plural = _("import log")
+        verbose_name = _("import log entry")
+        verbose_name_plural = _("import log entries")
         ordering = ["-created", "-pk"]
         indexes = [
             # expire_abandoned: previews older than a day.
@@ -236,7 +236,7 @@ class ImportJob(Job):
         data = bytes(self.data)
         now = timezone.now()
         if background:
-            changes = {"state": self.State.QUEUED, "background": True}
+            changes = {"state": self.State.QUEUED, "background": True, "rows_done": 0}
         else:
             changes = {"state": self.State.WRITING, "data": b"", "started": now, "heartbeat": now}
         taken = (

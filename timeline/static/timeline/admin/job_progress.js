@@ -26,10 +26,8 @@
         var here = document.getElementById("job-status");
         if (fresh && here) {
           // Swap only what changed, so the live region speaks only for a new phase.
-          ["job-progress", "job-rows"].forEach(function (id) {
-            var a = here.querySelector("#" + id), b = fresh.querySelector("#" + id);
-            if (a && b) a.replaceWith(b);
-          });
+          var numbers = here.querySelector("#job-numbers"), nextNumbers = fresh.querySelector("#job-numbers");
+          if (numbers && nextNumbers) numbers.replaceWith(nextNumbers);
           var phase = here.querySelector(".job-phase"), next = fresh.querySelector(".job-phase");
           if (phase && next && phase.textContent !== next.textContent) phase.innerHTML = next.innerHTML;
           var alert = here.querySelector("[role=alert]"), nextAlert = fresh.querySelector("[role=alert]");
