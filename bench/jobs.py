@@ -75,6 +75,7 @@ def run_in_process(rows):
 
 def run_through_worker(rows):
     from django.core.management import call_command
+    from django.db import OperationalError
 
     from timeline.models import ImportJob
 
@@ -82,7 +83,10 @@ def run_through_worker(rows):
     job = ImportJob.objects.latest("pk")
     while job.is_active:
         time.sleep(POLL_SECONDS)
-        job.refresh_from_db(fields=["state"])
+        try:
+            job.refresh_from_db(fields=["state"])
+        except OperationalError:
+            continue  # SQLite: the worker's write transaction holds the lock; ask again
     if job.state != ImportJob.State.CONFIRMED:
         raise SystemExit(f"the worker's job ended {job.state}: {job.reason} {job.problems[:3]}")
 

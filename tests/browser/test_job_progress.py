@@ -69,3 +69,12 @@ def test_without_javascript_the_page_reloads_itself(site, page_factory, job):
 
     advance(job, rows_done=500)
     page.wait_for_selector("text=500 of 1000 rows read and checked", timeout=10_000)
+
+
+def test_a_finished_import_lands_on_the_list_with_its_message(site, page_factory, job):
+    page = watch(site, page_factory, job)
+
+    advance(job, state=ImportJob.State.CONFIRMED, count_new=1000, data=b"")
+    page.wait_for_url("**/admin/timeline/milestone/", timeout=10_000)
+
+    assert "Imported big.csv: 1000 new" in page.locator(".messagelist").inner_text()

@@ -255,9 +255,13 @@ class SpreadsheetImportExportMixin(ImportExportMixin):
         user = request.user
         assert user.is_authenticated  # the admin lets only signed-in staff this far
         if form.is_valid():
-            job = ImportJob.objects.filter(
-                pk=form.cleaned_data["job"], user=user, model_key=self.model_key
-            ).first()
+            job = (
+                ImportJob.objects.filter(
+                    pk=form.cleaned_data["job"], user=user, model_key=self.model_key
+                )
+                .defer("data")  # read only if this request imports it (take_file)
+                .first()
+            )
         if job is None:
             messages.error(
                 request,
@@ -300,8 +304,11 @@ class SpreadsheetImportExportMixin(ImportExportMixin):
         if not self.has_import_permission(request):
             raise PermissionDenied
         ImportJob.objects.fail_stale()
-        return get_object_or_404(
-            ImportJob, pk=job_id, user=request.user.pk, model_key=self.model_key
+        return get_object_or_404(  # the page polls: never load the file
+            ImportJob.objects.defer("data"),
+            pk=job_id,
+            user=request.user.pk,
+            model_key=self.model_key,
         )
 
     def import_job(self, request: HttpRequest, job_id: int) -> HttpResponse:
@@ -344,8 +351,11 @@ class SpreadsheetImportExportMixin(ImportExportMixin):
         if not self.has_export_permission(request):
             raise PermissionDenied
         ExportJob.objects.fail_stale()
-        return get_object_or_404(
-            ExportJob, pk=job_id, user=request.user.pk, model_key=self.model_key
+        return get_object_or_404(  # the page polls: the file is loaded for its download only
+            ExportJob.objects.defer("data"),
+            pk=job_id,
+            user=request.user.pk,
+            model_key=self.model_key,
         )
 
     def export_job(self, request: HttpRequest, job_id: int) -> HttpResponse:

@@ -225,7 +225,8 @@ class ImportJob(Job):
         return reverse("admin:timeline_importjob_change", args=[self.pk])
 
     def take_file(self, background: bool = False) -> bytes | None:
-        """The file's bytes if this call confirms the job, else None.
+        """The file's bytes if this call confirms the job (empty if a worker will read them
+        from the job), else None.
 
         One conditional UPDATE moves the job from previewed to confirmed and drops the file
         at once: of two requests that both loaded the job (a double click, two tabs), the
@@ -233,7 +234,8 @@ class ImportJob(Job):
         ``background``: a worker will import it, so the job is queued and keeps its file
         until the worker has read it.
         """
-        data = bytes(self.data)
+        # A worker reads the file from the job itself: not loaded here (up to 20 MB).
+        data = b"" if background else bytes(self.data)
         now = timezone.now()
         if background:
             changes = {"state": self.State.QUEUED, "background": True, "rows_done": 0}
@@ -247,7 +249,7 @@ class ImportJob(Job):
         if not taken:
             self.refresh_from_db(fields=["state", "updated"])
             return None
-        self.refresh_from_db()
+        self.refresh_from_db(fields=[*changes.keys() - {"data"}, "confirmed", "updated", "preview"])
         return data
 
     def fail(self, reason: str = "") -> None:

@@ -7,10 +7,12 @@
   if (!main) return;
   var seconds = Number(main.getAttribute("data-refresh")) || 2;
   function check() {
-    fetch(window.location.href, { credentials: "same-origin", cache: "no-store" })
+    // A redirect (the import is done: on to the list) is not followed here, where it would
+    // use up the message the list shows; the page is loaded again instead, and follows it.
+    fetch(window.location.href, { credentials: "same-origin", cache: "no-store", redirect: "manual" })
       .then(function (response) {
-        if (response.redirected) {
-          window.location.assign(response.url);
+        if (response.type === "opaqueredirect" || response.redirected) {
+          window.location.reload();
           return null;
         }
         return response.text();
