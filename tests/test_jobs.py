@@ -22,7 +22,7 @@ from timeline.jobs.progress import Stopped
 from timeline.models import ExportJob, ImportJob, Milestone, Year
 from timeline.permissions import EDITOR_GROUP, PUBLISHER_GROUP
 
-from .admin_helpers import admin_url, client_for, staff_member
+from .admin_helpers import admin_url, client_for, messages_of, staff_member
 from .factories import make_initiative, make_year
 
 pytestmark = pytest.mark.django_db
@@ -183,6 +183,17 @@ def test_the_writing_phase_says_why_the_count_stops(as_superuser, superuser):
         page = job_page(as_superuser, job).content.decode()
 
     assert "Writing" in page and "the whole file, or nothing" in page
+
+
+def test_the_pages_script_learns_a_job_ended_without_using_up_its_message(as_superuser, superuser):
+    job = queued_job(superuser, state=State.CONFIRMED, data=b"", count_new=3)
+
+    check = as_superuser.get(admin_url(Milestone, "import_job", job.pk), HTTP_X_JOB_POLL="1")
+    page = as_superuser.get(admin_url(Milestone, "import_job", job.pk), follow=True)
+
+    assert check.status_code == 204
+    (message,) = messages_of(page)  # once, on the list
+    assert "big.csv" in message and "3" in message
 
 
 def test_a_job_no_worker_takes_says_so_plainly(as_superuser, superuser):

@@ -48,6 +48,8 @@ from timeline.transfer.report import ImportReport
 PREVIEW_ROWS = imports.PREVIEW_ROWS  # rows shown in the preview; counts cover the whole file
 # How often a job's page reloads itself while the job runs (and the script checks it).
 REFRESH_SECONDS = 2
+# Sent by job_progress.js when it checks the page in the background.
+POLL_HEADER = "X-Job-Poll"
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -318,6 +320,10 @@ class SpreadsheetImportExportMixin(ImportExportMixin):
         State = ImportJob.State
         if job.is_active:
             return self.render_job(request, job, "import")
+        if request.headers.get(POLL_HEADER):
+            # The page's script asks: it has ended, so the script loads the page again, which
+            # then shows the result (and says it once).
+            return HttpResponse(status=204)
         report = imports.StoredReport(job)
         if job.state == State.CONFIRMED:
             messages.success(

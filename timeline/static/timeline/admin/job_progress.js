@@ -7,11 +7,16 @@
   if (!main) return;
   var seconds = Number(main.getAttribute("data-refresh")) || 2;
   function check() {
-    // A redirect (the import is done: on to the list) is not followed here, where it would
-    // use up the message the list shows; the page is loaded again instead, and follows it.
-    fetch(window.location.href, { credentials: "same-origin", cache: "no-store", redirect: "manual" })
+    // Asked as a check (the header): a job that has ended answers with no page, and the
+    // page is loaded again to show the result, so a message is said once, on that page.
+    fetch(window.location.href, {
+      credentials: "same-origin",
+      cache: "no-store",
+      redirect: "manual",
+      headers: { "X-Job-Poll": "1" }
+    })
       .then(function (response) {
-        if (response.type === "opaqueredirect" || response.redirected) {
+        if (response.status === 204 || response.type === "opaqueredirect" || response.redirected) {
           window.location.reload();
           return null;
         }
