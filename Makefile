@@ -7,8 +7,8 @@ STAMP := $(VENV)/.installed
 # Local development settings, read by hrcity/settings.py (real environment variables win).
 ENV_FILE ?= .env
 
-.PHONY: run serve test test-fast install lint format clean backup restore messages
-.PHONY: bench-pages bench-import bench-export bench-explain
+.PHONY: run serve worker test test-fast install lint format clean backup restore messages
+.PHONY: bench-pages bench-import bench-export bench-explain bench-jobs
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,13 @@ install: $(STAMP)
 run: $(STAMP) $(ENV_FILE)
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py bootstrap_local --port $(PORT)
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(BIN)/python scripts/with_worker.py $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# The background task worker (large imports and exports, README "Background jobs"), started
+# again if it exits. `make run` and `make serve` start one beside the server; production runs
+# `manage.py db_worker` under a process manager.
+worker: $(STAMP)
+	$(BIN)/python scripts/with_worker.py
 
 # Written once, never overwritten (a file target with no prerequisites): DEBUG on and a
 # secret of this checkout's own, so `python manage.py ...` works here with nothing exported.
@@ -42,7 +48,7 @@ serve: $(STAMP)
 	$(eval export DJANGO_SECRET_KEY ?= $(shell $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))"))
 	DJANGO_DEBUG=0 $(BIN)/python manage.py migrate --no-input
 	DJANGO_DEBUG=0 $(BIN)/python manage.py collectstatic --no-input -v 0
-	DJANGO_DEBUG=0 DJANGO_HTTPS=0 DJANGO_SERVE_MEDIA=1 HOST=127.0.0.1 PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py
+	DJANGO_DEBUG=0 DJANGO_HTTPS=0 DJANGO_SERVE_MEDIA=1 HOST=127.0.0.1 PORT=$(PORT) $(BIN)/python scripts/with_worker.py $(BIN)/gunicorn -c gunicorn.conf.py
 
 # Every model as portable JSON (README "Backup and restore"). Content types and permissions
 # are rebuilt by migrate; sessions and login-failure counts are transient.
@@ -76,6 +82,9 @@ bench-export: $(STAMP)
 
 bench-explain: $(STAMP)
 	$(BIN)/python bench/explain.py
+
+bench-jobs: $(STAMP)
+	$(BIN)/python bench/jobs.py
 
 # Everything, as CI runs it (README "Development" records how long it takes).
 test: $(STAMP)

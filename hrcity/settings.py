@@ -62,6 +62,10 @@ INSTALLED_APPS = [
     "import_export",
     # History of every record: who changed what, restore and recover (timeline/history.py).
     "reversion",
+    # Long imports and exports run as tasks (timeline/jobs/): the Tasks framework's backport
+    # and its database backend, so the database is the queue and `manage.py db_worker` the worker.
+    "django_tasks",
+    "django_tasks_db",
     "timeline",
 ]
 
@@ -374,6 +378,29 @@ if HTTPS:
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+
+# --- Background jobs (timeline/jobs/) ---------------------------------------
+
+# The database is the queue: any app server enqueues, any `manage.py db_worker` runs a task,
+# and each task is claimed by exactly one worker (a locked row). Tests run tasks at once, in
+# the test's own process (hrcity/test_settings.py).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+# Admin imports of files larger than this (bytes), and staff exports of more rows than this,
+# run as jobs with a progress page.
+TIMELINE_IMPORT_JOB_BYTES = int(os.environ.get("DJANGO_IMPORT_JOB_BYTES", str(256 * 1024)))
+TIMELINE_EXPORT_JOB_ROWS = int(os.environ.get("DJANGO_EXPORT_JOB_ROWS", "5000"))
+# A running job's worker writes a heartbeat this often; a job whose heartbeat is older than
+# the timeout is marked failed (its worker was killed or its server lost).
+TIMELINE_JOB_HEARTBEAT_SECONDS = float(os.environ.get("DJANGO_JOB_HEARTBEAT_SECONDS", "5"))
+TIMELINE_JOB_STALE_SECONDS = float(os.environ.get("DJANGO_JOB_STALE_SECONDS", "120"))
+# How long the import log keeps an entry (who imported which file): `prune_imports` deletes
+# older ones. The privacy page states it.
+TIMELINE_IMPORT_LOG_DAYS = int(os.environ.get("DJANGO_IMPORT_LOG_DAYS", "730"))
 
 # --- Logging ----------------------------------------------------------------
 

@@ -136,3 +136,18 @@ def test_attribution_is_available_in_both_languages_for_the_downloads():
     assert "KOGL" in opendata.kogl_attribution("en")
     # Any other language code falls back to Korean, the site's own language.
     assert opendata.kogl_attribution("fr") == opendata.KOGL_ATTRIBUTION["ko"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "row"),
+    [
+        ("ko", "가져오기 기록(누가 어떤 파일을 가져왔는지, 건수와 문제 목록)</th><td>2년"),
+        ("en", "Import log (who imported which file, its counts and problems)</th><td>2 years"),
+    ],
+)
+def test_privacy_policy_keeps_the_import_log_as_long_as_prune_imports_does(
+    client, settings, lang, row
+):
+    # What the page promises is what `prune_imports` does by default.
+    assert settings.TIMELINE_IMPORT_LOG_DAYS == 2 * 365
+    assert row in client.get(f"/{lang}/privacy/").content.decode()

@@ -11,7 +11,6 @@ from pathlib import Path
 import openpyxl
 import pytest
 from django.conf import settings
-from django.contrib import admin
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
@@ -20,6 +19,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone, translation
 from reversion.models import Revision, Version
 
@@ -392,7 +392,7 @@ def test_a_confirm_refused_because_records_changed_meanwhile_writes_nothing(as_s
     assert "No initiative has the slug “forum”" in response.content.decode()
     assert not Milestone.objects.filter(slug="late").exists()
     job = job_of(posted)
-    assert (job.state, bytes(job.data)) == (ImportJob.State.FAILED, b"")
+    assert (job.state, bytes(job.data)) == (ImportJob.State.REFUSED, b"")
 
 
 # --- The pending import's record -------------------------------------------------------
@@ -454,7 +454,7 @@ def test_of_two_tabs_that_loaded_the_same_preview_only_one_takes_its_file(
 
     assert first_tab.take_file() == one_new_milestone[0]
     assert second_tab.take_file() is None
-    assert second_tab.state == ImportJob.State.CONFIRMED
+    assert second_tab.state == ImportJob.State.WRITING  # the first tab's import is under way
     # And through the admin: the page in another tab, posted after the first, imports nothing.
     other_tab = confirm(as_superuser, Milestone, posted)
     assert any("already confirmed" in m for m in refusal(other_tab, as_superuser)[1])
@@ -561,8 +561,13 @@ def test_deleting_a_staff_account_keeps_the_record_of_its_imports(one_new_milest
     assert job.user is None and job.file_name == "once.csv"
 
 
-def test_pending_files_are_not_in_the_admin(as_superuser):
-    assert not admin.site.is_registered(ImportJob)
+def test_the_import_log_never_shows_a_pending_file(as_superuser, one_new_milestone):
+    posted = confirm_data(preview(as_superuser, Milestone, *one_new_milestone))
+    page = as_superuser.get(reverse("admin:timeline_importjob_change", args=[posted["job"]]))
+
+    assert page.status_code == 200
+    assert one_new_milestone[1] in page.content.decode()  # the file's name
+    assert one_new_milestone[0].decode("utf-8-sig") not in page.content.decode()
 
 
 # --- Export of what the list shows -----------------------------------------------------

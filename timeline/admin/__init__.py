@@ -4,4 +4,4 @@
 is what puts every model on the admin site (``index``: the Human Rights Index's models).
 """
 
-from timeline.admin import index, registration  # noqa: F401
+from timeline.admin import import_log, index, registration  # noqa: F401

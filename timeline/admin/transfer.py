@@ -27,9 +27,10 @@ from django.contrib.admin.views.main import ERROR_FLAG
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models.query import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -37,12 +38,18 @@ from django.views.decorators.http import require_POST
 from import_export import forms as import_export_forms
 from import_export.admin import ImportExportMixin
 
-from timeline.models import ImportJob
+from timeline.jobs import exports, imports, tasks
+from timeline.jobs.progress import Stopped
+from timeline.models import ExportJob, ImportJob
 from timeline.transfer import resources, spreadsheets
 from timeline.transfer.columns import Column
 from timeline.transfer.report import ImportReport
 
-PREVIEW_ROWS = 500  # rows shown in the preview; the counts always cover the whole file
+PREVIEW_ROWS = imports.PREVIEW_ROWS  # rows shown in the preview; counts cover the whole file
+# How often a job's page reloads itself while the job runs (and the script checks it).
+REFRESH_SECONDS = 2
+# Sent by job_progress.js when it checks the page in the background.
+POLL_HEADER = "X-Job-Poll"
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -146,6 +153,25 @@ class SpreadsheetImportExportMixin(ImportExportMixin):
 
     # --- import: preview ---
 
+    def get_urls(self) -> list[URLPattern]:
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        view = self.admin_site.admin_view
+        return [
+            path("import/<int:job_id>/", view(self.import_job), name=f"{prefix}_import_job"),
+            path(
+                "import/<int:job_id>/cancel/",
+                view(self.cancel_import),
+                name=f"{prefix}_import_cancel",
+            ),
+            path("export/<int:job_id>/", view(self.export_job), name=f"{prefix}_export_job"),
+            path(
+                "export/<int:job_id>/download/",
+                view(self.download_export),
+                name=f"{prefix}_export_download",
+            ),
+            *super().get_urls(),
+        ]
+
     def import_action(self, request: HttpRequest, **kwargs: object) -> HttpResponse:
         if not self.has_import_permission(request):
             raise PermissionDenied
@@ -154,30 +180,31 @@ class SpreadsheetImportExportMixin(ImportExportMixin):
             return self.render_import(request, form)
         upload = form.cleaned_data["import_file"]
         data = b"".join(upload.chunks())
+        if imports.runs_in_background(len(data)):
+            # A large file is read and checked by a worker; this page follows it.
+            job = imports.open_job(
+                user=request.user,
+                model_key=self.model_key,
+                filename=upload.name,
+                data=data,
+                background=True,
+            )
+            tasks.start_import(job)
+            return HttpResponseRedirect(self.job_url("import_job", job))
         try:
             table = spreadsheets.read_table(data, filename=upload.name)
         except spreadsheets.SpreadsheetError as error:
             form.add_error("import_file", str(error))
             return self.render_import(request, form)
-        report = self.run_import(request, table, upload.name, dry_run=True)
+        job = imports.open_job(
+            user=request.user, model_key=self.model_key, filename=upload.name, data=data
+        )
+        report = imports.check_or_import(job, data, confirm=False, user=request.user, table=table)
         confirm_form = None
-        if report.ok and report.counts["new"] + report.counts["update"]:
-            job = self.store_preview(request, data, upload.name, table)
+        if job.state == ImportJob.State.PREVIEWED:
             confirm_form = ConfirmImportForm(initial={"job": job.pk})
         return self.render_import(
             request, form, report=report, confirm_form=confirm_form, filename=upload.name
-        )
-
-    def run_import(
-        self, request: HttpRequest, table: spreadsheets.Table, filename: str, dry_run: bool
-    ) -> ImportReport:
-        return resources.RESOURCES[self.model_key]().import_table(
-            table.headers,
-            table.rows,
-            dry_run=dry_run,
-            encoding=table.encoding,
-            user=request.user,
-            filename=filename,
         )
 
     # --- import: confirm ---
@@ -189,32 +216,28 @@ class SpreadsheetImportExportMixin(ImportExportMixin):
         job = self.pending_job(request)
         if job is None:
             return HttpResponseRedirect(self.admin_url("import"))
+        if job.background or imports.runs_in_background(job.size):
+            if job.take_file(background=True) is None:
+                self.warn_not_importable(request, job)
+                return HttpResponseRedirect(self.admin_url("import"))
+            tasks.start_import(job, confirm=True)
+            return HttpResponseRedirect(self.job_url("import_job", job))
         data = job.take_file()
         if data is None:  # the other click, or the other tab, took it first
             self.warn_not_importable(request, job)
             return HttpResponseRedirect(self.admin_url("import"))
         filename = job.file_name
         try:
-            table = spreadsheets.read_table(data, filename=filename)
-        except spreadsheets.SpreadsheetError as error:  # it was read at the preview
-            job.fail()
-            messages.error(request, str(error))
+            report = imports.check_or_import(job, data, confirm=True, user=request.user)
+        except Stopped:
+            messages.warning(request, job.reason or str(imports.CANCELLED_REASON))
             return HttpResponseRedirect(self.admin_url("import"))
-        try:
-            report = self.run_import(request, table, filename, dry_run=False)
         except Exception:
-            job.fail()  # the engine wrote nothing: it is all or nothing
+            imports.fail(job, str(imports.ERROR_REASON))  # all or nothing: nothing written
             raise
         if not report.ok:
-            job.fail()
             # Someone changed the records since the preview, and the file no longer fits.
-            messages.error(
-                request,
-                gettext(
-                    "Nothing was imported: the records changed after the preview, and the "
-                    "file no longer fits them. The problems are listed below."
-                ),
-            )
+            messages.error(request, self.changed_meanwhile_message())
             return self.render_import(
                 request, self.blank_import_form(request), report=report, filename=filename
             )
@@ -225,23 +248,6 @@ class SpreadsheetImportExportMixin(ImportExportMixin):
         )
         return HttpResponseRedirect(self.admin_url("changelist"))
 
-    def store_preview(
-        self, request: HttpRequest, data: bytes, filename: str, table: spreadsheets.Table
-    ) -> ImportJob:
-        """Keep a previewed file for its confirmation; drop the files of abandoned ones."""
-        ImportJob.objects.expire_abandoned()
-        user = request.user
-        assert user.is_authenticated  # the admin lets only signed-in staff this far
-        return ImportJob.objects.create(
-            user=user,
-            model_key=self.model_key,
-            file_name=filename[: ImportJob._meta.get_field("file_name").max_length],
-            size=len(data),
-            file_type=table.file_type,
-            encoding=table.encoding,
-            data=data,
-        )
-
     def pending_job(self, request: HttpRequest) -> ImportJob | None:
         """The requester's own job for this model named by the confirm form, or None with a
         message saying why: a forged, foreign or other model's id changes nothing."""
@@ -251,9 +257,13 @@ class SpreadsheetImportExportMixin(ImportExportMixin):
         user = request.user
         assert user.is_authenticated  # the admin lets only signed-in staff this far
         if form.is_valid():
-            job = ImportJob.objects.filter(
-                pk=form.cleaned_data["job"], user=user, model_key=self.model_key
-            ).first()
+            job = (
+                ImportJob.objects.filter(
+                    pk=form.cleaned_data["job"], user=user, model_key=self.model_key
+                )
+                .defer("data")  # read only if this request imports it (take_file)
+                .first()
+            )
         if job is None:
             messages.error(
                 request,
@@ -280,6 +290,121 @@ class SpreadsheetImportExportMixin(ImportExportMixin):
                 "Choose the file again to see what it would change."
             )
         messages.warning(request, message)
+
+    # --- jobs: imports and exports run by a worker ---
+
+    def job_url(self, view: str, job: ImportJob | ExportJob) -> str:
+        opts = self.opts
+        return reverse(
+            f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_{view}",
+            args=[job.pk],
+            current_app=self.admin_site.name,
+        )
+
+    def own_import(self, request: HttpRequest, job_id: int) -> ImportJob:
+        """The requester's own import job into this model (404 otherwise), stale ones failed."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        ImportJob.objects.fail_stale()
+        return get_object_or_404(  # the page polls: never load the file
+            ImportJob.objects.defer("data"),
+            pk=job_id,
+            user=request.user.pk,
+            model_key=self.model_key,
+        )
+
+    def import_job(self, request: HttpRequest, job_id: int) -> HttpResponse:
+        """A background import's page: its progress while it runs, then the same preview,
+        problems or result as an import run in the request."""
+        job = self.own_import(request, job_id)
+        State = ImportJob.State
+        if job.is_active:
+            return self.render_job(request, job, "import")
+        if request.headers.get(POLL_HEADER):
+            # The page's script asks: it has ended, so the script loads the page again, which
+            # then shows the result (and says it once).
+            return HttpResponse(status=204)
+        report = imports.StoredReport(job)
+        if job.state == State.CONFIRMED:
+            messages.success(
+                request,
+                gettext("Imported %(file)s: %(summary)s")
+                % {"file": job.file_name, "summary": report.summary()},
+            )
+            return HttpResponseRedirect(self.admin_url("changelist"))
+        if job.state in (State.PREVIEWED, State.REFUSED, State.CHECKED):
+            confirm_form = None
+            if job.state == State.PREVIEWED:
+                confirm_form = ConfirmImportForm(initial={"job": job.pk})
+            elif job.confirmed and job.state == State.REFUSED:
+                messages.error(request, self.changed_meanwhile_message())
+            return self.render_import(
+                request,
+                self.blank_import_form(request),
+                report=report,
+                confirm_form=confirm_form,
+                filename=job.file_name,
+            )
+        return self.render_job(request, job, "import")  # failed, cancelled or expired
+
+    @method_decorator(require_POST)
+    def cancel_import(self, request: HttpRequest, job_id: int) -> HttpResponse:
+        job = self.own_import(request, job_id)
+        imports.cancel(job)
+        return HttpResponseRedirect(self.job_url("import_job", job))
+
+    def own_export(self, request: HttpRequest, job_id: int) -> ExportJob:
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        ExportJob.objects.fail_stale()
+        return get_object_or_404(  # the page polls: the file is loaded for its download only
+            ExportJob.objects.defer("data"),
+            pk=job_id,
+            user=request.user.pk,
+            model_key=self.model_key,
+        )
+
+    def export_job(self, request: HttpRequest, job_id: int) -> HttpResponse:
+        return self.render_job(request, self.own_export(request, job_id), "export")
+
+    def download_export(self, request: HttpRequest, job_id: int) -> HttpResponse:
+        job = self.own_export(request, job_id)
+        if job.state != ExportJob.State.DONE:
+            raise Http404
+        response = HttpResponse(bytes(job.data), content_type=resources.content_type(job.file_type))
+        response["Content-Disposition"] = f'attachment; filename="{exports.file_name(job)}"'
+        return response
+
+    def render_job(
+        self, request: HttpRequest, job: ImportJob | ExportJob, kind: str
+    ) -> TemplateResponse:
+        context = self.admin_site.each_context(request)
+        silent = job.silent_seconds() if job.is_active else 0
+        context.update(
+            {
+                "title": (
+                    gettext("Import %(models)s")
+                    if kind == "import"
+                    else gettext("Export %(models)s")
+                )
+                % {"models": self.opts.verbose_name_plural},
+                "opts": self.opts,
+                "job": job,
+                "kind": kind,
+                "refresh_seconds": REFRESH_SECONDS,
+                # A worker takes a queued job within seconds: after a few heartbeats' time
+                # without one, the page says plainly that no worker may be running.
+                "silent_seconds": silent if silent >= imports.NO_WORKER_AFTER_SECONDS else 0,
+            }
+        )
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/timeline/job_progress.html", context)
+
+    def changed_meanwhile_message(self) -> str:
+        return gettext(
+            "Nothing was imported: the records changed after the preview, and the "
+            "file no longer fits them. The problems are listed below."
+        )
 
     # --- import: the page ---
 
@@ -310,15 +435,14 @@ class SpreadsheetImportExportMixin(ImportExportMixin):
                 "filename": filename,
             }
         )
-        if report is not None and report.rows:
-            counts = report.counts
-            rows = report.preview(PREVIEW_ROWS)
+        if report is not None and report.total_rows:
+            preview = imports.preview_of(report, PREVIEW_ROWS)
             context.update(
                 {
-                    "counts": counts,
-                    "preview_headers": [column.name for column in report.columns],
-                    "preview_rows": rows,
-                    "preview_hidden": counts["new"] + counts["update"] - len(rows),
+                    "counts": report.counts,
+                    "preview_headers": preview["headers"],
+                    "preview_rows": preview["rows"],
+                    "preview_hidden": preview["hidden"],
                 }
             )
         request.current_app = self.admin_site.name
@@ -342,6 +466,25 @@ class SpreadsheetImportExportMixin(ImportExportMixin):
         except IncorrectLookupParameters:
             # A filter value the list cannot apply (edited by hand): as the list itself does.
             return HttpResponseRedirect(f"{self.admin_url('changelist')}?{ERROR_FLAG}=1")
+
+    def _do_file_export(
+        self,
+        file_format: Any,
+        request: HttpRequest,
+        queryset: QuerySet,
+        export_form: forms.Form | None = None,
+    ) -> HttpResponse:
+        if not exports.runs_in_background(queryset.count()):
+            return super()._do_file_export(file_format, request, queryset, export_form)
+        filtered = any(key != "o" for key in request.GET)
+        job = exports.open_job(
+            user=request.user,
+            model_key=self.model_key,
+            file_type=file_format.get_extension(),
+            queryset=queryset if filtered else None,
+        )
+        tasks.start_export(job)
+        return HttpResponseRedirect(self.job_url("export_job", job))
 
     def init_request_context_data(self, request: HttpRequest, form: forms.Form) -> dict[str, Any]:
         context = super().init_request_context_data(request, form)

@@ -15,7 +15,7 @@ from timeline.models.base import (
     missing_text_message,
     partial_iso_date,
 )
-from timeline.models.imports import ImportJob
+from timeline.models.imports import ExportJob, ImportJob
 from timeline.models.index import (
     Evaluation,
     EvaluationAreaResult,
@@ -49,6 +49,7 @@ __all__ = [
     "Document",
     "Evaluation",
     "EvaluationAreaResult",
+    "ExportJob",
     "Image",
     "ImportJob",
     "IndexArea",

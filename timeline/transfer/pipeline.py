@@ -67,8 +67,10 @@ class Importer(WriteSteps):
         encoding: str = "",
         user: Any = None,
         filename: str = "",
+        on_written: Callable[[ImportReport], None] | None = None,
     ) -> None:
         self.resource = resource
+        self.on_written = on_written
         # Who imports: their role limits what the file may do (roles), and the history
         # names them. None: the operator, on the command line, unrestricted.
         self.user = user

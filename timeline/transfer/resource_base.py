@@ -140,6 +140,7 @@ class TimelineResource(resources.ModelResource):
         encoding: str = "",
         user: Any = None,
         filename: str = "",
+        on_written: Callable[[ImportReport], None] | None = None,
     ) -> ImportReport:
         """Import cells already read (``rows[i]`` is line i + 2); ``encoding``: the file's.
 
@@ -147,7 +148,9 @@ class TimelineResource(resources.ModelResource):
         drafts only) and a committed import is recorded in the history in their name, with
         ``filename`` in its comment. None: the operator (command line), unrestricted.
         """
-        importer = Importer(self, headers, rows, dry_run, progress, encoding, user, filename)
+        importer = Importer(
+            self, headers, rows, dry_run, progress, encoding, user, filename, on_written
+        )
         return importer.run()
 
     def export(self, queryset: QuerySet | None = None, **kwargs: Any) -> tablib.Dataset:

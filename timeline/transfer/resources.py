@@ -32,6 +32,7 @@ Public API (for the admin, the public export views and the commands): ``RESOURCE
 (``user``; None: the operator) matters: see ``roles`` and ``versions``.
 """
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -331,10 +332,14 @@ def import_table(
     encoding: str = "",
     user: Any = None,
     filename: str = "",
+    on_written: Callable[[ImportReport], None] | None = None,
 ) -> ImportReport:
-    """Import already-read cells (``rows[i]`` is line i + 2); returns an ``ImportReport``."""
+    """Import already-read cells (``rows[i]`` is line i + 2); returns an ``ImportReport``.
+
+    ``on_written`` runs inside the write transaction, after the rows, before the commit.
+    """
     return resource_for(model_key).import_table(
-        headers, rows, dry_run, progress, encoding, user, filename
+        headers, rows, dry_run, progress, encoding, user, filename, on_written
     )
 
 
@@ -346,6 +351,7 @@ def import_file(
     dry_run: bool = False,
     user: Any = None,
     progress: Progress | None = None,
+    on_written: Callable[[ImportReport], None] | None = None,
 ) -> ImportReport:
     """Import a CSV or XLSX file's bytes, all-or-nothing; returns an ``ImportReport``.
 
@@ -369,4 +375,5 @@ def import_file(
         encoding=table.encoding,
         user=user,
         filename=Path(filename).name if filename else "",
+        on_written=on_written,
     )

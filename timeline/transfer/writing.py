@@ -20,7 +20,7 @@ waits, or one of the two gets "database is locked" and writes nothing), so the r
 and the write see the same rows there too.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -48,6 +48,10 @@ class WriteSteps:
     resource: Any
     report: ImportReport
     dry_run: bool
+    # Called inside the write transaction once every row is written, before it commits:
+    # what it writes commits with the import or not at all, and an exception from it rolls
+    # the import back (a background job marks itself done there, or finds it was cancelled).
+    on_written: Callable[[ImportReport], None] | None
     user: Any
     filename: str
     language: str
@@ -78,6 +82,8 @@ class WriteSteps:
                     transaction.set_rollback(True)
                 else:
                     self.record_history(outcomes)
+                    if self.on_written is not None:
+                        self.on_written(self.report)
         except (IntegrityError, DataError):
             self.locate_database_problems(outcomes)
             return

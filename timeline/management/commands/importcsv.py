@@ -1,5 +1,5 @@
-"""``python manage.py importcsv MODEL FILE [--dry-run] [--user USERNAME]``: all-or-nothing, every
-problem listed."""
+"""``python manage.py importcsv MODEL FILE [--dry-run] [--user USERNAME] [--background]``:
+all-or-nothing, every problem listed, every import in the import log."""
 
 import sys
 from pathlib import Path
@@ -11,6 +11,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from timeline.jobs import imports, tasks
+from timeline.jobs.progress import Stopped
+from timeline.models import ImportJob
 from timeline.transfer import resources, spreadsheets
 
 PROGRESS_FROM_ROWS = 1000  # shorter files finish before a bar would help
@@ -67,6 +70,14 @@ class Command(BaseCommand):
                 "the operator, with every right."
             ),
         )
+        parser.add_argument(
+            "--background",
+            action="store_true",
+            help=(
+                "Queue the import for a worker (make worker) and return at once with the "
+                "job's id; follow it with: python manage.py importstatus ID."
+            ),
+        )
 
     def handle(
         self,
@@ -75,21 +86,40 @@ class Command(BaseCommand):
         file: str,
         dry_run: bool = False,
         user: str | None = None,
+        background: bool = False,
         **options: Any,
     ) -> None:
         if model not in resources.RESOURCES:
             raise CommandError(str(resources.UnknownModel(model)))
         importer = self.find_user(user, model) if user else None
         data = self.read(file)
-        progress = ProgressBar(self.stderr, model)
-        report = resources.import_file(
-            model,
-            data,
-            filename="" if file == "-" else file,
-            dry_run=dry_run,
-            progress=progress,
+        job = imports.open_job(
             user=importer,
+            model_key=model,
+            filename="" if file == "-" else Path(file).name,
+            data=data,
+            source=ImportJob.Source.COMMAND,
+            background=background,
+            dry_run=dry_run,
         )
+        if background:
+            tasks.start_import(job, confirm=not dry_run)
+            self.stdout.write(
+                _(
+                    "Import job %(id)d queued. Follow it with: python manage.py importstatus "
+                    "%(id)d (a worker must be running: make worker)."
+                )
+                % {"id": job.pk}
+            )
+            return
+        progress = ProgressBar(self.stderr, model)
+        try:
+            report = imports.check_or_import(
+                job, data, confirm=not dry_run, user=importer, echo=progress
+            )
+        except Stopped:
+            job.refresh_from_db()
+            raise CommandError(job.reason) from None
         progress.finish()
         for problem in report.problems:
             self.stderr.write(str(problem))
