@@ -15,6 +15,13 @@ from timeline.models.base import (
     missing_text_message,
     partial_iso_date,
 )
+from timeline.models.editorial import (
+    REVIEW_FIELDS,
+    SCHEDULE_FIELDS,
+    Editorial,
+    ReviewState,
+    public_now,
+)
 from timeline.models.imports import ImportJob
 from timeline.models.milestones import SUBJECT_FIELDS, Milestone
 from timeline.models.record import Theme, Year
@@ -32,9 +39,12 @@ __all__ = [
     "CITING_FIELDS",
     "MAX_YEAR",
     "MIN_YEAR",
+    "REVIEW_FIELDS",
+    "SCHEDULE_FIELDS",
     "SUBJECT_FIELDS",
     "SUBJECT_MODELS",
     "Citation",
+    "Editorial",
     "ImportJob",
     "Initiative",
     "Institution",
@@ -42,6 +52,7 @@ __all__ = [
     "Outlet",
     "Policy",
     "PublishableQuerySet",
+    "ReviewState",
     "Source",
     "Subject",
     "Theme",
@@ -51,4 +62,5 @@ __all__ = [
     "kind_label",
     "missing_text_message",
     "partial_iso_date",
+    "public_now",
 ]

@@ -35,6 +35,7 @@ from timeline.models import (
     Theme,
     Year,
 )
+from timeline.models.editorial import public_now
 from timeline.models.milestones import MilestoneQuerySet
 from timeline.public import opendata, structured_data
 from timeline.public.charts import (
@@ -83,7 +84,7 @@ def public_milestones() -> MilestoneQuerySet:
 
 def public_subjects(model: type[Subject]) -> QuerySet[Subject]:
     """Published subjects of one kind, with their themes and public milestone figures."""
-    public = Q(milestones__is_published=True, milestones__year__is_published=True)
+    public = public_now("milestones") & public_now("milestones__year")
     return (
         model.objects.published()
         .with_milestone_counts()
@@ -407,7 +408,7 @@ class SubjectDetailView(SubjectMixin, DetailView):
         }
         if self.model is Institution:
             context["parent"] = (
-                subject.parent if subject.parent and subject.parent.is_published else None
+                subject.parent if subject.parent and subject.parent.is_public() else None
             )
             context["children"] = subject.children.published()
             context["structured_data"] = structured_data.organisation(
