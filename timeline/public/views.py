@@ -5,11 +5,11 @@ their themes prefetched, and counts come from annotations.
 """
 
 from collections.abc import Hashable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import Max, Min, Prefetch, Q, QuerySet
+from django.db.models import Max, Min, Model, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -54,12 +54,15 @@ from timeline.public.filters import (
 )
 
 LATEST_MILESTONES = 6
+_M = TypeVar("_M", bound=Model)
 
 # The mixins below are combined with Django's views; the type checker sees them on those bases.
 if TYPE_CHECKING:
     from django.core.paginator import _SupportsPagination
     from django.views import View
     from django_stubs_ext import StrOrPromise
+
+    from timeline.models.base import PublishableManager
 
     ContextBase = ContextMixin
 
@@ -73,10 +76,11 @@ def published_themes(lookup: str) -> Prefetch:
     return Prefetch(lookup, queryset=Theme.objects.published())
 
 
-def public_milestones() -> MilestoneQuerySet:
-    """Published milestones with what a milestone card shows: year, subject, its themes."""
+def public_milestones(milestones: MilestoneQuerySet | None = None) -> MilestoneQuerySet:
+    """Published milestones (or ``milestones``) with what a milestone card shows: year,
+    subject, its themes."""
     return (
-        Milestone.objects.published()
+        (Milestone.objects.published() if milestones is None else milestones)
         .select_related("year", *SUBJECT_FIELDS)
         .prefetch_related(*(published_themes(f"{subject}__themes") for subject in SUBJECT_FIELDS))
     )
@@ -103,6 +107,24 @@ class SectionMixin(ContextBase):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(section=self.section, **kwargs)
+
+
+class PreviewableMixin(ContextBase):
+    """A page of one record that staff may preview before it is public.
+
+    The staff preview (timeline/public/preview.py) runs the very same view with ``preview``
+    set: the page's own record is then found among all records, drafts included; everything
+    else on the page (neighbours, lists) stays what the public sees.
+    """
+
+    preview = False
+
+    def records(self, model: type[_M]) -> QuerySet[_M]:
+        manager = cast("PublishableManager[_M]", model._default_manager)
+        return manager.all() if self.preview else manager.published()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(preview=self.preview, **kwargs)
 
 
 class PublicMilestonesMixin(SectionMixin):
@@ -290,16 +312,16 @@ def timeline_neighbours(milestone: Milestone) -> tuple[Milestone | None, Milesto
     )
 
 
-class MilestoneDetailView(PublicMilestonesMixin, DetailView):
+class MilestoneDetailView(PreviewableMixin, PublicMilestonesMixin, DetailView):
     template_name = "timeline/milestone_detail.html"
     context_object_name = "milestone"
 
     def get_queryset(self) -> QuerySet[Milestone]:
         # The year in the URL must be the milestone's own: a wrong one is a 404, not a redirect.
         citations = Citation.objects.select_related("source__outlet")
+        milestones = cast(MilestoneQuerySet, self.records(Milestone))
         return (
-            super()
-            .get_queryset()
+            public_milestones(milestones)
             .filter(year=self.kwargs["year"])
             .prefetch_related(Prefetch("citations", queryset=citations))
         )
@@ -314,12 +336,14 @@ class MilestoneDetailView(PublicMilestonesMixin, DetailView):
         )
 
 
-class YearDetailView(SectionMixin, DetailView):
+class YearDetailView(PreviewableMixin, SectionMixin, DetailView):
     template_name = "timeline/year_detail.html"
     section = "timeline"
-    queryset = Year.objects.published()
     slug_field = slug_url_kwarg = "year"
     context_object_name = "year"
+
+    def get_queryset(self) -> QuerySet[Year]:
+        return self.records(Year)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         year = self.object.year
@@ -384,12 +408,12 @@ class SubjectListView(SubjectMixin, ForgivingPaginationMixin, FilterView):  # ty
         return super().get_context_data(intro=self.intros[self.model.KIND], **kwargs)
 
 
-class SubjectDetailView(SubjectMixin, DetailView):
+class SubjectDetailView(PreviewableMixin, SubjectMixin, DetailView):
     template_name = "timeline/subject_detail.html"
     context_object_name = "subject"
 
     def get_queryset(self) -> QuerySet[Subject]:
-        subjects: QuerySet[Any] = self.model.objects.published().prefetch_related(
+        subjects: QuerySet[Any] = self.records(self.model).prefetch_related(
             published_themes("themes")
         )
         if self.model is Institution:
