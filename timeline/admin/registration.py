@@ -9,6 +9,7 @@ admin_import_export.py (Import and Export buttons) and admin_filters.py (changel
 from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.db import models
 from django.db.models import Count, Model, OuterRef, QuerySet, Subquery
@@ -19,6 +20,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
@@ -29,16 +32,19 @@ from timeline.admin.filters import (
     subject_field,
 )
 from timeline.admin.history import HistoryAdmin, posted_ids, valid_pks
+from timeline.admin.messages import SavedMessagesAdmin
 from timeline.admin.publishing import (
     PublishableAdmin,
     PublishFlagInlineMixin,
     ViewOnSiteMixin,
     with_public_flag,
 )
+from timeline.admin.review import ReviewAdmin
 from timeline.admin.sources import HTTPS_URLS, CitationInline
 from timeline.admin.transfer import SpreadsheetImportExportMixin
 from timeline.models import (
     SUBJECT_FIELDS,
+    Editorial,
     Initiative,
     Institution,
     Milestone,
@@ -58,6 +64,9 @@ if TYPE_CHECKING:
     ModelAdminBase = admin.ModelAdmin[Any]
 else:
     ModelAdminBase = object
+
+# The published flag and the times it takes effect: only publishers set them.
+PUBLISHING_FIELDS = ("is_published", ("publish_at", "withdraw_at"))
 
 admin.site.site_header = _("Gwangju Human Rights City records")
 admin.site.site_title = _("Gwangju Human Rights City records")
@@ -108,14 +117,44 @@ class MilestoneCountAdmin(ModelAdminBase):
 
 
 class TimelineAdmin(
-    SpreadsheetImportExportMixin, PublishableAdmin, HistoryAdmin, TabbedTranslationAdmin
+    SpreadsheetImportExportMixin,
+    ReviewAdmin,
+    SavedMessagesAdmin,
+    PublishableAdmin,
+    HistoryAdmin,
+    TabbedTranslationAdmin,
 ):
-    """Every model admin of the record: import/export, publishing, history, Korean/English
-    tabs, the CSS."""
+    """Every model admin of the record: import/export, review, plain messages, publishing,
+    history, Korean/English tabs, the CSS."""
+
+    change_form_template = "admin/timeline/change_form.html"
 
     class Media:
         css = {"all": ("timeline/admin/admin.css",)}
         js = ("timeline/admin/language_tabs.js",)
+
+    @admin.display(description=_("status"), ordering="review_state")
+    def status(self, obj: Editorial) -> str:
+        return obj.status_label
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        context = dict(extra_context or {})
+        obj = self.get_object(request, unquote(object_id)) if object_id else None
+        if obj is not None:
+            context.setdefault("review", self.review_context(request, obj))
+            if not self.has_change_permission(request, obj):
+                # Django's "View <model>" reads as a noun in Korean ("뷰 주요 연혁").
+                context.setdefault(
+                    "title",
+                    gettext("%(model)s (read only)") % {"model": capfirst(self.opts.verbose_name)},
+                )
+        return super().changeform_view(request, object_id, form_url, context)
 
     def changelist_view(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
@@ -206,22 +245,22 @@ class YearMilestoneInline(MilestoneInline):
 
 @admin.register(Theme)
 class ThemeAdmin(TimelineAdmin):
-    list_display = ("name", "slug", "order", "is_published")
+    list_display = ("name", "slug", "order", "status")
     list_editable = ("order",)
-    list_filter = ("is_published", missing_korean_filter("name"))
+    list_filter = ("is_published", "review_state", missing_korean_filter("name"))
     search_fields = ("name_ko", "name_en", "slug")
     prepopulated_fields = {"slug": ("name_en",)}
-    fields = ("name", "slug", "description", "order", "is_published")
+    fields = ("name", "slug", "description", "order", *PUBLISHING_FIELDS)
 
 
 @admin.register(Year)
 class YearAdmin(MilestoneCountAdmin, TimelineAdmin):
     milestone_fk = "year"
     milestone_target = "year"
-    list_display = ("year", "headline", "milestone_total", "is_published")
-    list_filter = ("is_published", missing_korean_filter("headline"))
+    list_display = ("year", "headline", "milestone_total", "status")
+    list_filter = ("is_published", "review_state", missing_korean_filter("headline"))
     search_fields = ("year", "headline_ko", "headline_en")
-    fields = ("year", "headline", "summary", "is_published")
+    fields = ("year", "headline", "summary", *PUBLISHING_FIELDS)
     inlines = (YearMilestoneInline,)
 
 
@@ -232,7 +271,7 @@ def subject_fieldsets(*kind_fields: str | tuple[str, ...]) -> "_FieldsetSpec":
     return (
         (None, {"fields": ("name", "slug", *kind_fields)}),
         (_("Description"), {"fields": ("summary", "description", "themes", "website")}),
-        (_("Publishing"), {"fields": ("is_published",)}),
+        (_("Publishing"), {"fields": PUBLISHING_FIELDS}),
     )
 
 
@@ -270,9 +309,15 @@ class InitiativeAdmin(SubjectAdmin):
         "initiative_type",
         "theme_list",
         "milestone_total",
-        "is_published",
+        "status",
     )
-    list_filter = ("is_published", "initiative_type", "themes", missing_korean_filter("name"))
+    list_filter = (
+        "is_published",
+        "review_state",
+        "initiative_type",
+        "themes",
+        missing_korean_filter("name"),
+    )
     fieldsets = subject_fieldsets("initiative_type")
     inlines = (InitiativeMilestoneInline,)
 
@@ -286,9 +331,15 @@ class PolicyAdmin(SubjectAdmin):
         "period_display",
         "theme_list",
         "milestone_total",
-        "is_published",
+        "status",
     )
-    list_filter = ("is_published", "policy_type", "themes", missing_korean_filter("name"))
+    list_filter = (
+        "is_published",
+        "review_state",
+        "policy_type",
+        "themes",
+        missing_korean_filter("name"),
+    )
     fieldsets = subject_fieldsets("policy_type", ("period_start", "period_end"))
     inlines = (PolicyMilestoneInline,)
 
@@ -306,9 +357,15 @@ class InstitutionAdmin(SubjectAdmin):
         "parent",
         "theme_list",
         "milestone_total",
-        "is_published",
+        "status",
     )
-    list_filter = ("is_published", "institution_type", "themes", missing_korean_filter("name"))
+    list_filter = (
+        "is_published",
+        "review_state",
+        "institution_type",
+        "themes",
+        missing_korean_filter("name"),
+    )
     list_select_related = ("parent",)
     autocomplete_fields = ("parent",)
     fieldsets = subject_fieldsets("institution_type", "parent")
@@ -328,13 +385,14 @@ class MilestoneAdmin(TimelineAdmin):
         "kind_label",
         subject_link,
         "date_display",
-        "is_published",
+        "status",
         "on_public_site",
     )
     list_display_links = ("title",)
     list_editable = ("order",)
     list_filter = (
         "is_published",
+        "review_state",
         "year",
         MilestoneKindFilter,
         MilestoneThemeFilter,
@@ -360,7 +418,7 @@ class MilestoneAdmin(TimelineAdmin):
             },
         ),
         (_("Facts"), {"fields": ("note",)}),
-        (_("Publishing"), {"fields": ("is_published", "slug")}),
+        (_("Publishing"), {"fields": (*PUBLISHING_FIELDS, "slug")}),
     )
     inlines = (CitationInline,)
 
