@@ -14,7 +14,7 @@ from django.forms import BaseFormSet, ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.formats import localize
-from django.utils.text import capfirst, get_text_list
+from django.utils.text import get_text_list
 from django.utils.translation import gettext, ngettext
 
 from timeline.admin.history import RESTORING, Restoring
@@ -70,7 +70,7 @@ def saved_message(
     request: HttpRequest, form: ModelForm, formsets: list[BaseFormSet], change: bool
 ) -> str:
     obj = form.instance
-    name = f"{capfirst(obj._meta.verbose_name)} “{obj}”"
+    name = f"{obj._meta.verbose_name} “{obj}”"
     restoring: Restoring | None = getattr(request, RESTORING, None)
     if restoring is not None and restoring.saved_on is not None:
         text = gettext("Restored %(record)s to its version saved on %(time)s.") % {
