@@ -141,7 +141,7 @@ def test_an_editor_cannot_review_publish_or_schedule(as_editor, draft):
     # The change form's times are read-only to an editor: a forged POST sets nothing.
     change = admin_url(Milestone, "change", draft.pk)
     data = form_data(as_editor.get(change))
-    data |= {"publish_at_0": "2030-01-01", "publish_at_1": "00:00", "is_published": "on"}
+    data |= {"publish_at": "2030-01-01T00:00", "is_published": "on"}
     as_editor.post(change, data)
     draft.refresh_from_db()
     assert draft.publish_at is None and not draft.is_published
@@ -150,7 +150,7 @@ def test_an_editor_cannot_review_publish_or_schedule(as_editor, draft):
 def test_a_publisher_sets_the_times_on_the_change_form(as_publisher, draft):
     change = admin_url(Milestone, "change", draft.pk)
     data = form_data(as_publisher.get(change))
-    data |= {"is_published": "on", "publish_at_0": "2030-05-18", "publish_at_1": "00:00:00"}
+    data |= {"is_published": "on", "publish_at": "2030-05-18T00:00"}
     response = as_publisher.post(change, data, follow=True)
     draft.refresh_from_db()
     assert draft.is_published and draft.publish_at is not None
@@ -160,12 +160,7 @@ def test_a_publisher_sets_the_times_on_the_change_form(as_publisher, draft):
 def test_the_change_form_refuses_a_withdraw_before_publish(as_publisher, draft):
     change = admin_url(Milestone, "change", draft.pk)
     data = form_data(as_publisher.get(change))
-    data |= {
-        "publish_at_0": "2030-05-18",
-        "publish_at_1": "00:00:00",
-        "withdraw_at_0": "2030-05-17",
-        "withdraw_at_1": "00:00:00",
-    }
+    data |= {"publish_at": "2030-05-18T00:00", "withdraw_at": "2030-05-17T00:00"}
     response = as_publisher.post(change, data)
     assert response.status_code == 200
     assert "must come after the publish time" in response.text

@@ -8,6 +8,7 @@ admin_import_export.py (Import and Export buttons) and admin_filters.py (changel
 
 from typing import TYPE_CHECKING, Any, cast
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
@@ -39,7 +40,7 @@ from timeline.admin.publishing import (
     ViewOnSiteMixin,
     with_public_flag,
 )
-from timeline.admin.review import ReviewAdmin
+from timeline.admin.review import LOCAL_TIME, ReviewAdmin
 from timeline.admin.sources import HTTPS_URLS, CitationInline
 from timeline.admin.transfer import SpreadsheetImportExportMixin
 from timeline.models import (
@@ -128,6 +129,10 @@ class TimelineAdmin(
     history, Korean/English tabs, the CSS."""
 
     change_form_template = "admin/timeline/change_form.html"
+    # One native date-and-time field, labelled and keyboard-operable, for the schedule.
+    formfield_overrides: Any = {
+        models.DateTimeField: {"form_class": forms.DateTimeField, "widget": LOCAL_TIME}
+    }
 
     class Media:
         css = {"all": ("timeline/admin/admin.css",)}
@@ -281,7 +286,7 @@ class SubjectAdmin(MilestoneCountAdmin, TimelineAdmin):
     search_fields = ("name_ko", "name_en", "slug")
     prepopulated_fields = {"slug": ("name_en",)}
     filter_horizontal = ("themes",)
-    formfield_overrides = HTTPS_URLS
+    formfield_overrides = {**TimelineAdmin.formfield_overrides, **HTTPS_URLS}
 
     def __init__(self, model: type[Subject], admin_site: admin.AdminSite) -> None:
         self.milestone_fk = model.KIND
