@@ -58,6 +58,8 @@ from timeline.models import (
 from timeline.models.milestones import MilestoneQuerySet
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from django.contrib.admin.options import InlineModelAdmin, _FieldsetSpec
     from django.utils.datastructures import _ListOrTuple
     from django_stubs_ext import StrOrPromise
@@ -65,6 +67,11 @@ if TYPE_CHECKING:
     ModelAdminBase = admin.ModelAdmin[Any]
 else:
     ModelAdminBase = object
+
+# One native date-and-time field, labelled and keyboard-operable, for the schedule.
+LOCAL_TIMES: "Mapping[type[models.Field[Any, Any]], Mapping[str, Any]]" = {
+    models.DateTimeField: {"form_class": forms.DateTimeField, "widget": LOCAL_TIME}
+}
 
 # The published flag and the times it takes effect: only publishers set them.
 PUBLISHING_FIELDS = ("is_published", ("publish_at", "withdraw_at"))
@@ -129,10 +136,7 @@ class TimelineAdmin(
     history, Korean/English tabs, the CSS."""
 
     change_form_template = "admin/timeline/change_form.html"
-    # One native date-and-time field, labelled and keyboard-operable, for the schedule.
-    formfield_overrides: Any = {
-        models.DateTimeField: {"form_class": forms.DateTimeField, "widget": LOCAL_TIME}
-    }
+    formfield_overrides = LOCAL_TIMES
 
     class Media:
         css = {"all": ("timeline/admin/admin.css",)}
@@ -286,7 +290,7 @@ class SubjectAdmin(MilestoneCountAdmin, TimelineAdmin):
     search_fields = ("name_ko", "name_en", "slug")
     prepopulated_fields = {"slug": ("name_en",)}
     filter_horizontal = ("themes",)
-    formfield_overrides = {**TimelineAdmin.formfield_overrides, **HTTPS_URLS}
+    formfield_overrides = {**LOCAL_TIMES, **HTTPS_URLS}
 
     def __init__(self, model: type[Subject], admin_site: admin.AdminSite) -> None:
         self.milestone_fk = model.KIND
