@@ -14,7 +14,6 @@ from django.forms import BaseFormSet, ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.formats import localize
-from django.utils.text import get_text_list
 from django.utils.translation import gettext, ngettext
 
 from timeline.admin.history import RESTORING, Restoring
@@ -84,7 +83,7 @@ def saved_message(
         if parts:
             text = gettext("Saved %(record)s: changed %(fields)s.") % {
                 "record": name,
-                "fields": get_text_list(parts, gettext("and")),
+                "fields": ", ".join(parts),
             }
         else:
             text = gettext("Saved %(record)s: nothing had changed.") % {"record": name}

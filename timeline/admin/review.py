@@ -94,7 +94,8 @@ def return_to_editor(obj: Editorial, user: "User", comment: str) -> None:
     """A publisher sends ``obj`` back with ``comment``, which the editor sees on it."""
     obj.review_state = ReviewState.RETURNED
     obj.review_note = comment
-    save_step(obj, user, f"{gettext('Returned to the editor:')} {comment}")
+    returned = gettext("Returned to the editor:")
+    save_step(obj, user, f"{returned} {comment}")
 
 
 def save_step(obj: Editorial, user: "User", comment: str) -> None:

@@ -76,7 +76,7 @@ class Editorial(models.Model):
         help_text=_("Leave empty to keep it public. With a time, it leaves the public site then."),
     )
     review_state = models.CharField(
-        _("review"),
+        _("review state"),
         max_length=12,
         choices=ReviewState.choices,
         default=ReviewState.DRAFT,
