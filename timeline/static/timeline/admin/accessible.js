@@ -115,10 +115,7 @@
     }
     sessionStorage.removeItem(TAB_MEMORY);
     if (stored && stored.path === location.pathname && document.querySelector(".errornote")) {
-      const jQuery = window.django && window.django.jQuery;
-      if (jQuery) {
-        jQuery(select).val(stored.index).trigger("change");
-      }
+      window.django.jQuery(select).val(stored.index).trigger("change");
     }
   }
 
@@ -133,7 +130,15 @@
   window.addEventListener("load", function () {
     improve();
     dropEmptyLanguageSwitch();
-    rememberLanguageTab();
     new MutationObserver(improve).observe(document.body, { childList: true, subtree: true });
   });
+
+  // modeltranslation builds the tabs in a jQuery ready handler registered before this
+  // (deferred) script ran: one registered now runs after it, once the tabs exist.
+  const jQuery = window.django && window.django.jQuery;
+  if (jQuery) {
+    jQuery(function () {
+      window.setTimeout(rememberLanguageTab, 0);
+    });
+  }
 })();
