@@ -86,3 +86,11 @@ def test_subjects_and_years_preview_too(as_editor):
     year.save()
     assert as_editor.get(preview_url(year, "en")).status_code == 200
     assert Milestone.objects.published().count() == 0
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"), [("en", ("Preview links", "Review")), ("ko", ("미리보기 링크", "검토"))]
+)
+def test_the_privacy_policy_covers_previews_and_review_comments(client, lang, words):
+    text = client.get(f"/{lang}/privacy/").text
+    assert all(word in text for word in words)

@@ -129,7 +129,6 @@
 
   window.addEventListener("load", function () {
     improve();
-    dropEmptyLanguageSwitch();
     new MutationObserver(improve).observe(document.body, { childList: true, subtree: true });
   });
 
@@ -138,7 +137,10 @@
   const jQuery = window.django && window.django.jQuery;
   if (jQuery) {
     jQuery(function () {
-      window.setTimeout(rememberLanguageTab, 0);
+      window.setTimeout(function () {
+        dropEmptyLanguageSwitch();
+        rememberLanguageTab();
+      }, 0);
     });
   }
 })();
