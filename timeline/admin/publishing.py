@@ -347,4 +347,15 @@ class PublishableAdmin(PublishFlagMixin, ViewOnSiteMixin, ModelAdminBase):
         text = message % {"count": changed, "items": items}
         if unchanged:
             text = f"{text} {already % {'count': unchanged}}"
+        if changed:
+            # What the public now sees, which "published" alone does not say.
+            public = (
+                gettext(
+                    "The public site shows them now, unless a publish time is still to come or "
+                    "their year or subject is not public."
+                )
+                if published
+                else gettext("They are off the public site.")
+            )
+            text = f"{text} {public}"
         self.message_user(request, text, messages.SUCCESS if changed else messages.INFO)
