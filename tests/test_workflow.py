@@ -199,3 +199,9 @@ def test_the_publish_action_takes_records_off_the_queue(as_publisher, draft):
     )
     draft.refresh_from_db()
     assert draft.is_published and draft.review_state == ReviewState.DRAFT
+
+
+def test_the_slug_says_where_it_comes_from(as_editor):
+    page = as_editor.get(admin_url(Milestone, "add"))
+    assert "Filled in from the English name or title" in page.text
+    assert '"#id_title_en"' in page.context["prepopulated_fields_json"]

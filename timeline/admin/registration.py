@@ -73,6 +73,12 @@ LOCAL_TIMES: "Mapping[type[models.Field[Any, Any]], Mapping[str, Any]]" = {
     models.DateTimeField: {"form_class": forms.DateTimeField, "widget": LOCAL_TIME}
 }
 
+SLUG_HELP = _(
+    "The last part of the record's public address. Filled in from the English name or title "
+    "as you type it; small letters, digits and hyphens. Changing it later breaks links that "
+    "people have saved."
+)
+
 # The published flag and the times it takes effect: only publishers set them.
 PUBLISHING_FIELDS = ("is_published", ("publish_at", "withdraw_at"))
 
@@ -145,6 +151,14 @@ class TimelineAdmin(
     @admin.display(description=_("status"), ordering="review_state")
     def status(self, obj: Editorial) -> str:
         return obj.status_label
+
+    def formfield_for_dbfield(
+        self, db_field: models.Field, request: HttpRequest, **kwargs: Any
+    ) -> FormField | None:
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and db_field.name == "slug" and "slug" in self.prepopulated_fields:
+            field.help_text = SLUG_HELP
+        return field
 
     def changeform_view(
         self,
