@@ -77,15 +77,19 @@ def test_a_forged_or_altered_link_is_refused(as_editor, draft):
     assert as_editor.get(good.replace(token, token[:-2] + "xx")).status_code == 404
 
 
-def test_subjects_and_years_preview_too(as_editor):
+def test_subjects_and_years_preview_with_their_milestones(as_editor):
     subject = make_initiative(is_published=False, name_en="Draft forum")
-    milestone = make_milestone(subject=subject)
-    assert "Draft forum" in as_editor.get(preview_url(subject, "en")).text
-    year = milestone.year
+    make_milestone(subject=subject, title_en="Forum held")
+    make_milestone(subject=subject, title_en="Forum still a draft", is_published=False)
+    page = as_editor.get(preview_url(subject, "en")).text
+    # As the page will be once the forum is published: its published milestones, no drafts.
+    assert "Draft forum" in page and "Forum held" in page
+    assert "Forum still a draft" not in page
+    year = make_milestone(year=1999, title_en="In a draft year").year
     year.is_published = False
     year.save()
-    assert as_editor.get(preview_url(year, "en")).status_code == 200
-    assert Milestone.objects.published().count() == 0
+    assert "In a draft year" in as_editor.get(preview_url(year, "en")).text
+    assert Milestone.objects.published().filter(year=year).count() == 0
 
 
 @pytest.mark.parametrize(

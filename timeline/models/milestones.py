@@ -45,18 +45,23 @@ def subject_link(model: type[_S]) -> "models.ForeignKey[_S | None, _S | None]":
 
 
 class MilestoneQuerySet(PublishableQuerySet["Milestone"]):
-    def published(self, now: datetime.datetime | None = None) -> Self:
+    def published(self, now: datetime.datetime | None = None, assuming: str = "") -> Self:
         """What the public may see at ``now``: the milestone, its year and its subject are all
         public then (published, and within their publish and withdraw times).
 
         A milestone whose subject is unpublished is hidden rather than shown without its
         subject, so that nothing of an unpublished record reaches a public page.
+        ``assuming`` ("year" or a subject kind) takes that relation as public: a staff preview
+        of a draft year or subject shows its page as it will be once it is published.
         """
         now = now or timezone.now()
         subject_public = Q()
         for field in SUBJECT_FIELDS:
-            subject_public |= public_now(field, now)
-        return self.filter(subject_public, public_now("", now), public_now("year", now))
+            subject_public |= (
+                Q(**{f"{field}__isnull": False}) if field == assuming else public_now(field, now)
+            )
+        year_public = Q() if assuming == "year" else public_now("year", now)
+        return self.filter(subject_public, public_now("", now), year_public)
 
     def of_kind(self, *kinds: str) -> Self:
         """Milestones about a subject of any of ``kinds`` (names in ``SUBJECT_FIELDS``)."""

@@ -123,6 +123,11 @@ class PreviewableMixin(ContextBase):
         manager = cast("PublishableManager[_M]", model._default_manager)
         return manager.all() if self.preview else manager.published()
 
+    def milestones(self, assuming: str) -> MilestoneQuerySet:
+        """The public milestones listed on the page; in a preview, as they will be once the
+        page's own record (``assuming``: "year" or a subject kind) is published."""
+        return Milestone.objects.published(assuming=assuming if self.preview else "")
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(preview=self.preview, **kwargs)
 
@@ -349,7 +354,7 @@ class YearDetailView(PreviewableMixin, SectionMixin, DetailView):
         year = self.object.year
         years = Year.objects.published()
         return super().get_context_data(
-            milestones=public_milestones().filter(year=year),
+            milestones=public_milestones(self.milestones(assuming="year")).filter(year=year),
             earlier_year=years.filter(year__lt=year).order_by("-year").first(),
             later_year=years.filter(year__gt=year).order_by("year").first(),
             **kwargs,
@@ -424,7 +429,9 @@ class SubjectDetailView(PreviewableMixin, SubjectMixin, DetailView):
         subject = self.object
         # Oldest first: a subject's page tells its story in the order it happened.
         milestones = list(
-            public_milestones().filter(**{subject.KIND: subject}).order_by("year_id", "order", "pk")
+            public_milestones(self.milestones(assuming=subject.KIND))
+            .filter(**{subject.KIND: subject})
+            .order_by("year_id", "order", "pk")
         )
         context: dict[str, Any] = {
             "milestones": milestones,
