@@ -6,674 +6,253 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
-    dependencies = []
+    dependencies = [
+    ]
 
     operations = [
         migrations.CreateModel(
-            name="Initiative",
+            name='Initiative',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "slug",
-                    models.SlugField(
-                        allow_unicode=True, max_length=120, unique=True, verbose_name="slug"
-                    ),
-                ),
-                ("name", models.CharField(blank=True, max_length=255, verbose_name="name")),
-                (
-                    "name_ko",
-                    models.CharField(blank=True, max_length=255, null=True, verbose_name="name"),
-                ),
-                (
-                    "name_en",
-                    models.CharField(blank=True, max_length=255, null=True, verbose_name="name"),
-                ),
-                ("summary", models.TextField(blank=True, verbose_name="summary")),
-                ("summary_ko", models.TextField(blank=True, null=True, verbose_name="summary")),
-                ("summary_en", models.TextField(blank=True, null=True, verbose_name="summary")),
-                ("description", models.TextField(blank=True, verbose_name="description")),
-                (
-                    "description_ko",
-                    models.TextField(blank=True, null=True, verbose_name="description"),
-                ),
-                (
-                    "description_en",
-                    models.TextField(blank=True, null=True, verbose_name="description"),
-                ),
-                (
-                    "website",
-                    models.URLField(blank=True, max_length=500, verbose_name="website or source"),
-                ),
-                (
-                    "is_published",
-                    models.BooleanField(
-                        default=False,
-                        help_text="Unpublished subjects and all their milestones are hidden from the public site.",
-                        verbose_name="published",
-                    ),
-                ),
-                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
-                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
-                (
-                    "initiative_type",
-                    models.CharField(
-                        choices=[
-                            ("forum", "Forum"),
-                            ("programme", "Programme"),
-                            ("publication", "Publication"),
-                            ("training", "Training"),
-                            ("campaign", "Campaign"),
-                            ("project", "Project"),
-                        ],
-                        max_length=20,
-                        verbose_name="initiative type",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('slug', models.SlugField(allow_unicode=True, max_length=120, unique=True, verbose_name='slug')),
+                ('name', models.CharField(blank=True, max_length=255, verbose_name='name')),
+                ('name_ko', models.CharField(blank=True, max_length=255, null=True, verbose_name='name')),
+                ('name_en', models.CharField(blank=True, max_length=255, null=True, verbose_name='name')),
+                ('summary', models.TextField(blank=True, verbose_name='summary')),
+                ('summary_ko', models.TextField(blank=True, null=True, verbose_name='summary')),
+                ('summary_en', models.TextField(blank=True, null=True, verbose_name='summary')),
+                ('description', models.TextField(blank=True, verbose_name='description')),
+                ('description_ko', models.TextField(blank=True, null=True, verbose_name='description')),
+                ('description_en', models.TextField(blank=True, null=True, verbose_name='description')),
+                ('website', models.URLField(blank=True, max_length=500, verbose_name='website or source')),
+                ('is_published', models.BooleanField(default=False, help_text='Unpublished subjects and all their milestones are hidden from the public site.', verbose_name='published')),
+                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
+                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
+                ('initiative_type', models.CharField(choices=[('forum', 'Forum'), ('programme', 'Programme'), ('publication', 'Publication'), ('training', 'Training'), ('campaign', 'Campaign'), ('project', 'Project')], max_length=20, verbose_name='initiative type')),
             ],
             options={
-                "verbose_name": "initiative",
-                "verbose_name_plural": "initiatives",
-                "ordering": ["slug"],
-                "abstract": False,
+                'verbose_name': 'initiative',
+                'verbose_name_plural': 'initiatives',
+                'ordering': ['slug'],
+                'abstract': False,
             },
         ),
         migrations.CreateModel(
-            name="Policy",
+            name='Policy',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "slug",
-                    models.SlugField(
-                        allow_unicode=True, max_length=120, unique=True, verbose_name="slug"
-                    ),
-                ),
-                ("name", models.CharField(blank=True, max_length=255, verbose_name="name")),
-                (
-                    "name_ko",
-                    models.CharField(blank=True, max_length=255, null=True, verbose_name="name"),
-                ),
-                (
-                    "name_en",
-                    models.CharField(blank=True, max_length=255, null=True, verbose_name="name"),
-                ),
-                ("summary", models.TextField(blank=True, verbose_name="summary")),
-                ("summary_ko", models.TextField(blank=True, null=True, verbose_name="summary")),
-                ("summary_en", models.TextField(blank=True, null=True, verbose_name="summary")),
-                ("description", models.TextField(blank=True, verbose_name="description")),
-                (
-                    "description_ko",
-                    models.TextField(blank=True, null=True, verbose_name="description"),
-                ),
-                (
-                    "description_en",
-                    models.TextField(blank=True, null=True, verbose_name="description"),
-                ),
-                (
-                    "website",
-                    models.URLField(blank=True, max_length=500, verbose_name="website or source"),
-                ),
-                (
-                    "is_published",
-                    models.BooleanField(
-                        default=False,
-                        help_text="Unpublished subjects and all their milestones are hidden from the public site.",
-                        verbose_name="published",
-                    ),
-                ),
-                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
-                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
-                (
-                    "policy_type",
-                    models.CharField(
-                        choices=[
-                            ("ordinance", "Ordinance"),
-                            ("charter", "Charter"),
-                            ("framework_plan", "Framework plan"),
-                            ("law", "Law"),
-                            ("index", "Index"),
-                            ("programme", "Programme"),
-                        ],
-                        max_length=20,
-                        verbose_name="policy type",
-                    ),
-                ),
-                (
-                    "period_start",
-                    models.PositiveSmallIntegerField(
-                        blank=True,
-                        null=True,
-                        validators=[
-                            django.core.validators.MinValueValidator(1900),
-                            django.core.validators.MaxValueValidator(2100),
-                        ],
-                        verbose_name="period from",
-                    ),
-                ),
-                (
-                    "period_end",
-                    models.PositiveSmallIntegerField(
-                        blank=True,
-                        null=True,
-                        validators=[
-                            django.core.validators.MinValueValidator(1900),
-                            django.core.validators.MaxValueValidator(2100),
-                        ],
-                        verbose_name="period to",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('slug', models.SlugField(allow_unicode=True, max_length=120, unique=True, verbose_name='slug')),
+                ('name', models.CharField(blank=True, max_length=255, verbose_name='name')),
+                ('name_ko', models.CharField(blank=True, max_length=255, null=True, verbose_name='name')),
+                ('name_en', models.CharField(blank=True, max_length=255, null=True, verbose_name='name')),
+                ('summary', models.TextField(blank=True, verbose_name='summary')),
+                ('summary_ko', models.TextField(blank=True, null=True, verbose_name='summary')),
+                ('summary_en', models.TextField(blank=True, null=True, verbose_name='summary')),
+                ('description', models.TextField(blank=True, verbose_name='description')),
+                ('description_ko', models.TextField(blank=True, null=True, verbose_name='description')),
+                ('description_en', models.TextField(blank=True, null=True, verbose_name='description')),
+                ('website', models.URLField(blank=True, max_length=500, verbose_name='website or source')),
+                ('is_published', models.BooleanField(default=False, help_text='Unpublished subjects and all their milestones are hidden from the public site.', verbose_name='published')),
+                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
+                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
+                ('policy_type', models.CharField(choices=[('ordinance', 'Ordinance'), ('charter', 'Charter'), ('framework_plan', 'Framework plan'), ('law', 'Law'), ('index', 'Index'), ('programme', 'Programme')], max_length=20, verbose_name='policy type')),
+                ('period_start', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1900), django.core.validators.MaxValueValidator(2100)], verbose_name='period from')),
+                ('period_end', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1900), django.core.validators.MaxValueValidator(2100)], verbose_name='period to')),
             ],
             options={
-                "verbose_name": "policy",
-                "verbose_name_plural": "policies",
-                "ordering": ["slug"],
-                "abstract": False,
+                'verbose_name': 'policy',
+                'verbose_name_plural': 'policies',
+                'ordering': ['slug'],
+                'abstract': False,
             },
         ),
         migrations.CreateModel(
-            name="Institution",
+            name='Institution',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "slug",
-                    models.SlugField(
-                        allow_unicode=True, max_length=120, unique=True, verbose_name="slug"
-                    ),
-                ),
-                ("name", models.CharField(blank=True, max_length=255, verbose_name="name")),
-                (
-                    "name_ko",
-                    models.CharField(blank=True, max_length=255, null=True, verbose_name="name"),
-                ),
-                (
-                    "name_en",
-                    models.CharField(blank=True, max_length=255, null=True, verbose_name="name"),
-                ),
-                ("summary", models.TextField(blank=True, verbose_name="summary")),
-                ("summary_ko", models.TextField(blank=True, null=True, verbose_name="summary")),
-                ("summary_en", models.TextField(blank=True, null=True, verbose_name="summary")),
-                ("description", models.TextField(blank=True, verbose_name="description")),
-                (
-                    "description_ko",
-                    models.TextField(blank=True, null=True, verbose_name="description"),
-                ),
-                (
-                    "description_en",
-                    models.TextField(blank=True, null=True, verbose_name="description"),
-                ),
-                (
-                    "website",
-                    models.URLField(blank=True, max_length=500, verbose_name="website or source"),
-                ),
-                (
-                    "is_published",
-                    models.BooleanField(
-                        default=False,
-                        help_text="Unpublished subjects and all their milestones are hidden from the public site.",
-                        verbose_name="published",
-                    ),
-                ),
-                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
-                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
-                (
-                    "institution_type",
-                    models.CharField(
-                        choices=[
-                            ("city_office", "City office"),
-                            ("centre", "Centre"),
-                            ("committee", "Committee"),
-                            ("council", "Council"),
-                            ("civic_group", "Civic group"),
-                            ("international_body", "International body"),
-                        ],
-                        max_length=20,
-                        verbose_name="institution type",
-                    ),
-                ),
-                (
-                    "parent",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="children",
-                        to="timeline.institution",
-                        verbose_name="parent institution",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('slug', models.SlugField(allow_unicode=True, max_length=120, unique=True, verbose_name='slug')),
+                ('name', models.CharField(blank=True, max_length=255, verbose_name='name')),
+                ('name_ko', models.CharField(blank=True, max_length=255, null=True, verbose_name='name')),
+                ('name_en', models.CharField(blank=True, max_length=255, null=True, verbose_name='name')),
+                ('summary', models.TextField(blank=True, verbose_name='summary')),
+                ('summary_ko', models.TextField(blank=True, null=True, verbose_name='summary')),
+                ('summary_en', models.TextField(blank=True, null=True, verbose_name='summary')),
+                ('description', models.TextField(blank=True, verbose_name='description')),
+                ('description_ko', models.TextField(blank=True, null=True, verbose_name='description')),
+                ('description_en', models.TextField(blank=True, null=True, verbose_name='description')),
+                ('website', models.URLField(blank=True, max_length=500, verbose_name='website or source')),
+                ('is_published', models.BooleanField(default=False, help_text='Unpublished subjects and all their milestones are hidden from the public site.', verbose_name='published')),
+                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
+                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
+                ('institution_type', models.CharField(choices=[('city_office', 'City office'), ('centre', 'Centre'), ('committee', 'Committee'), ('council', 'Council'), ('civic_group', 'Civic group'), ('international_body', 'International body')], max_length=20, verbose_name='institution type')),
+                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='children', to='timeline.institution', verbose_name='parent institution')),
             ],
             options={
-                "verbose_name": "institution",
-                "verbose_name_plural": "institutions",
-                "ordering": ["slug"],
-                "abstract": False,
+                'verbose_name': 'institution',
+                'verbose_name_plural': 'institutions',
+                'ordering': ['slug'],
+                'abstract': False,
             },
         ),
         migrations.CreateModel(
-            name="Milestone",
+            name='Milestone',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "slug",
-                    models.SlugField(
-                        allow_unicode=True, max_length=120, unique=True, verbose_name="slug"
-                    ),
-                ),
-                (
-                    "order",
-                    models.PositiveSmallIntegerField(
-                        default=0,
-                        help_text="Source order; lower comes first.",
-                        verbose_name="order within the year",
-                    ),
-                ),
-                (
-                    "date",
-                    models.DateField(
-                        blank=True,
-                        help_text="The stated date, if the sources give one. It may differ from the year group.",
-                        null=True,
-                        verbose_name="date",
-                    ),
-                ),
-                (
-                    "date_precision",
-                    models.CharField(
-                        blank=True,
-                        choices=[("year", "Year"), ("month", "Month"), ("day", "Day")],
-                        help_text="How much of the date is known: only the year, the month, or the day.",
-                        max_length=5,
-                        verbose_name="date precision",
-                    ),
-                ),
-                ("title", models.CharField(blank=True, max_length=300, verbose_name="title")),
-                (
-                    "title_ko",
-                    models.CharField(blank=True, max_length=300, null=True, verbose_name="title"),
-                ),
-                (
-                    "title_en",
-                    models.CharField(blank=True, max_length=300, null=True, verbose_name="title"),
-                ),
-                ("summary", models.TextField(blank=True, verbose_name="summary")),
-                ("summary_ko", models.TextField(blank=True, null=True, verbose_name="summary")),
-                ("summary_en", models.TextField(blank=True, null=True, verbose_name="summary")),
-                (
-                    "note",
-                    models.TextField(
-                        blank=True,
-                        help_text="Where public sources disagree on a date or a figure, say so here, naming them.",
-                        verbose_name="note on disputed facts",
-                    ),
-                ),
-                (
-                    "note_ko",
-                    models.TextField(
-                        blank=True,
-                        help_text="Where public sources disagree on a date or a figure, say so here, naming them.",
-                        null=True,
-                        verbose_name="note on disputed facts",
-                    ),
-                ),
-                (
-                    "note_en",
-                    models.TextField(
-                        blank=True,
-                        help_text="Where public sources disagree on a date or a figure, say so here, naming them.",
-                        null=True,
-                        verbose_name="note on disputed facts",
-                    ),
-                ),
-                ("is_published", models.BooleanField(default=False, verbose_name="published")),
-                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
-                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
-                (
-                    "initiative",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="milestones",
-                        to="timeline.initiative",
-                        verbose_name="initiative",
-                    ),
-                ),
-                (
-                    "institution",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="milestones",
-                        to="timeline.institution",
-                        verbose_name="institution",
-                    ),
-                ),
-                (
-                    "policy",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="milestones",
-                        to="timeline.policy",
-                        verbose_name="policy",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('slug', models.SlugField(allow_unicode=True, max_length=120, unique=True, verbose_name='slug')),
+                ('order', models.PositiveSmallIntegerField(default=0, help_text='Source order; lower comes first.', verbose_name='order within the year')),
+                ('date', models.DateField(blank=True, help_text='The stated date, if the sources give one. It may differ from the year group.', null=True, verbose_name='date')),
+                ('date_precision', models.CharField(blank=True, choices=[('year', 'Year'), ('month', 'Month'), ('day', 'Day')], help_text='How much of the date is known: only the year, the month, or the day.', max_length=5, verbose_name='date precision')),
+                ('title', models.CharField(blank=True, max_length=300, verbose_name='title')),
+                ('title_ko', models.CharField(blank=True, max_length=300, null=True, verbose_name='title')),
+                ('title_en', models.CharField(blank=True, max_length=300, null=True, verbose_name='title')),
+                ('summary', models.TextField(blank=True, verbose_name='summary')),
+                ('summary_ko', models.TextField(blank=True, null=True, verbose_name='summary')),
+                ('summary_en', models.TextField(blank=True, null=True, verbose_name='summary')),
+                ('note', models.TextField(blank=True, help_text='Where public sources disagree on a date or a figure, say so here, naming them.', verbose_name='note on disputed facts')),
+                ('note_ko', models.TextField(blank=True, help_text='Where public sources disagree on a date or a figure, say so here, naming them.', null=True, verbose_name='note on disputed facts')),
+                ('note_en', models.TextField(blank=True, help_text='Where public sources disagree on a date or a figure, say so here, naming them.', null=True, verbose_name='note on disputed facts')),
+                ('is_published', models.BooleanField(default=False, verbose_name='published')),
+                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
+                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
+                ('initiative', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='milestones', to='timeline.initiative', verbose_name='initiative')),
+                ('institution', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='milestones', to='timeline.institution', verbose_name='institution')),
+                ('policy', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='milestones', to='timeline.policy', verbose_name='policy')),
             ],
             options={
-                "verbose_name": "milestone",
-                "verbose_name_plural": "milestones",
-                "ordering": ["-year_id", "order", "id"],
+                'verbose_name': 'milestone',
+                'verbose_name_plural': 'milestones',
+                'ordering': ['-year_id', 'order', 'id'],
             },
         ),
         migrations.CreateModel(
-            name="MilestoneSource",
+            name='MilestoneSource',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("label", models.CharField(max_length=300, verbose_name="label")),
-                ("url", models.URLField(blank=True, max_length=500, verbose_name="URL")),
-                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
-                (
-                    "milestone",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="sources",
-                        to="timeline.milestone",
-                        verbose_name="milestone",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('label', models.CharField(max_length=300, verbose_name='label')),
+                ('url', models.URLField(blank=True, max_length=500, verbose_name='URL')),
+                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
+                ('milestone', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sources', to='timeline.milestone', verbose_name='milestone')),
             ],
             options={
-                "verbose_name": "source",
-                "verbose_name_plural": "sources",
-                "ordering": ["milestone", "order", "id"],
+                'verbose_name': 'source',
+                'verbose_name_plural': 'sources',
+                'ordering': ['milestone', 'order', 'id'],
             },
         ),
         migrations.CreateModel(
-            name="Theme",
+            name='Theme',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "slug",
-                    models.SlugField(
-                        allow_unicode=True, max_length=80, unique=True, verbose_name="slug"
-                    ),
-                ),
-                ("name", models.CharField(blank=True, max_length=120, verbose_name="name")),
-                (
-                    "name_ko",
-                    models.CharField(blank=True, max_length=120, null=True, verbose_name="name"),
-                ),
-                (
-                    "name_en",
-                    models.CharField(blank=True, max_length=120, null=True, verbose_name="name"),
-                ),
-                ("description", models.TextField(blank=True, verbose_name="description")),
-                (
-                    "description_ko",
-                    models.TextField(blank=True, null=True, verbose_name="description"),
-                ),
-                (
-                    "description_en",
-                    models.TextField(blank=True, null=True, verbose_name="description"),
-                ),
-                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
-                ("is_published", models.BooleanField(default=True, verbose_name="published")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('slug', models.SlugField(allow_unicode=True, max_length=80, unique=True, verbose_name='slug')),
+                ('name', models.CharField(blank=True, max_length=120, verbose_name='name')),
+                ('name_ko', models.CharField(blank=True, max_length=120, null=True, verbose_name='name')),
+                ('name_en', models.CharField(blank=True, max_length=120, null=True, verbose_name='name')),
+                ('description', models.TextField(blank=True, verbose_name='description')),
+                ('description_ko', models.TextField(blank=True, null=True, verbose_name='description')),
+                ('description_en', models.TextField(blank=True, null=True, verbose_name='description')),
+                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
+                ('is_published', models.BooleanField(default=True, verbose_name='published')),
             ],
             options={
-                "verbose_name": "theme",
-                "verbose_name_plural": "themes",
-                "ordering": ["order", "slug"],
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            models.Q(("name_ko__gt", ""), ("name_ko__isnull", False)),
-                            models.Q(("name_en__gt", ""), ("name_en__isnull", False)),
-                            _connector="OR",
-                        ),
-                        name="theme_has_name",
-                    )
-                ],
+                'verbose_name': 'theme',
+                'verbose_name_plural': 'themes',
+                'ordering': ['order', 'slug'],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('name_ko__gt', ''), ('name_ko__isnull', False)), models.Q(('name_en__gt', ''), ('name_en__isnull', False)), _connector='OR'), name='theme_has_name')],
             },
         ),
         migrations.AddField(
-            model_name="policy",
-            name="themes",
-            field=models.ManyToManyField(blank=True, to="timeline.theme", verbose_name="themes"),
+            model_name='policy',
+            name='themes',
+            field=models.ManyToManyField(blank=True, to='timeline.theme', verbose_name='themes'),
         ),
         migrations.AddField(
-            model_name="institution",
-            name="themes",
-            field=models.ManyToManyField(blank=True, to="timeline.theme", verbose_name="themes"),
+            model_name='institution',
+            name='themes',
+            field=models.ManyToManyField(blank=True, to='timeline.theme', verbose_name='themes'),
         ),
         migrations.AddField(
-            model_name="initiative",
-            name="themes",
-            field=models.ManyToManyField(blank=True, to="timeline.theme", verbose_name="themes"),
+            model_name='initiative',
+            name='themes',
+            field=models.ManyToManyField(blank=True, to='timeline.theme', verbose_name='themes'),
         ),
         migrations.CreateModel(
-            name="Year",
+            name='Year',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "year",
-                    models.PositiveSmallIntegerField(
-                        unique=True,
-                        validators=[
-                            django.core.validators.MinValueValidator(1900),
-                            django.core.validators.MaxValueValidator(2100),
-                        ],
-                        verbose_name="year",
-                    ),
-                ),
-                ("headline", models.CharField(blank=True, max_length=200, verbose_name="headline")),
-                (
-                    "headline_ko",
-                    models.CharField(
-                        blank=True, max_length=200, null=True, verbose_name="headline"
-                    ),
-                ),
-                (
-                    "headline_en",
-                    models.CharField(
-                        blank=True, max_length=200, null=True, verbose_name="headline"
-                    ),
-                ),
-                ("summary", models.TextField(blank=True, verbose_name="summary")),
-                ("summary_ko", models.TextField(blank=True, null=True, verbose_name="summary")),
-                ("summary_en", models.TextField(blank=True, null=True, verbose_name="summary")),
-                ("is_published", models.BooleanField(default=True, verbose_name="published")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('year', models.PositiveSmallIntegerField(unique=True, validators=[django.core.validators.MinValueValidator(1900), django.core.validators.MaxValueValidator(2100)], verbose_name='year')),
+                ('headline', models.CharField(blank=True, max_length=200, verbose_name='headline')),
+                ('headline_ko', models.CharField(blank=True, max_length=200, null=True, verbose_name='headline')),
+                ('headline_en', models.CharField(blank=True, max_length=200, null=True, verbose_name='headline')),
+                ('summary', models.TextField(blank=True, verbose_name='summary')),
+                ('summary_ko', models.TextField(blank=True, null=True, verbose_name='summary')),
+                ('summary_en', models.TextField(blank=True, null=True, verbose_name='summary')),
+                ('is_published', models.BooleanField(default=True, verbose_name='published')),
             ],
             options={
-                "verbose_name": "year",
-                "verbose_name_plural": "years",
-                "ordering": ["-year"],
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(("year__gte", 1900), ("year__lte", 2100)),
-                        name="year_in_sane_range",
-                    )
-                ],
+                'verbose_name': 'year',
+                'verbose_name_plural': 'years',
+                'ordering': ['-year'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('year__gte', 1900), ('year__lte', 2100)), name='year_in_sane_range')],
             },
         ),
         migrations.AddField(
-            model_name="milestone",
-            name="year",
-            field=models.ForeignKey(
-                db_column="year",
-                help_text="The year the source lists this milestone under.",
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="milestones",
-                to="timeline.year",
-                to_field="year",
-                verbose_name="year group",
-            ),
+            model_name='milestone',
+            name='year',
+            field=models.ForeignKey(db_column='year', help_text='The year the source lists this milestone under.', on_delete=django.db.models.deletion.PROTECT, related_name='milestones', to='timeline.year', to_field='year', verbose_name='year group'),
         ),
         migrations.AddIndex(
-            model_name="policy",
-            index=models.Index(fields=["is_published", "slug"], name="policy_published_slug_idx"),
+            model_name='policy',
+            index=models.Index(fields=['is_published', 'slug'], name='policy_published_slug_idx'),
         ),
         migrations.AddConstraint(
-            model_name="policy",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("name_ko__gt", ""), ("name_ko__isnull", False)),
-                    models.Q(("name_en__gt", ""), ("name_en__isnull", False)),
-                    _connector="OR",
-                ),
-                name="policy_has_name",
-            ),
+            model_name='policy',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('name_ko__gt', ''), ('name_ko__isnull', False)), models.Q(('name_en__gt', ''), ('name_en__isnull', False)), _connector='OR'), name='policy_has_name'),
         ),
         migrations.AddConstraint(
-            model_name="policy",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("period_start__isnull", True),
-                    ("period_end__isnull", True),
-                    ("period_start__lte", models.F("period_end")),
-                    _connector="OR",
-                ),
-                name="policy_period_in_order",
-            ),
+            model_name='policy',
+            constraint=models.CheckConstraint(condition=models.Q(('period_start__isnull', True), ('period_end__isnull', True), ('period_start__lte', models.F('period_end')), _connector='OR'), name='policy_period_in_order'),
         ),
         migrations.AddIndex(
-            model_name="institution",
-            index=models.Index(
-                fields=["is_published", "slug"], name="institution_published_slug_idx"
-            ),
+            model_name='institution',
+            index=models.Index(fields=['is_published', 'slug'], name='institution_published_slug_idx'),
         ),
         migrations.AddConstraint(
-            model_name="institution",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("name_ko__gt", ""), ("name_ko__isnull", False)),
-                    models.Q(("name_en__gt", ""), ("name_en__isnull", False)),
-                    _connector="OR",
-                ),
-                name="institution_has_name",
-            ),
+            model_name='institution',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('name_ko__gt', ''), ('name_ko__isnull', False)), models.Q(('name_en__gt', ''), ('name_en__isnull', False)), _connector='OR'), name='institution_has_name'),
         ),
         migrations.AddConstraint(
-            model_name="institution",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("parent", models.F("pk")), _negated=True),
-                name="institution_not_its_own_parent",
-            ),
+            model_name='institution',
+            constraint=models.CheckConstraint(condition=models.Q(('parent', models.F('pk')), _negated=True), name='institution_not_its_own_parent'),
         ),
         migrations.AddIndex(
-            model_name="initiative",
-            index=models.Index(
-                fields=["is_published", "slug"], name="initiative_published_slug_idx"
-            ),
+            model_name='initiative',
+            index=models.Index(fields=['is_published', 'slug'], name='initiative_published_slug_idx'),
         ),
         migrations.AddConstraint(
-            model_name="initiative",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("name_ko__gt", ""), ("name_ko__isnull", False)),
-                    models.Q(("name_en__gt", ""), ("name_en__isnull", False)),
-                    _connector="OR",
-                ),
-                name="initiative_has_name",
-            ),
+            model_name='initiative',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('name_ko__gt', ''), ('name_ko__isnull', False)), models.Q(('name_en__gt', ''), ('name_en__isnull', False)), _connector='OR'), name='initiative_has_name'),
         ),
         migrations.AddIndex(
-            model_name="milestone",
-            index=models.Index(
-                fields=["-year", "order", "id"], name="milestone_timeline_order_idx"
-            ),
+            model_name='milestone',
+            index=models.Index(fields=['-year', 'order', 'id'], name='milestone_timeline_order_idx'),
         ),
         migrations.AddIndex(
-            model_name="milestone",
-            index=models.Index(
-                fields=["is_published", "-year", "order"], name="milestone_public_idx"
-            ),
+            model_name='milestone',
+            index=models.Index(fields=['is_published', '-year', 'order'], name='milestone_public_idx'),
         ),
         migrations.AddConstraint(
-            model_name="milestone",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(
-                        ("initiative__isnull", False),
-                        ("institution__isnull", True),
-                        ("policy__isnull", True),
-                    ),
-                    models.Q(
-                        ("policy__isnull", False),
-                        ("initiative__isnull", True),
-                        ("institution__isnull", True),
-                    ),
-                    models.Q(
-                        ("institution__isnull", False),
-                        ("initiative__isnull", True),
-                        ("policy__isnull", True),
-                    ),
-                    _connector="OR",
-                ),
-                name="milestone_exactly_one_subject",
-                violation_error_message="A milestone is about exactly one subject: an initiative, a policy or an institution.",
-            ),
+            model_name='milestone',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('initiative__isnull', False), ('institution__isnull', True), ('policy__isnull', True)), models.Q(('policy__isnull', False), ('initiative__isnull', True), ('institution__isnull', True)), models.Q(('institution__isnull', False), ('initiative__isnull', True), ('policy__isnull', True)), _connector='OR'), name='milestone_exactly_one_subject', violation_error_message='A milestone is about exactly one subject: an initiative, a policy or an institution.'),
         ),
         migrations.AddConstraint(
-            model_name="milestone",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("date__isnull", True), ("date_precision", "")),
-                    models.Q(
-                        ("date__isnull", False), ("date_precision__in", ["year", "month", "day"])
-                    ),
-                    _connector="OR",
-                ),
-                name="milestone_date_has_precision",
-                violation_error_message="A date needs its precision, and a precision its date.",
-            ),
+            model_name='milestone',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('date__isnull', True), ('date_precision', '')), models.Q(('date__isnull', False), ('date_precision__in', ['year', 'month', 'day'])), _connector='OR'), name='milestone_date_has_precision', violation_error_message='A date needs its precision, and a precision its date.'),
         ),
         migrations.AddConstraint(
-            model_name="milestone",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("title_ko__gt", ""), ("title_ko__isnull", False)),
-                    models.Q(("title_en__gt", ""), ("title_en__isnull", False)),
-                    _connector="OR",
-                ),
-                name="milestone_has_title",
-            ),
+            model_name='milestone',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('title_ko__gt', ''), ('title_ko__isnull', False)), models.Q(('title_en__gt', ''), ('title_en__isnull', False)), _connector='OR'), name='milestone_has_title'),
         ),
     ]

@@ -4,63 +4,34 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("timeline", "0001_initial"),
+        ('timeline', '0001_initial'),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name="initiative",
-            options={
-                "ordering": ["slug"],
-                "permissions": [("publish_initiative", "Can publish and unpublish initiatives")],
-                "verbose_name": "initiative",
-                "verbose_name_plural": "initiatives",
-            },
+            name='initiative',
+            options={'ordering': ['slug'], 'permissions': [('publish_initiative', 'Can publish and unpublish initiatives')], 'verbose_name': 'initiative', 'verbose_name_plural': 'initiatives'},
         ),
         migrations.AlterModelOptions(
-            name="institution",
-            options={
-                "ordering": ["slug"],
-                "permissions": [("publish_institution", "Can publish and unpublish institutions")],
-                "verbose_name": "institution",
-                "verbose_name_plural": "institutions",
-            },
+            name='institution',
+            options={'ordering': ['slug'], 'permissions': [('publish_institution', 'Can publish and unpublish institutions')], 'verbose_name': 'institution', 'verbose_name_plural': 'institutions'},
         ),
         migrations.AlterModelOptions(
-            name="milestone",
-            options={
-                "ordering": ["-year_id", "order", "id"],
-                "permissions": [("publish_milestone", "Can publish and unpublish milestones")],
-                "verbose_name": "milestone",
-                "verbose_name_plural": "milestones",
-            },
+            name='milestone',
+            options={'ordering': ['-year_id', 'order', 'id'], 'permissions': [('publish_milestone', 'Can publish and unpublish milestones')], 'verbose_name': 'milestone', 'verbose_name_plural': 'milestones'},
         ),
         migrations.AlterModelOptions(
-            name="policy",
-            options={
-                "ordering": ["slug"],
-                "permissions": [("publish_policy", "Can publish and unpublish policies")],
-                "verbose_name": "policy",
-                "verbose_name_plural": "policies",
-            },
+            name='policy',
+            options={'ordering': ['slug'], 'permissions': [('publish_policy', 'Can publish and unpublish policies')], 'verbose_name': 'policy', 'verbose_name_plural': 'policies'},
         ),
         migrations.AlterModelOptions(
-            name="theme",
-            options={
-                "ordering": ["order", "slug"],
-                "permissions": [("publish_theme", "Can publish and unpublish themes")],
-                "verbose_name": "theme",
-                "verbose_name_plural": "themes",
-            },
+            name='theme',
+            options={'ordering': ['order', 'slug'], 'permissions': [('publish_theme', 'Can publish and unpublish themes')], 'verbose_name': 'theme', 'verbose_name_plural': 'themes'},
         ),
         migrations.AlterModelOptions(
-            name="year",
-            options={
-                "ordering": ["-year"],
-                "permissions": [("publish_year", "Can publish and unpublish years")],
-                "verbose_name": "year",
-                "verbose_name_plural": "years",
-            },
+            name='year',
+            options={'ordering': ['-year'], 'permissions': [('publish_year', 'Can publish and unpublish years')], 'verbose_name': 'year', 'verbose_name_plural': 'years'},
         ),
     ]

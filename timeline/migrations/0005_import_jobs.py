@@ -6,73 +6,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("timeline", "0004_search_trigram_indexes"),
+        ('timeline', '0004_search_trigram_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="ImportJob",
+            name='ImportJob',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("model_key", models.CharField(max_length=20, verbose_name="model")),
-                ("file_name", models.CharField(max_length=255, verbose_name="file name")),
-                ("size", models.PositiveBigIntegerField(verbose_name="size in bytes")),
-                ("file_type", models.CharField(max_length=10, verbose_name="file type")),
-                ("encoding", models.CharField(blank=True, max_length=20, verbose_name="encoding")),
-                ("data", models.BinaryField(default=b"", verbose_name="file contents")),
-                (
-                    "state",
-                    models.CharField(
-                        choices=[
-                            ("previewed", "previewed, waiting for confirmation"),
-                            ("confirmed", "confirmed and imported"),
-                            ("failed", "refused at confirmation"),
-                            ("expired", "expired unconfirmed"),
-                        ],
-                        default="previewed",
-                        max_length=10,
-                        verbose_name="state",
-                    ),
-                ),
-                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
-                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
-                (
-                    "user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="import_jobs",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="user",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('model_key', models.CharField(max_length=20, verbose_name='model')),
+                ('file_name', models.CharField(max_length=255, verbose_name='file name')),
+                ('size', models.PositiveBigIntegerField(verbose_name='size in bytes')),
+                ('file_type', models.CharField(max_length=10, verbose_name='file type')),
+                ('encoding', models.CharField(blank=True, max_length=20, verbose_name='encoding')),
+                ('data', models.BinaryField(default=b'', verbose_name='file contents')),
+                ('state', models.CharField(choices=[('previewed', 'previewed, waiting for confirmation'), ('confirmed', 'confirmed and imported'), ('failed', 'refused at confirmation'), ('expired', 'expired unconfirmed')], default='previewed', max_length=10, verbose_name='state')),
+                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
+                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
+                ('user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='import_jobs', to=settings.AUTH_USER_MODEL, verbose_name='user')),
             ],
             options={
-                "verbose_name": "import",
-                "verbose_name_plural": "imports",
-                "ordering": ["-created", "-pk"],
-                "indexes": [
-                    models.Index(fields=["state", "created"], name="importjob_state_created")
-                ],
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            ("state__in", ["previewed", "confirmed", "failed", "expired"])
-                        ),
-                        name="importjob_state_known",
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(("state", "previewed"), ("data", b""), _connector="OR"),
-                        name="importjob_file_only_while_previewed",
-                    ),
-                ],
+                'verbose_name': 'import',
+                'verbose_name_plural': 'imports',
+                'ordering': ['-created', '-pk'],
+                'indexes': [models.Index(fields=['state', 'created'], name='importjob_state_created')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('state__in', ['previewed', 'confirmed', 'failed', 'expired'])), name='importjob_state_known'), models.CheckConstraint(condition=models.Q(('state', 'previewed'), ('data', b''), _connector='OR'), name='importjob_file_only_while_previewed')],
             },
         ),
     ]
