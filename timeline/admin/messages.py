@@ -13,11 +13,11 @@ from django.db.models import Model, QuerySet
 from django.forms import BaseFormSet, ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from django.utils.formats import localize
 from django.utils.translation import gettext, ngettext
 
 from timeline.admin.history import RESTORING, Restoring
 from timeline.admin.publishing import can_publish, is_public
+from timeline.admin.review import when
 from timeline.models import Editorial
 from timeline.permissions import PUBLISHED_FIELD
 
@@ -28,10 +28,6 @@ else:
 
 # Set on the request once the message is known; ``message_user`` uses it once.
 SAVED = "timeline_saved_message"
-
-
-def when(moment: Any) -> str:
-    return str(localize(timezone.localtime(moment)))
 
 
 def public_sentence(request: HttpRequest, obj: Model) -> str:

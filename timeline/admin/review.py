@@ -28,7 +28,7 @@ from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Model, Q
+from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
@@ -121,20 +121,16 @@ def schedule_sentence(obj: Editorial) -> str:
 # --- e-mail ---------------------------------------------------------------------------
 
 
-def publishers_of(model: type[Model]) -> Iterable["User"]:
-    """Active staff who may publish ``model`` and have an e-mail address."""
+def publishers(model: type[Model], superusers: bool = True) -> "QuerySet[User]":
+    """Active staff who may publish ``model`` (by group or by their own permission; with
+    ``superusers``, superusers too)."""
     app_label, codename = publish_permission(model).split(".")
     permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, is_staff=True, email__gt="")
-        .filter(
-            Q(is_superuser=True)
-            | Q(groups__permissions__in=permission)
-            | Q(user_permissions__in=permission)
-        )
-        .distinct()
-    )
+    may = Q(groups__permissions__in=permission) | Q(user_permissions__in=permission)
+    if superusers:
+        may |= Q(is_superuser=True)
+    users = get_user_model().objects.filter(may, is_active=True, is_staff=True)
+    return users.distinct()
 
 
 def notify(recipients: Iterable["User"], subject: str, lines: list[str]) -> None:
@@ -275,7 +271,7 @@ class ReviewAdmin(ModelAdminBase):
             user = cast("User", request.user)
             submit(obj, user, form.cleaned_data["message"])
             notify(
-                publishers_of(type(obj)),
+                publishers(type(obj)).filter(email__gt=""),
                 bilingual(_("Waiting for your review: %(record)s"), record=str(obj)),
                 [record_line(obj, request), obj.review_note],
             )
@@ -369,16 +365,9 @@ class ReviewAdmin(ModelAdminBase):
 
 
 def publisher_names(model: type[Model]) -> list[str]:
-    """Who may publish ``model``, by name: whom a read-only record tells the editor to ask."""
-    app_label, codename = publish_permission(model).split(".")
-    permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
-    users = (
-        get_user_model()
-        .objects.filter(is_active=True, is_staff=True, is_superuser=False)
-        .filter(Q(groups__permissions__in=permission) | Q(user_permissions__in=permission))
-        .distinct()
-        .order_by("username")
-    )
+    """Who may publish ``model``, by name: whom a read-only record tells the editor to ask
+    (superusers, the site's administrators, are not whom staff ask)."""
+    users = publishers(model, superusers=False).order_by("username")
     return [user.get_full_name() or user.get_username() for user in users]
 
 
@@ -418,7 +407,7 @@ def waiting_for_review(with_items: bool = False) -> list[Queue]:
     return queues
 
 
-def step_url(request: HttpRequest, obj: Model) -> str:
+def queue_link(request: HttpRequest, obj: Model) -> str:
     """The review page for those who may publish ``obj``, its change page for others."""
     opts = obj._meta
     step = "review" if can_publish(request, type(obj)) else "change"
@@ -430,7 +419,7 @@ def review_queue_view(request: HttpRequest) -> HttpResponse:
     queues = waiting_for_review(with_items=True)
     for queue in queues:
         for item in queue.items:
-            item.step_url = step_url(request, item)
+            item.step_url = queue_link(request, item)
     context = {
         **admin.site.each_context(request),
         "title": _("Waiting for review"),
