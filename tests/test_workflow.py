@@ -12,7 +12,14 @@ from reversion.models import Version
 from timeline.models import Milestone, ReviewState
 from timeline.permissions import PUBLISHER_GROUP
 
-from .admin_helpers import admin_url, client_for, form_data, messages_of, staff_member
+from .admin_helpers import (
+    admin_url,
+    changelist_data,
+    client_for,
+    form_data,
+    messages_of,
+    staff_member,
+)
 from .factories import make_milestone
 
 pytestmark = pytest.mark.django_db
@@ -205,3 +212,14 @@ def test_the_slug_says_where_it_comes_from(as_editor):
     page = as_editor.get(admin_url(Milestone, "add"))
     assert "Filled in from the English name or title" in page.text
     assert '"#id_title_en"' in page.context["prepopulated_fields_json"]
+
+
+def test_saving_several_rows_of_a_list_keeps_the_count(as_publisher):
+    make_milestone(order=1)
+    make_milestone(order=2)
+    url = admin_url(Milestone, "changelist")
+    data = changelist_data(as_publisher.get(url))
+    for key in [key for key in data if key.endswith("-order")]:
+        data[key] = str(int(data[key]) + 10)
+    response = as_publisher.post(url, data, follow=True)
+    assert "2 milestones were changed successfully." in messages_of(response)

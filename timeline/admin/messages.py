@@ -91,7 +91,12 @@ class SavedMessagesAdmin(ModelAdminBase):
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
-        setattr(request, SAVED, saved_message(request, form, list(formsets), change))
+        if hasattr(request, SAVED):
+            # Several rows of a list saved at once: Django's count says it better than the
+            # last row's message would.
+            setattr(request, SAVED, None)
+        else:
+            setattr(request, SAVED, saved_message(request, form, list(formsets), change))
 
     def response_delete(self, request: HttpRequest, obj_display: str, obj_id: int) -> HttpResponse:
         setattr(
@@ -134,7 +139,7 @@ class SavedMessagesAdmin(ModelAdminBase):
         fail_silently: bool = False,
     ) -> None:
         ours = getattr(request, SAVED, None)
-        if ours is not None and level == messages.SUCCESS:
+        if hasattr(request, SAVED) and level == messages.SUCCESS:
             delattr(request, SAVED)
-            message = ours
+            message = ours or message
         super().message_user(request, message, level, extra_tags, fail_silently)
