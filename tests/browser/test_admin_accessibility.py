@@ -6,7 +6,17 @@ and the preview. Every control on the milestone form is reachable by keyboard.""
 import pytest
 from django.contrib.auth import get_user_model
 
-from timeline.models import Initiative, Institution, Milestone, Policy, ReviewState
+from timeline.models import (
+    Citation,
+    Initiative,
+    Institution,
+    Milestone,
+    Outlet,
+    Policy,
+    ReviewState,
+    Source,
+    Theme,
+)
 from timeline.previews import preview_url
 
 from .conftest import csp_violations
@@ -56,6 +66,17 @@ def admin_pages():
         "milestone submit": f"/admin/timeline/milestone/{editable.pk}/submit/",
         "milestone review": f"/admin/timeline/milestone/{draft.pk}/review/",
         "year change": "/admin/timeline/year/2012/change/",
+        "year add": "/admin/timeline/year/add/",
+        "theme change": f"/admin/timeline/theme/{Theme.objects.order_by('pk').first().pk}/change/",
+        "theme add": "/admin/timeline/theme/add/",
+        "source change": f"/admin/timeline/source/{Source.objects.order_by('pk').first().pk}/change/",
+        "source add": "/admin/timeline/source/add/",
+        "outlet change": f"/admin/timeline/outlet/{Outlet.objects.order_by('pk').first().pk}/change/",
+        "staff account": f"/admin/auth/user/{get_user_model().objects.get().pk}/change/",
+        "staff accounts": "/admin/auth/user/",
+        "groups": "/admin/auth/group/",
+        "milestone recover": "/admin/timeline/milestone/recover/",
+        "citation change": f"/admin/timeline/citation/{Citation.objects.order_by('pk').first().pk}/change/",
     }
     for model in (Initiative, Policy, Institution):
         name = model._meta.model_name

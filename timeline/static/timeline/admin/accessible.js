@@ -2,7 +2,8 @@
    leave unnamed (issue 14; tests/browser/test_admin_accessibility.py):
    - a form field in a table cell (list-editable rows, tabular inlines) is named by its
      column and its row;
-   - a select2 box (autocomplete) by its field's label;
+   - a select2 box (autocomplete) by its field's label, a date-and-time pair by its field's
+     label and "Date"/"Time";
    - SelectFilter's search icons, which carry a name but no role, become images;
    - the language switch is named, and removed when the form has no translated field;
    - a language tab is one control: the tab (focusable, keys as jQuery UI gives them), not
@@ -45,6 +46,22 @@
           String(Array.prototype.indexOf.call(row.parentElement.children, row) + 1);
         field.setAttribute("aria-label", column ? column + " — " + rowName : rowName);
       });
+    });
+  }
+
+  function nameSplitDateTimes() {
+    // Django's date-and-time widget writes "Date:" and "Time:" as text, not labels.
+    document.querySelectorAll("p.datetime input:not([type=hidden])").forEach(function (field) {
+      if ((field.labels && field.labels.length) || field.hasAttribute("aria-label")) {
+        return;
+      }
+      let part = field.previousSibling;
+      while (part && !(part.nodeType === Node.TEXT_NODE && part.textContent.trim())) {
+        part = part.previousSibling;
+      }
+      const row = field.closest(".form-row, .fieldBox");
+      const name = text(row && row.querySelector("label")).replace(/:$/, "");
+      field.setAttribute("aria-label", [name, part ? part.textContent.trim() : ""].join(" ").trim());
     });
   }
 
@@ -122,6 +139,7 @@
   function improve() {
     nameLanguageSwitch();
     nameTableFields();
+    nameSplitDateTimes();
     nameSelect2Boxes();
     giveIconsARole();
     unnestTabs();
