@@ -17,7 +17,7 @@ from django.utils.translation import gettext, ngettext
 
 from timeline.admin.history import RESTORING, Restoring
 from timeline.admin.publishing import can_publish, is_public
-from timeline.admin.review import when
+from timeline.admin.review_steps import when
 from timeline.models import Editorial
 from timeline.permissions import PUBLISHED_FIELD
 

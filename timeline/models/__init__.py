@@ -16,7 +16,6 @@ from timeline.models.base import (
     partial_iso_date,
 )
 from timeline.models.editorial import (
-    REVIEW_FIELDS,
     SCHEDULE_FIELDS,
     Editorial,
     ReviewState,
@@ -39,7 +38,6 @@ __all__ = [
     "CITING_FIELDS",
     "MAX_YEAR",
     "MIN_YEAR",
-    "REVIEW_FIELDS",
     "SCHEDULE_FIELDS",
     "SUBJECT_FIELDS",
     "SUBJECT_MODELS",

@@ -24,8 +24,6 @@ from django.utils.translation import gettext_lazy as _
 PUBLISHED_FIELD = "is_published"
 # The fields only a publisher may set: with them a record can be made public.
 SCHEDULE_FIELDS = ("publish_at", "withdraw_at")
-# Kept by the review steps (timeline/admin/review.py), never typed into a form.
-REVIEW_FIELDS = ("review_state", "review_note", "submitted_by")
 
 
 class ReviewState(models.TextChoices):

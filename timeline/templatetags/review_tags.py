@@ -1,8 +1,8 @@
-"""What the admin index shows of the review queue (timeline/admin/review.py)."""
+"""What the admin index shows of the review queue (timeline/admin/review_queue.py)."""
 
 from django import template
 
-from timeline.admin.review import Queue, waiting_for_review
+from timeline.admin.review_queue import Queue, waiting_for_review
 
 register = template.Library()
 
