@@ -176,6 +176,27 @@ PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", str(60 * 60
 PAGE_CACHE_MAX_AGE = int(os.environ.get("DJANGO_PAGE_MAX_AGE", "60"))
 PAGE_CACHE_S_MAXAGE = int(os.environ.get("DJANGO_PAGE_S_MAXAGE", "300"))
 
+# --- Review and preview (timeline/admin/review.py, timeline/previews.py) ------
+
+# How long a preview link that staff send each other works (it still needs a staff login).
+PREVIEW_LINK_MAX_AGE = int(os.environ.get("DJANGO_PREVIEW_LINK_DAYS", "7")) * 24 * 60 * 60
+# E-mail to the people concerned by a review step: publishers on a submission, the editor on
+# a decision. SMTP when DJANGO_EMAIL_HOST is set; else printed to the console in development
+# and dropped in production.
+REVIEW_EMAIL = env_bool("DJANGO_REVIEW_EMAIL", default=True)
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_TLS", default=True)
+elif DEBUG:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_EMAIL_FROM", "hrcity@localhost")
+
 # --- Authentication ---------------------------------------------------------
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -9,8 +9,9 @@ from timeline.public.sitemaps import sitemap_index, sitemap_section
 from timeline.public.views import robots_txt
 
 urlpatterns = [
-    # Staff pages of our own inside the admin (record quality), before the admin's catch-all.
+    # Staff pages of our own inside the admin (record quality, review queue), before the admin's catch-all.
     path(settings.ADMIN_PATH, include("timeline.admin.quality")),
+    path(settings.ADMIN_PATH, include("timeline.admin.review_queue")),
     path(settings.ADMIN_PATH, admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),

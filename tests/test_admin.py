@@ -190,8 +190,19 @@ def test_changelist_queries_do_not_grow_with_the_number_of_rows(
 # --- Publishing ---------------------------------------------------------------
 
 PUBLISH_CASES = [
-    ("publish_selected", False, True, "Published 2 {items}. 1 was already published."),
-    ("unpublish_selected", True, False, "Unpublished 2 {items}. 1 was already unpublished."),
+    (
+        "publish_selected",
+        False,
+        True,
+        "Published 2 {items}. 1 was already published. The public site shows them now, unless "
+        "a publish time is still to come or their year or subject is not public.",
+    ),
+    (
+        "unpublish_selected",
+        True,
+        False,
+        "Unpublished 2 {items}. 1 was already unpublished. They are off the public site.",
+    ),
 ]
 
 

@@ -214,7 +214,8 @@ def test_saving_and_continuing_in_the_admin_reads_as_success(db):
     )
     messages = re.search(r'<ul class="messagelist">(.*?)</ul>', response.content.decode(), re.S)
     text = re.sub(r"<[^>]+>", "", messages.group(1)).strip()
-    assert text == "분야 “인권” 항목을 추가했습니다. 아래에서 이어서 수정할 수 있습니다."
+    # What was done, and what the public now sees (timeline/admin/messages.py).
+    assert text == "분야 “인권” 항목을 추가했습니다. 초안이므로 공개 사이트에 보이지 않습니다."
 
 
 def test_one_english_term_one_korean_term():

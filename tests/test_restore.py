@@ -201,3 +201,15 @@ def test_a_restored_milestone_gets_its_own_citations_back_as_they_were(as_publis
     citations = [(c.source.title, c.supports_en) for c in restored.citations.all()]
     assert citations == [("Gwangju City", "Founding date"), ("5·18 Foundation", "A figure")]
     assert [c.supports_en for c in other.citations.all()] == ["Reworded too"]
+
+
+def test_a_restore_says_which_version_it_put_back(as_publisher):
+    milestone = make_milestone(is_published=False, title_en="Draft")
+    change_title(as_publisher, milestone, "Draft, retitled")
+    first = version_by_comment(milestone, "As it was before its first recorded change.")
+    url = admin_url(Milestone, "revision", milestone.pk, first.pk)
+    response = as_publisher.post(url, form_data(as_publisher.get(url)), follow=True)
+    [message] = [str(m) for m in response.context["messages"]]
+    assert message.startswith("Restored milestone “2012 · ")
+    assert "to its version saved on" in message
+    assert "It is a draft: the public site does not show it." in message

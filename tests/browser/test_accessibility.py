@@ -34,10 +34,10 @@ PAGES = {
 }
 
 
-def axe_violations(page):
+def axe_violations(page, tags=AXE_TAGS):
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": tags}})
     return [
         f"{violation['id']} ({violation['impact']}): {violation['help']} — "
         + "; ".join(node["target"][0] for node in violation["nodes"][:5])

@@ -12,6 +12,7 @@ later changes to others. Ours put back that record alone, with what it owns
 change what the public sees.
 """
 
+import datetime
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -65,6 +66,7 @@ class Restoring:
     record was not there, or the public never sees it by a flag of its own)."""
 
     before: PublicView | None
+    saved_on: datetime.datetime | None = None  # when the version being restored was saved
 
 
 class ShownNotSaved(Exception):
@@ -290,7 +292,7 @@ class HistoryAdmin(VersionAdmin):
         Like reversion's view, but never reverting the version's revision-mates.
         """
         before = self.public_view_now(version.object_id)
-        setattr(request, RESTORING, Restoring(before))
+        setattr(request, RESTORING, Restoring(before, version.revision.date_created))
         try:
             with transaction.atomic(using=version.db):
                 restore_record(version)

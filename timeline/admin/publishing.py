@@ -34,7 +34,7 @@ from reversion.models import Version
 from timeline import permissions
 from timeline.admin.history import for_restore
 from timeline.history import record_revision, restored_with, with_versioned_relations
-from timeline.models import PublishableQuerySet
+from timeline.models import SCHEDULE_FIELDS, PublishableQuerySet, ReviewState
 from timeline.permissions import PUBLISHED_FIELD
 
 if TYPE_CHECKING:
@@ -105,8 +105,12 @@ class PublishFlagMixin(AdminBase):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
         fields = list(super().get_readonly_fields(request, obj))
-        if PUBLISHED_FIELD not in fields and not self.has_publish_permission(request, obj):
-            fields.append(PUBLISHED_FIELD)
+        if not self.has_publish_permission(request, obj):
+            # The times make a published record public: setting them is publishing too.
+            own = {field.name for field in self.model._meta.concrete_fields}
+            for name in (PUBLISHED_FIELD, *SCHEDULE_FIELDS):
+                if name in own and name not in fields:
+                    fields.append(name)
         return fields
 
 
@@ -296,6 +300,9 @@ class PublishableAdmin(PublishFlagMixin, ViewOnSiteMixin, ModelAdminBase):
         to_change = list(with_versioned_relations(queryset.exclude(**{PUBLISHED_FIELD: published})))
         if to_change:
             values: dict[str, Any] = {PUBLISHED_FIELD: published}
+            own = {field.name for field in self.model._meta.concrete_fields}
+            if published and "review_state" in own:
+                values["review_state"] = ReviewState.DRAFT  # reviewed: off the queue
             # update() skips auto_now; keep "updated" truthful for those that have it.
             if any(f.name == "updated" for f in self.model._meta.concrete_fields):
                 values["updated"] = timezone.now()
@@ -340,4 +347,15 @@ class PublishableAdmin(PublishFlagMixin, ViewOnSiteMixin, ModelAdminBase):
         text = message % {"count": changed, "items": items}
         if unchanged:
             text = f"{text} {already % {'count': unchanged}}"
+        if changed:
+            # What the public now sees, which "published" alone does not say.
+            public = (
+                gettext(
+                    "The public site shows them now, unless a publish time is still to come or "
+                    "their year or subject is not public."
+                )
+                if published
+                else gettext("They are off the public site.")
+            )
+            text = f"{text} {public}"
         self.message_user(request, text, messages.SUCCESS if changed else messages.INFO)

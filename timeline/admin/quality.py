@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 SHOWN_PER_SECTION = 100
 # Text a record must have in Korean, per model: its name or title, and its summary.
-KOREAN_FIELDS = {
+KOREAN_FIELDS: dict[type[Model], tuple[str, ...]] = {
     Milestone: ("title", "summary"),
     Initiative: ("name", "summary"),
     Policy: ("name", "summary"),

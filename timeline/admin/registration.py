@@ -8,7 +8,9 @@ admin_import_export.py (Import and Export buttons) and admin_filters.py (changel
 
 from typing import TYPE_CHECKING, Any, cast
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.db import models
 from django.db.models import Count, Model, OuterRef, QuerySet, Subquery
@@ -19,6 +21,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
@@ -30,16 +34,19 @@ from timeline.admin.filters import (
 )
 from timeline.admin.history import HistoryAdmin, posted_ids, valid_pks
 from timeline.admin.media import inlines_for
+from timeline.admin.messages import SavedMessagesAdmin
 from timeline.admin.publishing import (
     PublishableAdmin,
     PublishFlagInlineMixin,
     ViewOnSiteMixin,
     with_public_flag,
 )
+from timeline.admin.review import LOCAL_TIME, ReviewAdmin
 from timeline.admin.sources import HTTPS_URLS, CitationInline
 from timeline.admin.transfer import SpreadsheetImportExportMixin
 from timeline.models import (
     SUBJECT_FIELDS,
+    Editorial,
     Initiative,
     Institution,
     Milestone,
@@ -52,6 +59,8 @@ from timeline.models import (
 from timeline.models.milestones import MilestoneQuerySet
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from django.contrib.admin.options import InlineModelAdmin, _FieldsetSpec
     from django.utils.datastructures import _ListOrTuple
     from django_stubs_ext import StrOrPromise
@@ -59,6 +68,20 @@ if TYPE_CHECKING:
     ModelAdminBase = admin.ModelAdmin[Any]
 else:
     ModelAdminBase = object
+
+# One native date-and-time field, labelled and keyboard-operable, for the schedule.
+LOCAL_TIMES: "Mapping[type[models.Field[Any, Any]], Mapping[str, Any]]" = {
+    models.DateTimeField: {"form_class": forms.DateTimeField, "widget": LOCAL_TIME}
+}
+
+SLUG_HELP = _(
+    "The last part of the record's public address. Filled in from the English name or title "
+    "as you type it; small letters, digits and hyphens. Changing it later breaks links that "
+    "people have saved."
+)
+
+# The published flag and the times it takes effect: only publishers set them.
+PUBLISHING_FIELDS = ("is_published", ("publish_at", "withdraw_at"))
 
 admin.site.site_header = _("Gwangju Human Rights City records")
 admin.site.site_title = _("Gwangju Human Rights City records")
@@ -109,14 +132,53 @@ class MilestoneCountAdmin(ModelAdminBase):
 
 
 class TimelineAdmin(
-    SpreadsheetImportExportMixin, PublishableAdmin, HistoryAdmin, TabbedTranslationAdmin
+    SpreadsheetImportExportMixin,
+    ReviewAdmin,
+    SavedMessagesAdmin,
+    PublishableAdmin,
+    HistoryAdmin,
+    TabbedTranslationAdmin,
 ):
-    """Every model admin of the record: import/export, publishing, history, Korean/English
-    tabs, the CSS."""
+    """Every model admin of the record: import/export, review, plain messages, publishing,
+    history, Korean/English tabs, the CSS."""
+
+    change_form_template = "admin/timeline/change_form.html"
+    formfield_overrides = LOCAL_TIMES
 
     class Media:
         css = {"all": ("timeline/admin/admin.css",)}
         js = ("timeline/admin/language_tabs.js",)
+
+    @admin.display(description=_("status"), ordering="review_state")
+    def status(self, obj: Editorial) -> str:
+        return obj.status_label
+
+    def formfield_for_dbfield(
+        self, db_field: models.Field, request: HttpRequest, **kwargs: Any
+    ) -> FormField | None:
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and db_field.name == "slug" and "slug" in self.prepopulated_fields:
+            field.help_text = SLUG_HELP
+        return field
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        context = dict(extra_context or {})
+        obj = self.get_object(request, unquote(object_id)) if object_id else None
+        if obj is not None:
+            context.setdefault("review", self.review_context(request, obj))
+            if not self.has_change_permission(request, obj):
+                # Django's "View <model>" reads as a noun in Korean ("뷰 주요 연혁").
+                context.setdefault(
+                    "title",
+                    gettext("%(model)s (read only)") % {"model": capfirst(self.opts.verbose_name)},
+                )
+        return super().changeform_view(request, object_id, form_url, context)
 
     def changelist_view(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
@@ -207,22 +269,22 @@ class YearMilestoneInline(MilestoneInline):
 
 @admin.register(Theme)
 class ThemeAdmin(TimelineAdmin):
-    list_display = ("name", "slug", "order", "is_published")
+    list_display = ("name", "slug", "order", "status")
     list_editable = ("order",)
-    list_filter = ("is_published", missing_korean_filter("name"))
+    list_filter = ("is_published", "review_state", missing_korean_filter("name"))
     search_fields = ("name_ko", "name_en", "slug")
     prepopulated_fields = {"slug": ("name_en",)}
-    fields = ("name", "slug", "description", "order", "is_published")
+    fields = ("name", "slug", "description", "order", *PUBLISHING_FIELDS)
 
 
 @admin.register(Year)
 class YearAdmin(MilestoneCountAdmin, TimelineAdmin):
     milestone_fk = "year"
     milestone_target = "year"
-    list_display = ("year", "headline", "milestone_total", "is_published")
-    list_filter = ("is_published", missing_korean_filter("headline"))
+    list_display = ("year", "headline", "milestone_total", "status")
+    list_filter = ("is_published", "review_state", missing_korean_filter("headline"))
     search_fields = ("year", "headline_ko", "headline_en")
-    fields = ("year", "headline", "summary", "is_published")
+    fields = ("year", "headline", "summary", *PUBLISHING_FIELDS)
     inlines = (YearMilestoneInline,)
 
 
@@ -233,7 +295,7 @@ def subject_fieldsets(*kind_fields: str | tuple[str, ...]) -> "_FieldsetSpec":
     return (
         (None, {"fields": ("name", "slug", *kind_fields)}),
         (_("Description"), {"fields": ("summary", "description", "themes", "website")}),
-        (_("Publishing"), {"fields": ("is_published",)}),
+        (_("Publishing"), {"fields": PUBLISHING_FIELDS}),
     )
 
 
@@ -243,7 +305,7 @@ class SubjectAdmin(MilestoneCountAdmin, TimelineAdmin):
     search_fields = ("name_ko", "name_en", "slug")
     prepopulated_fields = {"slug": ("name_en",)}
     filter_horizontal = ("themes",)
-    formfield_overrides = HTTPS_URLS
+    formfield_overrides = {**LOCAL_TIMES, **HTTPS_URLS}
 
     def __init__(self, model: type[Subject], admin_site: admin.AdminSite) -> None:
         self.milestone_fk = model.KIND
@@ -267,13 +329,19 @@ class SubjectAdmin(MilestoneCountAdmin, TimelineAdmin):
 class InitiativeAdmin(SubjectAdmin):
     list_display = (
         "name",
+        "status",
         "slug",
         "initiative_type",
         "theme_list",
         "milestone_total",
-        "is_published",
     )
-    list_filter = ("is_published", "initiative_type", "themes", missing_korean_filter("name"))
+    list_filter = (
+        "is_published",
+        "review_state",
+        "initiative_type",
+        "themes",
+        missing_korean_filter("name"),
+    )
     fieldsets = subject_fieldsets("initiative_type")
     inlines = (*inlines_for("initiative"), InitiativeMilestoneInline)
 
@@ -282,14 +350,20 @@ class InitiativeAdmin(SubjectAdmin):
 class PolicyAdmin(SubjectAdmin):
     list_display = (
         "name",
+        "status",
         "slug",
         "policy_type",
         "period_display",
         "theme_list",
         "milestone_total",
-        "is_published",
     )
-    list_filter = ("is_published", "policy_type", "themes", missing_korean_filter("name"))
+    list_filter = (
+        "is_published",
+        "review_state",
+        "policy_type",
+        "themes",
+        missing_korean_filter("name"),
+    )
     fieldsets = subject_fieldsets("policy_type", ("period_start", "period_end"))
     inlines = (*inlines_for("policy"), PolicyMilestoneInline)
 
@@ -302,14 +376,20 @@ class PolicyAdmin(SubjectAdmin):
 class InstitutionAdmin(SubjectAdmin):
     list_display = (
         "name",
+        "status",
         "slug",
         "institution_type",
         "parent",
         "theme_list",
         "milestone_total",
-        "is_published",
     )
-    list_filter = ("is_published", "institution_type", "themes", missing_korean_filter("name"))
+    list_filter = (
+        "is_published",
+        "review_state",
+        "institution_type",
+        "themes",
+        missing_korean_filter("name"),
+    )
     list_select_related = ("parent",)
     autocomplete_fields = ("parent",)
     fieldsets = subject_fieldsets("institution_type", "parent")
@@ -322,20 +402,22 @@ class InstitutionAdmin(SubjectAdmin):
 @admin.register(Milestone)
 class MilestoneAdmin(TimelineAdmin):
     # Django takes a callable that gives HTML or nothing; the stubs expect text or a flag.
+    # Status first after the title: at 1280 px the columns to the right may scroll.
     list_display = (  # type: ignore[assignment]
         "year",
         "order",
         "title",
+        "status",
+        "on_public_site",
         "kind_label",
         subject_link,
         "date_display",
-        "is_published",
-        "on_public_site",
     )
     list_display_links = ("title",)
     list_editable = ("order",)
     list_filter = (
         "is_published",
+        "review_state",
         "year",
         MilestoneKindFilter,
         MilestoneThemeFilter,
@@ -361,7 +443,7 @@ class MilestoneAdmin(TimelineAdmin):
             },
         ),
         (_("Facts"), {"fields": ("note",)}),
-        (_("Publishing"), {"fields": ("is_published", "slug")}),
+        (_("Publishing"), {"fields": (*PUBLISHING_FIELDS, "slug")}),
     )
     inlines = (*inlines_for("milestone"), CitationInline)
 

@@ -26,6 +26,9 @@ How it fits together:
   reach, so ``s-maxage`` bounds how stale a CDN copy can be), and ``Vary: Cookie`` so a shared
   cache never hands the anonymous page to a signed-in visitor. The language is part of the
   URL (``/ko/``, ``/en/``), and also part of the key.
+* Scheduled publishing changes the site with no save: the content version is replaced when
+  the next publish or withdraw time comes, and no stored page, ``max-age`` or ``s-maxage``
+  lasts beyond it (timeline/caching/schedule.py).
 
 If the cache itself fails (Redis unreachable, a full disk), pages are served uncached rather than failing.
 """
@@ -47,8 +50,9 @@ from django.utils.translation import get_language_from_path
 
 from timeline.caching.canonical import Parameter, asks_free_text, canonical_query
 from timeline.caching.parts import fresh_parts
+from timeline.caching.schedule import seconds_until_next_change, with_current_version
 from timeline.caching.staff import has_session_cookie, is_staff_session
-from timeline.caching.version import MISSING, content_changed, with_content_version
+from timeline.caching.version import MISSING, content_changed
 
 logger = logging.getLogger(__name__)
 
@@ -139,7 +143,7 @@ class PublicPageCacheMiddleware:
         key = self.lookup_key(request)
         entry: tuple[str, str] | None = None  # (key, the content version it is stored with)
         if key is not None:
-            found = self.cache_call(with_content_version, key)
+            found = self.cache_call(with_current_version, key)
             if found is not None:
                 version, stored = found
                 if stored is not MISSING:
@@ -210,18 +214,25 @@ class PublicPageCacheMiddleware:
         patch_vary_headers(response, ("Cookie",))
         if response.status_code != 200 or "Cache-Control" in response:
             return
+        # No copy, here or downstream, outlives the next scheduled change (caching/schedule.py).
+        # (The cache down, nothing is stored and the configured ages apply.)
+        limit = self.cache_call(seconds_until_next_change)
+
+        def cap(seconds: int) -> int:
+            return seconds if limit is None else min(seconds, limit)
+
         patch_cache_control(
             response,
             public=True,
-            max_age=settings.PAGE_CACHE_MAX_AGE,
-            s_maxage=settings.PAGE_CACHE_S_MAXAGE,
+            max_age=cap(settings.PAGE_CACHE_MAX_AGE),
+            s_maxage=cap(settings.PAGE_CACHE_S_MAXAGE),
         )
         if entry is not None and storable(response) and not getattr(request, NOT_STORED, False):
             # Stored with the version read before rendering: a change saved meanwhile
             # replaced it, so this page, perhaps older than that change, is never served.
             key, version = entry
             stored = (response.status_code, list(response.items()), response.content)
-            self.cache_call(cache.set, key, (version, stored), settings.PAGE_CACHE_SECONDS)
+            self.cache_call(cache.set, key, (version, stored), cap(settings.PAGE_CACHE_SECONDS))
             response[STATUS_HEADER] = "miss"
         else:
             response[STATUS_HEADER] = "skip"  # a search, invalid filters, a cookie set

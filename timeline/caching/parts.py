@@ -19,7 +19,7 @@ from typing import TypeVar
 
 from django.core.cache import cache
 
-from timeline.caching.version import current_entries
+from timeline.caching.schedule import current_entries
 
 logger = logging.getLogger(__name__)
 

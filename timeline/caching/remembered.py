@@ -5,7 +5,8 @@ public milestones, the record's first and last year, the chart's counts for a gi
 filters. Reading every published milestone for them on each request is what made uncached
 pages slow at 10,000 milestones (bench/README.md). They are kept in the cache with the
 *content version* (timeline/caching/version.py), which every change to any timeline record replaces,
-so a remembered figure is never older than the record it describes. This works even when the
+so a remembered figure is never older than the record it describes (nor than the last
+scheduled publish or withdraw time: timeline/caching/schedule.py). This works even when the
 page cache is off (``PAGE_CACHE_SECONDS = 0``): it stores data, never a page.
 
 If the cache fails, the figure is computed as if nothing were remembered.
@@ -18,7 +19,8 @@ from typing import TypeVar
 
 from django.core.cache import cache
 
-from timeline.caching.version import MISSING, with_content_version
+from timeline.caching.schedule import with_current_version
+from timeline.caching.version import MISSING
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +41,7 @@ def remembered(name: str, compute: Callable[[], T], *parts: object) -> T:
     try:
         digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
         key = f"{KEY}:{name}:{digest}"
-        token, value = with_content_version(key)
+        token, value = with_current_version(key)
     except Exception:
         logger.exception("Data cache unavailable; computing %s", name)
         return compute()

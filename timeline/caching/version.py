@@ -8,7 +8,7 @@ across servers with ``REDIS_URL``, else files in one directory of this server).
 
 import logging
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping
 from typing import Any, Final
 
 from django.apps import apps
@@ -20,7 +20,7 @@ from import_export.signals import post_import
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "timeline:content-version"
-MISSING: Final = object()  # what with_content_version() finds for an absent or retired entry
+MISSING: Final = object()  # what is found of an absent or retired entry
 
 
 # --- The content version ----------------------------------------------------------------
@@ -50,31 +50,19 @@ def content_version() -> str:
     return token
 
 
-def current_entries(keys: Sequence[str]) -> tuple[str, dict[str, Any]]:
-    """The current token and, of ``keys``, the entries stored for it, in one call to the
-    cache (one round trip to Redis: MGET).
+def entries_of(token: str, found: Mapping[str, Any]) -> dict[str, Any]:
+    """Of the entries ``found`` in the cache, the values stored for ``token``.
 
     Entries are stored as ``(token, value)`` under keys without the token, and an entry of
-    another token counts as missing: reading the token and then entries named after it took
-    two round trips. The token is read on every request, never held in the process, so a
-    withdrawn page cannot stay live.
+    another token counts as missing: so one call to the cache (one round trip to Redis:
+    MGET) reads the token and the entries together, where reading the token and then
+    entries named after it took two (timeline/caching/schedule.py, ``current_entries``).
     """
-    found = cache.get_many([VERSION_KEY, *keys])
-    token = found.pop(VERSION_KEY, None)
-    if token is None:
-        return content_version(), {}  # a new token: nothing is stored under it yet
-    current = {
+    return {
         key: entry[1]
         for key, entry in found.items()
         if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == token
     }
-    return token, current
-
-
-def with_content_version(key: str) -> tuple[str, Any]:
-    """The current token and what ``key`` holds for it (else ``MISSING``), in one call."""
-    token, current = current_entries([key])
-    return token, current.get(key, MISSING)
 
 
 def bump_content_version() -> None:

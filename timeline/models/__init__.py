@@ -15,6 +15,12 @@ from timeline.models.base import (
     missing_text_message,
     partial_iso_date,
 )
+from timeline.models.editorial import (
+    SCHEDULE_FIELDS,
+    Editorial,
+    ReviewState,
+    public_now,
+)
 from timeline.models.imports import ExportJob, ImportJob
 from timeline.models.index import (
     Evaluation,
@@ -43,10 +49,12 @@ __all__ = [
     "CITING_FIELDS",
     "MAX_YEAR",
     "MIN_YEAR",
+    "SCHEDULE_FIELDS",
     "SUBJECT_FIELDS",
     "SUBJECT_MODELS",
     "Citation",
     "Document",
+    "Editorial",
     "Evaluation",
     "EvaluationAreaResult",
     "ExportJob",
@@ -63,6 +71,7 @@ __all__ = [
     "Outlet",
     "Policy",
     "PublishableQuerySet",
+    "ReviewState",
     "Source",
     "Subject",
     "Theme",
@@ -73,4 +82,5 @@ __all__ = [
     "kind_label",
     "missing_text_message",
     "partial_iso_date",
+    "public_now",
 ]

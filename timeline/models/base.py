@@ -16,6 +16,8 @@ from django.db.models.functions import Lower
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from timeline.models.editorial import public_now
+
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
@@ -88,8 +90,10 @@ _M = TypeVar("_M", bound=models.Model)
 
 
 class PublishableQuerySet(models.QuerySet[_M]):
-    def published(self) -> Self:
-        return self.filter(is_published=True)
+    def published(self, now: datetime.datetime | None = None) -> Self:
+        """What the public sees at ``now`` (default: the current time): published, and within
+        its publish and withdraw times (models/editorial.py)."""
+        return self.filter(public_now("", now))
 
 
 def exactly_one(fields: tuple[str, ...] | list[str]) -> Q:

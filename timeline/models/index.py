@@ -18,6 +18,7 @@ What the public pages must not do is claim more than the sources say:
 Every figure is cited through ``Citation`` (sources.py), which has one link per citing model.
 """
 
+import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, ClassVar, Self
 
@@ -42,6 +43,7 @@ from timeline.models.base import (
     require_either_language,
     slug_unique_in_any_case,
 )
+from timeline.models.editorial import Editorial, public_now, schedule_in_order
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -92,7 +94,7 @@ UNIT_SUFFIX: dict[str, "StrOrPromise"] = {
 RESERVED_AREA_SLUGS = ("feed", "indicators", "export")
 
 
-class IndexArea(models.Model):
+class IndexArea(Editorial):
     """One of the five areas of the index, from the chapters of the Gwangju Human Rights
     Charter (e.g. 자유롭게 소통하고 참여하는 도시)."""
 
@@ -116,6 +118,7 @@ class IndexArea(models.Model):
         permissions = [("publish_indexarea", "Can publish and unpublish index areas")]
         ordering = ["order", "slug"]
         constraints = [
+            schedule_in_order(),
             has_text_constraint("name", NAME_MESSAGE),
             slug_unique_in_any_case(),
             models.CheckConstraint(
@@ -142,7 +145,7 @@ class IndexArea(models.Model):
         return self.short_name or self.name or self.slug
 
 
-class IndicatorSet(models.Model):
+class IndicatorSet(Editorial):
     """A set of indicators as drafted, adopted or used in evaluations, with its size."""
 
     class Stage(models.TextChoices):
@@ -172,6 +175,7 @@ class IndicatorSet(models.Model):
         permissions = [("publish_indicatorset", "Can publish and unpublish indicator sets")]
         ordering = ["year", "slug"]
         constraints = [
+            schedule_in_order(),
             has_text_constraint("name", NAME_MESSAGE),
             slug_unique_in_any_case(),
             year_in_range("year", "indicatorset_year_in_sane_range"),
@@ -188,15 +192,15 @@ class IndicatorSet(models.Model):
 
 
 class IndicatorQuerySet(PublishableQuerySet["Indicator"]):
-    def published(self) -> Self:
+    def published(self, now: datetime.datetime | None = None) -> Self:
         """Published indicators whose area, if they have one, is published too."""
-        return self.filter(Q(area__isnull=True) | Q(area__is_published=True), is_published=True)
+        return self.filter(Q(area__isnull=True) | public_now("area", now), public_now("", now))
 
 
 IndicatorManager = models.Manager.from_queryset(IndicatorQuerySet)
 
 
-class Indicator(models.Model):
+class Indicator(Editorial):
     """One thing the index measures, e.g. the share of women at grade 5 or above."""
 
     class Direction(models.TextChoices):
@@ -240,7 +244,11 @@ class Indicator(models.Model):
         verbose_name_plural = _("indicators")
         permissions = [("publish_indicator", "Can publish and unpublish indicators")]
         ordering = ["order", "slug"]
-        constraints = [has_text_constraint("name", NAME_MESSAGE), slug_unique_in_any_case()]
+        constraints = [
+            schedule_in_order(),
+            has_text_constraint("name", NAME_MESSAGE),
+            slug_unique_in_any_case(),
+        ]
 
     def __str__(self) -> str:
         return self.name or self.slug
@@ -253,18 +261,17 @@ class Indicator(models.Model):
 
 
 class EvaluationQuerySet(PublishableQuerySet["Evaluation"]):
-    def published(self) -> Self:
+    def published(self, now: datetime.datetime | None = None) -> Self:
         """Published evaluations whose indicator set, if they name one, is published."""
         return self.filter(
-            Q(indicator_set__isnull=True) | Q(indicator_set__is_published=True),
-            is_published=True,
+            Q(indicator_set__isnull=True) | public_now("indicator_set", now), public_now("", now)
         )
 
 
 EvaluationManager = models.Manager.from_queryset(EvaluationQuerySet)
 
 
-class Evaluation(models.Model):
+class Evaluation(Editorial):
     """The city's evaluation of one data year against the year before, with its headline
     figures; or a data year for which no public results were found."""
 
@@ -320,6 +327,7 @@ class Evaluation(models.Model):
         permissions = [("publish_evaluation", "Can publish and unpublish evaluations")]
         ordering = ["data_year", "slug"]
         constraints = [
+            schedule_in_order(),
             slug_unique_in_any_case(),
             year_in_range("data_year", "evaluation_year_in_sane_range"),
             date_has_precision("published_on", name="evaluation_date_has_precision"),
@@ -372,9 +380,11 @@ class Evaluation(models.Model):
 
 
 class AreaResultQuerySet(models.QuerySet["EvaluationAreaResult"]):
-    def published(self) -> Self:
+    def published(self, now: datetime.datetime | None = None) -> Self:
         """Results of public evaluations in public areas."""
-        return self.filter(evaluation__in=Evaluation.objects.published(), area__is_published=True)
+        return self.filter(
+            public_now("area", now), evaluation__in=Evaluation.objects.published(now)
+        )
 
 
 AreaResultManager = models.Manager.from_queryset(AreaResultQuerySet)
@@ -425,25 +435,27 @@ class EvaluationAreaResult(models.Model):
 
 
 class ObservationQuerySet(PublishableQuerySet["Observation"]):
-    def published(self) -> Self:
+    def published(self, now: datetime.datetime | None = None) -> Self:
         """Published values of public indicators, from public evaluations (if any)."""
         return self.filter(
             Q(evaluation__isnull=True)
-            | Q(
-                Q(evaluation__indicator_set__isnull=True)
-                | Q(evaluation__indicator_set__is_published=True),
-                evaluation__is_published=True,
+            | (
+                (
+                    Q(evaluation__indicator_set__isnull=True)
+                    | public_now("evaluation__indicator_set", now)
+                )
+                & public_now("evaluation", now)
             ),
-            Q(indicator__area__isnull=True) | Q(indicator__area__is_published=True),
-            is_published=True,
-            indicator__is_published=True,
+            Q(indicator__area__isnull=True) | public_now("indicator__area", now),
+            public_now("", now),
+            public_now("indicator", now),
         )
 
 
 ObservationManager = models.Manager.from_queryset(ObservationQuerySet)
 
 
-class Observation(models.Model):
+class Observation(Editorial):
     """One value of one indicator for one year, as one or more sources print it.
 
     Sources that print another value for the same indicator and year give another
@@ -498,6 +510,7 @@ class Observation(models.Model):
         permissions = [("publish_observation", "Can publish and unpublish observations")]
         ordering = ["indicator", "year", "measure", "value", "slug"]
         constraints = [
+            schedule_in_order(),
             slug_unique_in_any_case(),
             year_in_range("year", "observation_year_in_sane_range"),
             models.CheckConstraint(

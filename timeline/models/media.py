@@ -11,6 +11,7 @@ They have no publish flag of their own: an attachment is public exactly when its
 its alternative text, a document its title (the link's text), in Korean and in English.
 """
 
+import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar, cast
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -25,6 +26,7 @@ from timeline.media import checks, images
 from timeline.media.names import document_name
 from timeline.media.storing import store
 from timeline.models.base import constraint_message, exactly_one
+from timeline.models.editorial import public_now
 from timeline.models.milestones import Milestone
 from timeline.models.subjects import SUBJECT_MODELS, Subject
 
@@ -56,11 +58,11 @@ _A = TypeVar("_A", bound=models.Model)
 
 
 class AttachmentQuerySet(models.QuerySet[_A]):
-    def published(self) -> Self:
+    def published(self, now: datetime.datetime | None = None) -> Self:
         """Attachments of records the public sees (a milestone as ``Milestone.published``)."""
-        public = Q(milestone__in=Milestone.objects.published())
+        public = Q(milestone__in=Milestone.objects.published(now))
         for kind in SUBJECT_MODELS:
-            public |= Q(**{f"{kind}__is_published": True})
+            public |= public_now(kind, now)
         return self.filter(public)
 
 

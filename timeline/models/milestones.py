@@ -1,11 +1,13 @@
 """Milestones: the dated lines of the timeline, each about exactly one subject."""
 
+import datetime
 from typing import ClassVar, Self, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from timeline.models.base import (
@@ -20,6 +22,7 @@ from timeline.models.base import (
     require_either_language,
     slug_unique_in_any_case,
 )
+from timeline.models.editorial import Editorial, public_now, schedule_in_order
 from timeline.models.record import Year
 from timeline.models.subjects import SUBJECT_MODELS, Subject
 
@@ -42,16 +45,23 @@ def subject_link(model: type[_S]) -> "models.ForeignKey[_S | None, _S | None]":
 
 
 class MilestoneQuerySet(PublishableQuerySet["Milestone"]):
-    def published(self) -> Self:
-        """What the public may see: the milestone, its year and its subject are all published.
+    def published(self, now: datetime.datetime | None = None, assuming: str = "") -> Self:
+        """What the public may see at ``now``: the milestone, its year and its subject are all
+        public then (published, and within their publish and withdraw times).
 
         A milestone whose subject is unpublished is hidden rather than shown without its
         subject, so that nothing of an unpublished record reaches a public page.
+        ``assuming`` ("year" or a subject kind) takes that relation as public: a staff preview
+        of a draft year or subject shows its page as it will be once it is published.
         """
-        subject_published = Q()
+        now = now or timezone.now()
+        subject_public = Q()
         for field in SUBJECT_FIELDS:
-            subject_published |= Q(**{f"{field}__is_published": True})
-        return self.filter(subject_published, is_published=True, year__is_published=True)
+            subject_public |= (
+                Q(**{f"{field}__isnull": False}) if field == assuming else public_now(field, now)
+            )
+        year_public = Q() if assuming == "year" else public_now("year", now)
+        return self.filter(subject_public, public_now("", now), year_public)
 
     def of_kind(self, *kinds: str) -> Self:
         """Milestones about a subject of any of ``kinds`` (names in ``SUBJECT_FIELDS``)."""
@@ -67,7 +77,7 @@ class MilestoneQuerySet(PublishableQuerySet["Milestone"]):
 MilestoneManager = models.Manager.from_queryset(MilestoneQuerySet)
 
 
-class Milestone(models.Model):
+class Milestone(Editorial):
     Precision = DatePrecision
 
     year = models.ForeignKey(
@@ -128,6 +138,7 @@ class Milestone(models.Model):
             date_has_precision("date", name="milestone_date_has_precision"),
             has_text_constraint("title", _("Enter the title in Korean or in English.")),
             slug_unique_in_any_case(),
+            schedule_in_order(),
         ]
         indexes = [
             models.Index(fields=["-year", "order", "id"], name="milestone_timeline_order_idx"),

@@ -17,9 +17,10 @@ from timeline.models.base import (
     require_either_language,
     slug_unique_in_any_case,
 )
+from timeline.models.editorial import Editorial, schedule_in_order
 
 
-class Theme(models.Model):
+class Theme(Editorial):
     slug = models.SlugField(_("slug"), max_length=80, unique=True, allow_unicode=True)
     name = models.CharField(_("name"), max_length=120, blank=True)
     description = models.TextField(_("description"), blank=True)
@@ -36,6 +37,7 @@ class Theme(models.Model):
         constraints = [
             has_text_constraint("name", _("Enter the name in Korean or in English.")),
             slug_unique_in_any_case(),
+            schedule_in_order(),
         ]
 
     def __str__(self) -> str:
@@ -48,7 +50,7 @@ class Theme(models.Model):
         require_either_language(self, "name")
 
 
-class Year(models.Model):
+class Year(Editorial):
     year = models.PositiveSmallIntegerField(
         _("year"),
         unique=True,
@@ -72,7 +74,8 @@ class Year(models.Model):
                 violation_error_message=format_lazy(
                     _("The year must be between {min} and {max}."), min=MIN_YEAR, max=MAX_YEAR
                 ),
-            )
+            ),
+            schedule_in_order(),
         ]
 
     def __str__(self) -> str:

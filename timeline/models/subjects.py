@@ -29,6 +29,7 @@ from timeline.models.base import (
     require_either_language,
     slug_unique_in_any_case,
 )
+from timeline.models.editorial import Editorial, public_now, schedule_in_order
 from timeline.models.record import Theme
 from timeline.models.sort_keys import SORT_KEY_LENGTH, name_sort_key
 
@@ -44,7 +45,7 @@ class SubjectQuerySet(PublishableQuerySet[_S]):
         return self.annotate(
             milestone_count=models.Count(
                 "milestones",
-                filter=Q(milestones__is_published=True, milestones__year__is_published=True),
+                filter=public_now("milestones") & public_now("milestones__year"),
             )
         )
 
@@ -52,7 +53,7 @@ class SubjectQuerySet(PublishableQuerySet[_S]):
 SubjectManager = models.Manager.from_queryset(SubjectQuerySet)
 
 
-class Subject(models.Model):
+class Subject(Editorial):
     """What initiatives, policies and institutions share; each has a life over many years."""
 
     KIND = ""  # "initiative", "policy" or "institution"; the milestone filter's vocabulary
@@ -86,6 +87,7 @@ class Subject(models.Model):
         constraints = [
             has_text_constraint("name", _("Enter the name in Korean or in English.")),
             slug_unique_in_any_case(),
+            schedule_in_order(),
         ]
         indexes = [
             models.Index(fields=["is_published", "slug"], name="%(class)s_published_slug_idx"),

@@ -22,6 +22,7 @@ from timeline.models import (
     Observation,
     Policy,
 )
+from timeline.models.editorial import public_now
 from timeline.public.index_charts import disagreements, rate_chart, value_chart
 from timeline.public.views import SectionMixin
 
@@ -39,7 +40,7 @@ def cited() -> Prefetch:
 def public_evaluations() -> QuerySet[Evaluation]:
     """Public evaluations, oldest data year first, with their set, public area results and
     citations."""
-    results = EvaluationAreaResult.objects.filter(area__is_published=True).select_related("area")
+    results = EvaluationAreaResult.objects.filter(public_now("area")).select_related("area")
     return (
         Evaluation.objects.published()
         .select_related("indicator_set")

@@ -9,18 +9,24 @@ from django.utils.translation import get_language
 
 from timeline.caching.parts import ready_parts
 from timeline.models import Milestone
+from timeline.models.milestones import MilestoneQuerySet
 from timeline.public.querysets import public_milestones
 
 CARD_TEMPLATE = "includes/milestone_card.html"
 
 
 def milestone_cards(
-    milestones: Iterable[Milestone], *, level: int = 3, hide_subject: bool = False
+    milestones: Iterable[Milestone],
+    *,
+    listed: MilestoneQuerySet | None = None,
+    level: int = 3,
+    hide_subject: bool = False,
 ) -> dict[int, SafeString]:
     """Each milestone's card (includes/milestone_card.html), by primary key.
 
     ``milestones`` need only their keys: a page reads the ids it shows and joins ready
-    cards; only the cards not yet stored read the milestones with what a card shows.
+    cards; only the cards not yet stored read the milestones with what a card shows, from
+    ``listed`` (the page's milestones; by default the published ones).
     """
 
     def render(missing: list[int]) -> dict[int, str]:
@@ -29,7 +35,7 @@ def milestone_cards(
                 CARD_TEMPLATE,
                 {"milestone": milestone, "level": level, "hide_subject": hide_subject},
             )
-            for milestone in public_milestones().filter(pk__in=missing)
+            for milestone in public_milestones(listed).filter(pk__in=missing)
         }
 
     ids = [milestone.pk for milestone in milestones]

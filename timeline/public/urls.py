@@ -7,6 +7,7 @@ from timeline.models import Initiative, Institution, Policy, Subject
 from timeline.public import exports, index_download, index_views, views
 from timeline.public.feeds import EvaluationFeed, MilestoneFeed
 from timeline.public.filters import SUBJECT_FILTERSETS, MilestoneFilterSet
+from timeline.public.preview import PreviewView
 
 # The query parameters each list reads: the page cache keys its pages by these alone.
 TIMELINE_PAGE = MilestoneFilterSet.query_parameters(paged=True)
@@ -121,6 +122,8 @@ urlpatterns = [
         name="index-area",
     ),
     path("feed/", MilestoneFeed(), name="feed"),
+    # Staff only, never cached: see timeline/public/preview.py.
+    path("preview/<str:token>/", PreviewView.as_view(), name="preview"),
     path("open-data/", views.OpenDataView.as_view(), name="open-data"),
     path("privacy/", views.PrivacyView.as_view(), name="privacy"),
     path("accessibility/", views.AccessibilityView.as_view(), name="accessibility"),

@@ -5,11 +5,11 @@ their themes prefetched, and counts come from annotations.
 """
 
 from collections.abc import Hashable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import F, Model, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -33,6 +33,7 @@ from timeline.models import (
     Subject,
     Year,
 )
+from timeline.models.milestones import MilestoneQuerySet
 from timeline.public import opendata, structured_data
 from timeline.public.charts import (
     YearChart,
@@ -54,12 +55,15 @@ from timeline.public.querysets import public_milestones, public_subjects, publis
 LATEST_MILESTONES = 6
 # The reverse relations of a record's images and documents (timeline/models/media.py).
 ATTACHMENTS = ("images", "documents")
+_M = TypeVar("_M", bound=Model)
 
 # The mixins below are combined with Django's views; the type checker sees them on those bases.
 if TYPE_CHECKING:
     from django.core.paginator import _SupportsPagination
     from django.views import View
     from django_stubs_ext import StrOrPromise
+
+    from timeline.models.base import PublishableManager
 
     ContextBase = ContextMixin
 
@@ -76,6 +80,29 @@ class SectionMixin(ContextBase):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(section=self.section, **kwargs)
+
+
+class PreviewableMixin(ContextBase):
+    """A page of one record that staff may preview before it is public.
+
+    The staff preview (timeline/public/preview.py) runs the very same view with ``preview``
+    set: the page's own record is then found among all records, drafts included; everything
+    else on the page (neighbours, lists) stays what the public sees.
+    """
+
+    preview = False
+
+    def records(self, model: type[_M]) -> QuerySet[_M]:
+        manager = cast("PublishableManager[_M]", model._default_manager)
+        return manager.all() if self.preview else manager.published()
+
+    def milestones(self, assuming: str) -> MilestoneQuerySet:
+        """The public milestones listed on the page; in a preview, as they will be once the
+        page's own record (``assuming``: "year" or a subject kind) is published."""
+        return Milestone.objects.published(assuming=assuming if self.preview else "")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(preview=self.preview, **kwargs)
 
 
 class PublicMilestonesMixin(SectionMixin):
@@ -276,16 +303,16 @@ def timeline_neighbours(milestone: Milestone) -> tuple[Milestone | None, Milesto
     )
 
 
-class MilestoneDetailView(PublicMilestonesMixin, DetailView):
+class MilestoneDetailView(PreviewableMixin, PublicMilestonesMixin, DetailView):
     template_name = "timeline/milestone_detail.html"
     context_object_name = "milestone"
 
     def get_queryset(self) -> QuerySet[Milestone]:
         # The year in the URL must be the milestone's own: a wrong one is a 404, not a redirect.
         citations = Citation.objects.select_related("source__outlet")
+        milestones = cast(MilestoneQuerySet, self.records(Milestone))
         return (
-            super()
-            .get_queryset()
+            public_milestones(milestones)
             .filter(year=self.kwargs["year"])
             .prefetch_related(Prefetch("citations", queryset=citations), "documents")
         )
@@ -300,20 +327,24 @@ class MilestoneDetailView(PublicMilestonesMixin, DetailView):
         )
 
 
-class YearDetailView(SectionMixin, DetailView):
+class YearDetailView(PreviewableMixin, SectionMixin, DetailView):
     template_name = "timeline/year_detail.html"
     section = "timeline"
-    queryset = Year.objects.published()
     slug_field = slug_url_kwarg = "year"
     context_object_name = "year"
+
+    def get_queryset(self) -> QuerySet[Year]:
+        return self.records(Year)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         year = self.object.year
         years = Year.objects.published()
-        milestones = list(Milestone.objects.published().filter(year=year))
+        # In a preview of a draft year: its milestones as they will be once it is published.
+        listed = self.milestones(assuming="year")
+        milestones = list(listed.filter(year=year))
         return super().get_context_data(
             milestones=milestones,
-            cards=milestone_cards(milestones),
+            cards=milestone_cards(milestones, listed=listed),
             earlier_year=years.filter(year__lt=year).order_by("-year").first(),
             later_year=years.filter(year__gt=year).order_by("year").first(),
             **kwargs,
@@ -372,12 +403,12 @@ class SubjectListView(SubjectMixin, ForgivingPaginationMixin, FilterView):  # ty
         return super().get_context_data(intro=self.intros[self.model.KIND], **kwargs)
 
 
-class SubjectDetailView(SubjectMixin, DetailView):
+class SubjectDetailView(PreviewableMixin, SubjectMixin, DetailView):
     template_name = "timeline/subject_detail.html"
     context_object_name = "subject"
 
     def get_queryset(self) -> QuerySet[Subject]:
-        subjects: QuerySet[Any] = self.model.objects.published().prefetch_related(
+        subjects: QuerySet[Any] = self.records(self.model).prefetch_related(
             published_themes("themes"), *ATTACHMENTS
         )
         if self.model is Institution:
@@ -387,21 +418,22 @@ class SubjectDetailView(SubjectMixin, DetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         subject = self.object
         # Oldest first: a subject's page tells its story in the order it happened.
+        # In a preview of a draft subject: its milestones as they will be once it is published.
+        listed = self.milestones(assuming=subject.KIND)
         milestones = list(
-            Milestone.objects.published()
-            .filter(**{subject.KIND: subject})
+            listed.filter(**{subject.KIND: subject})
             .select_related("year")
             .order_by("year_id", "order", "pk")
         )
         context: dict[str, Any] = {
             "milestones": milestones,
             # includes/timeline_list.html with year_level=3: cards one level below.
-            "cards": milestone_cards(milestones, level=4, hide_subject=True),
+            "cards": milestone_cards(milestones, listed=listed, level=4, hide_subject=True),
             "strip": year_strip([milestone.year_id for milestone in milestones], record_span()),
         }
         if self.model is Institution:
             context["parent"] = (
-                subject.parent if subject.parent and subject.parent.is_published else None
+                subject.parent if subject.parent and subject.parent.is_public() else None
             )
             context["children"] = subject.children.published()
             context["structured_data"] = structured_data.organisation(
