@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 ENV_FILE ?= .env
 
 .PHONY: run serve worker test test-fast install lint format clean backup restore messages
-.PHONY: bench-pages bench-import bench-export bench-explain bench-jobs
+.PHONY: bench-pages bench-sitemap bench-import bench-export bench-explain bench-jobs
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -71,8 +71,13 @@ restore: $(STAMP)
 
 # Benchmarks at 10,000 synthetic milestones (bench/README.md): each builds its own bench
 # database (bench/results/, or DATABASE_URL) and prints its ratios side by side.
+# MILESTONES=1000|10000|100000 sets the size for the pages and the sitemap (wrk, Redis).
+MILESTONES ?= 10000
 bench-pages: $(STAMP)
-	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/pages.py --milestones $(MILESTONES)
+
+bench-sitemap: $(STAMP)
+	$(BIN)/python bench/sitemap.py --milestones $(MILESTONES)
 
 bench-import: $(STAMP)
 	$(BIN)/python bench/imports.py

@@ -1,221 +1,345 @@
-"""Throughput of the timeline page under gunicorn, against a trivial view, side by side.
+"""Every public HTML page under gunicorn, against a trivial view, side by side, with wrk.
 
-    python bench/pages.py            (or: make bench-pages)
+    python bench/pages.py [--milestones 10000]       (or: make bench-pages)
 
-The page: ``/ko/timeline/?theme=demo-theme-1`` (first page, a theme filter) on 10,000
-synthetic milestones. The baseline: ``/bench/trivial`` (bench/urls.py), a view that returns
-two bytes through the same gunicorn, settings and middleware. Both are served by the
-production stack (DEBUG off, manifest static files, gunicorn.conf.py's workers), once with
-the page cache off and once with it on; in each, the two addresses are loaded in alternating
-rounds by the same client processes, and the ratio page ÷ trivial is printed with p50/p99
-latency and each worker's peak memory. Goals (issue 5): ≥ 0.30 uncached, ≥ 0.80 cached.
+The pages: home, timeline, a filtered timeline, a milestone, a year, a subject, the three
+directories, the sources, and the three fixed pages, in Korean, on N synthetic milestones.
+The baseline: ``/bench/trivial`` (bench/urls.py), a view that returns two bytes through the
+same gunicorn, settings and middleware. The server is the production stack (DEBUG off,
+manifest static files, the project's gunicorn.conf.py, Redis as the cache); the load is
+``wrk`` (bench/serving.py).
 
-The load generator is plain Python (http.client, one process per client, loopback only,
-bounded by time and by request count); gunicorn's sync workers close every connection, so
-each request opens a new one, for both addresses alike.
+Three modes, each on a fresh server and a flushed Redis database of the bench's own:
+
+* ``uncached``: the page cache off (``DJANGO_PAGE_CACHE_SECONDS=0``), the pre-rendered parts
+  and remembered figures warm (filled by the warm-up): what every request costs when the
+  whole page is not stored. Goal (issue 15): ≥ 0.15 of the trivial view.
+* ``cached``: the page cache on, through Redis, warm. Goal: ≥ 0.90 of the trivial view.
+* ``cold``: the page cache on; before each page, the content version is replaced, as any
+  edit does, and the first request is timed against the warm ones that follow.
+
+In ``uncached`` and ``cached``, each page is loaded in alternating slices with the trivial view
+(page, trivial, then trivial, page, ...), each slice preceded by an unrecorded second of the
+same load, and the ratio is the median of the per-round ratios page ÷ trivial: a change in
+the machine's background load hits both sides of a pair alike.
 """
 
 import argparse
-import http.client
-import multiprocessing
-import os
-import signal
-import socket
-import subprocess
+import json
 import sys
-import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import (
-    PYTHON,
-    RESULTS,
-    ROOT,
-    children,
+    DEMO_MILESTONES,
+    database_url,
     machine,
+    manage,
     median,
-    peak_rss_mib,
-    percentile,
     prepare_database,
-    production_env,
     verdict,
 )
+from bench.serving import (
+    REDIS_DB,
+    TRIVIAL,
+    Load,
+    Server,
+    VersionBumper,
+    ensure_wrk,
+    fetch,
+    flush_redis,
+    measure_cold,
+    redis_url,
+    write_results,
+    wrk,
+)
 
-PAGE = "/ko/timeline/?theme=demo-theme-1"
-TRIVIAL = "/bench/trivial"
-GOALS = {"uncached": 0.30, "cached": 0.80}
-HOST = "127.0.0.1"
-MAX_REQUESTS_PER_CLIENT_ROUND = 20_000
+MODES = ("uncached", "cached", "cold")
+GOALS = {"uncached": 0.15, "cached": 0.90}
+LOADED_MODES = tuple(GOALS)
+
+# Pages whose address does not depend on the data. Each kind of page once; Korean, the
+# site's first language.
+FIXED_PAGES = {
+    "home": "/ko/",
+    "timeline": "/ko/timeline/",
+    "filtered timeline": "/ko/timeline/?theme=demo-theme-1",
+    "initiatives": "/ko/initiatives/",
+    "policies": "/ko/policies/",
+    "institutions": "/ko/institutions/",
+    "sources": "/ko/sources/",
+    "open data": "/ko/open-data/",
+    "privacy": "/ko/privacy/",
+    "accessibility": "/ko/accessibility/",
+}
+PAGE_ORDER = (
+    "home",
+    "timeline",
+    "filtered timeline",
+    "milestone",
+    "year",
+    "subject",
+    "initiatives",
+    "policies",
+    "institutions",
+    "sources",
+    "open data",
+    "privacy",
+    "accessibility",
+)
+
+# The pages that depend on the data, chosen among the heaviest of their kind: the milestone
+# in the middle of the timeline, the year and the initiative with the most milestones.
+FIND_PAGES = """
+import json
+from django.db.models import Count
+from django.utils import translation
+from timeline.models import Initiative, Milestone, Year
+translation.activate("ko")
+milestones = Milestone.objects.published().order_by("-year", "order", "id")
+middle = milestones[milestones.count() // 2]
+busiest = (
+    milestones.order_by().values("year").annotate(n=Count("id")).order_by("-n", "-year")[0]
+)
+subject = Initiative.objects.published().annotate(n=Count("milestones")).order_by("-n", "slug")[0]
+print("PAGES " + json.dumps({
+    "milestone": middle.get_absolute_url(),
+    "year": Year.objects.get(year=busiest["year"]).get_absolute_url(),
+    "subject": subject.get_absolute_url(),
+}))
+"""
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
+def find_pages(only: list[str] | None) -> dict[str, str]:
+    """Name → address of every page kind measured, in PAGE_ORDER (or the ones asked for)."""
+    output = manage("shell", "-c", FIND_PAGES).stdout
+    found = json.loads(next(line for line in output.splitlines() if line.startswith("PAGES "))[6:])
+    addresses = {**FIXED_PAGES, **found}
+    names = only or list(PAGE_ORDER)
+    unknown = [name for name in names if name not in addresses]
+    if unknown:
+        raise SystemExit(f"unknown pages {unknown}; choose among {', '.join(PAGE_ORDER)}")
+    return {name: addresses[name] for name in names}
 
 
-def fetch(port, path):
-    """(status, headers, body) of one GET on a new connection."""
-    connection = http.client.HTTPConnection(HOST, port, timeout=30)
-    try:
-        connection.request("GET", path, headers={"Host": HOST})
-        response = connection.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
-    finally:
-        connection.close()
+def check_page(server: Server, name: str, path: str) -> dict[str, Any]:
+    """The page answers 200 with HTML; what the page cache said and how big the page is."""
+    response = fetch(server.port, path)
+    if response.status != 200 or b"<html" not in response.body[:500].lower():
+        raise SystemExit(f"{name} ({path}) answered {response.status}; is the database ready?")
+    return {"page_cache": response.page_cache, "bytes": len(response.body)}
 
 
-def client(port, path, seconds):
-    """One client: sequential requests for ``seconds``; returns (latencies, errors)."""
-    latencies, errors = [], 0
-    deadline = time.perf_counter() + seconds
-    while time.perf_counter() < deadline and len(latencies) < MAX_REQUESTS_PER_CLIENT_ROUND:
-        started = time.perf_counter()
-        try:
-            status, _headers, _body = fetch(port, path)
-        except OSError:
-            errors += 1
-            continue
-        if status != 200:
-            errors += 1
-            continue
-        latencies.append(time.perf_counter() - started)
-    return latencies, errors
+def load(server: Server, path: str, seconds: float, args: argparse.Namespace) -> Load:
+    return wrk(server.url(path), seconds, args.threads, args.connections)
 
 
-class Server:
-    """gunicorn with the project's gunicorn.conf.py, on the bench database and settings."""
-
-    def __init__(self, cached, workers):
-        self.port = free_port()
-        env = production_env(
-            HOST=HOST, PORT=self.port, DJANGO_PAGE_CACHE_SECONDS=3600 if cached else 0
+def measure_loaded(
+    server: Server, name: str, path: str, args: argparse.Namespace
+) -> dict[str, Any]:
+    """Alternating slices of page and trivial load; the ratio is the median of the rounds'."""
+    # Warm-up: every worker renders the page (filling the parts, or storing the page) and
+    # the trivial view, and nothing from it is kept.
+    load(server, path, args.warmup, args)
+    load(server, TRIVIAL, args.warmup, args)
+    checked = check_page(server, name, path)
+    if server.label == "cached" and checked["page_cache"] == "miss":
+        print(f"  warning: {name} was not served from the cache after the warm-up", flush=True)
+    rounds: list[dict[str, Any]] = []
+    for number in range(args.rounds):
+        order = (path, TRIVIAL) if number % 2 == 0 else (TRIVIAL, path)
+        slices: dict[str, Load] = {}
+        for address in order:
+            # An unrecorded second of the same load first: the requests still running from
+            # the previous slice finish before this one is counted.
+            load(server, address, 1, args)
+            slices[address] = load(server, address, args.seconds, args)
+        rounds.append(
+            {
+                "page": vars(slices[path]) | {"rate": slices[path].rate},
+                "trivial": vars(slices[TRIVIAL]) | {"rate": slices[TRIVIAL].rate},
+                "ratio": slices[path].rate / slices[TRIVIAL].rate,
+            }
         )
-        if workers:
-            env["WEB_CONCURRENCY"] = str(workers)
-        self.log = open(RESULTS / f"gunicorn-{'cached' if cached else 'uncached'}.log", "w")  # noqa: SIM115
-        self.process = subprocess.Popen(
-            [PYTHON, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py")],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,  # the access log: one line per request, for both alike
-            stderr=self.log,
-        )
+    ratios = [one["ratio"] for one in rounds]
 
-    def wait_ready(self):
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise SystemExit(f"gunicorn exited; see {self.log.name}")
-            try:
-                if fetch(self.port, TRIVIAL)[0] == 200:
-                    return
-            except OSError:
-                time.sleep(0.2)
-        raise SystemExit("gunicorn did not start in 60 s")
+    def typical(side: str, figure: str) -> float:
+        return median([one[side][figure] for one in rounds])
 
-    def worker_peak_rss(self):
-        peaks = [peak_rss_mib(pid) for pid in children(self.process.pid)]
-        return max((peak for peak in peaks if peak), default=float("nan"))
-
-    def stop(self):
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.log.close()
+    return {
+        "name": name,
+        "path": path,
+        **checked,
+        "ratio": median(ratios),
+        "ratio_range": [min(ratios), max(ratios)],
+        "page_rate": typical("page", "rate"),
+        "page_p50_ms": typical("page", "p50_ms"),
+        "page_p99_ms": typical("page", "p99_ms"),
+        "trivial_rate": typical("trivial", "rate"),
+        "trivial_p50_ms": typical("trivial", "p50_ms"),
+        "trivial_p99_ms": typical("trivial", "p99_ms"),
+        "errors": sum(one["page"]["errors"] + one["trivial"]["errors"] for one in rounds),
+        "rounds": rounds,
+    }
 
 
-def check_page(port, cached):
-    status, headers, body = fetch(port, PAGE)
-    if status != 200 or "demo" not in body.decode().lower():
-        raise SystemExit(f"{PAGE} answered {status}; is the bench database ready?")
-    state = headers.get("X-Page-Cache", "none")
-    expected = "hit" if cached else "none"
-    if state != expected:
-        raise SystemExit(f"{PAGE} was served with X-Page-Cache: {state}, expected {expected}")
-    return len(body)
+def print_loaded_header(mode: str) -> None:
+    print(
+        f"\n{mode} (goal: page ÷ trivial ≥ {GOALS[mode]:.2f})\n"
+        f"{'page':<18} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} │ {'trivial':>8} "
+        f"{'p50 ms':>7} {'p99 ms':>7} │ {'ratio':>6} {'range':>11}  {'cache':<5} {'KiB':>5}  verdict",
+        flush=True,
+    )
 
 
-def measure(server, pool, clients, rounds, seconds, cached):
-    """Alternating short slices of page and trivial load; per-slice throughputs kept, so a
-    change in the machine's background load hits both sides of a pair alike."""
-    for _ in range(10 * (os.cpu_count() or 1)):  # every worker renders (and caches) once
-        fetch(server.port, PAGE)
-        fetch(server.port, TRIVIAL)
-    page_bytes = check_page(server.port, cached)
-    latencies = {PAGE: [], TRIVIAL: []}
-    rates = {PAGE: [], TRIVIAL: []}
-    errors = 0
-    for number in range(rounds):
-        order = (PAGE, TRIVIAL) if number % 2 == 0 else (TRIVIAL, PAGE)
-        for path in order:
-            started = time.perf_counter()
-            outcome = pool.starmap(client, [(server.port, path, seconds)] * clients)
-            elapsed = time.perf_counter() - started
-            done = 0
-            for client_latencies, client_errors in outcome:
-                latencies[path] += client_latencies
-                done += len(client_latencies)
-                errors += client_errors
-            rates[path].append(done / elapsed)
-    return latencies, rates, errors, page_bytes
+def print_loaded(mode: str, one: dict[str, Any]) -> None:
+    """One row of the table, printed as soon as the page is measured."""
+    low, high = one["ratio_range"]
+    print(
+        f"{one['name']:<18} {one['page_rate']:8.1f} {one['page_p50_ms']:8.1f} "
+        f"{one['page_p99_ms']:8.1f} │ {one['trivial_rate']:8.1f} {one['trivial_p50_ms']:7.1f} "
+        f"{one['trivial_p99_ms']:7.1f} │ {one['ratio']:6.3f} {low:5.3f}–{high:5.3f}  "
+        f"{one['page_cache']:<5} {one['bytes'] / 1024:5.0f}  {verdict(one['ratio'], GOALS[mode])}"
+        + (f"  ({one['errors']} failed requests)" if one["errors"] else ""),
+        flush=True,
+    )
 
 
-def report(mode, latencies, rates, errors, page_bytes, rss):
-    for path in (PAGE, TRIVIAL):
+def print_cold(results: list[dict[str, Any]]) -> None:
+    print(
+        "\ncold after edit (content version replaced; first request vs warm, page cache on)\n"
+        f"{'page':<18} {'first ms':>9} {'warm ms':>8} {'first ÷ warm':>13}  first request's cache"
+    )
+    for one in results:
         print(
-            f"  {path:<36} {median(rates[path]):8.1f} req/s   p50 {1000 * median(latencies[path]):7.2f} ms"
-            f"   p99 {1000 * percentile(latencies[path], 0.99):7.2f} ms   {len(latencies[path]):6d} requests"
+            f"{one['name']:<18} {one['cold_ms']:9.1f} {one['warm_ms']:8.1f} "
+            f"{one['cold_over_warm']:13.1f}  {', '.join(one['cold_page_cache'])}",
+            flush=True,
         )
-    pairs = [page / trivial for page, trivial in zip(rates[PAGE], rates[TRIVIAL], strict=True)]
-    ratio = median(pairs)
-    goal = GOALS[mode]
-    print(
-        f"  ratio page/trivial: {ratio:.2f} (median of {len(pairs)} pairs; range "
-        f"{min(pairs):.2f}–{max(pairs):.2f})   goal ≥ {goal:.2f}: {verdict(ratio, goal)}"
-    )
-    print(
-        f"  page {page_bytes / 1024:.0f} KiB; worker peak RSS {rss:.0f} MiB; "
-        f"{errors} failed requests"
-    )
-    return ratio
 
 
-def main():
+def goal_verdicts(results: dict[str, Any]) -> list[str]:
+    """One line per goal: met, or which pages miss it and by how much."""
+    lines = []
+    for mode, goal in GOALS.items():
+        if mode not in results:
+            continue
+        pages = results[mode]["pages"]
+        missed = [one for one in pages if one["ratio"] < goal]
+        worst = min(pages, key=lambda one: one["ratio"])
+        state = "PASS" if not missed else "FAIL"
+        line = f"{state} {mode}: every page ≥ {goal:.2f} of the trivial view"
+        if missed:
+            line += f" — {len(missed)} of {len(pages)} below: " + ", ".join(
+                f"{one['name']} {one['ratio']:.3f}" for one in missed
+            )
+        else:
+            line += f" (lowest: {worst['name']} {worst['ratio']:.3f})"
+        lines.append(line)
+    if "cold" in results:
+        # Only the pages the page cache stores ("-": it never answers for the others).
+        cached = [one for one in results["cold"]["pages"] if one["cold_page_cache"] != ["-"]]
+        served = [one for one in cached if one["cold_page_cache"] == ["hit"]]
+        total = len(cached)
+        state = "PASS" if len(served) == total else "FAIL"
+        lines.append(
+            f"{state} first request after an edit served from cache: {len(served)} of {total} "
+            "pages (this run replaces the version directly: no warm-after-change job runs)"
+        )
+    return lines
+
+
+def markdown_table(results: dict[str, Any]) -> str:
+    """The run as one Markdown table, to paste into bench/README.md."""
+    modes = [mode for mode in MODES if mode in results]
+    heads = {
+        "uncached": "uncached ÷ trivial (p50 / p99 ms)",
+        "cached": "Redis-cached ÷ trivial (p50 / p99 ms)",
+        "cold": "first after edit / warm (ms)",
+    }
+    rows: dict[str, dict[str, str]] = {}
+    for mode in modes:
+        for one in results[mode]["pages"]:
+            if mode == "cold":
+                cell = f"{one['cold_ms']:.0f} / {one['warm_ms']:.1f}"
+            else:
+                cell = (
+                    f"**{one['ratio']:.3f}** ({one['page_p50_ms']:.0f} / {one['page_p99_ms']:.0f})"
+                )
+            rows.setdefault(one["name"], {})[mode] = cell
+    lines = [
+        "| page | " + " | ".join(heads[mode] for mode in modes) + " |",
+        "|---|" + "---|" * len(modes),
+    ]
+    for name, cells in rows.items():
+        lines.append(f"| {name} | " + " | ".join(cells.get(mode, "") for mode in modes) + " |")
+    return "\n".join(lines)
+
+
+def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--clients", type=int, default=2 * (os.cpu_count() or 1))
-    parser.add_argument("--rounds", type=int, default=15)
-    parser.add_argument("--seconds", type=float, default=1.5, help="per address per round")
+    parser.add_argument("--milestones", type=int, default=DEMO_MILESTONES)
+    parser.add_argument("--seconds", type=float, default=10, help="per slice (whole seconds)")
+    parser.add_argument("--rounds", type=int, default=3, help="page/trivial pairs per page")
+    parser.add_argument("--warmup", type=float, default=3, help="seconds of load before each page")
+    parser.add_argument("--cold-rounds", type=int, default=3, help="first requests per page")
+    parser.add_argument("--threads", type=int, default=1, help="wrk threads")
+    parser.add_argument("--connections", type=int, default=4, help="wrk connections")
     parser.add_argument("--workers", type=int, help="gunicorn workers (default: its config's)")
-    parser.add_argument("--skip-setup", action="store_true", help="reuse the bench database")
+    parser.add_argument("--redis-db", type=int, default=REDIS_DB, help="flushed at the start")
+    parser.add_argument("--modes", nargs="+", choices=MODES, default=list(MODES))
+    parser.add_argument("--pages", nargs="+", metavar="NAME", help=", ".join(PAGE_ORDER))
+    parser.add_argument("--skip-setup", action="store_true", help="use the bench database as is")
     args = parser.parse_args()
 
-    print(f"bench-pages · {machine()}")
+    ensure_wrk()
+    print(f"bench-pages · {machine()}", flush=True)
     if not args.skip_setup:
-        prepare_database(static=True)
+        prepare_database(args.milestones, static=True, reuse=True)
+    pages = find_pages(args.pages)
+    cache = redis_url(args.redis_db)
     print(
-        f"{args.clients} clients, {args.rounds} rounds × {args.seconds:g} s per address, "
-        f"alternating; page {PAGE} against {TRIVIAL}"
+        f"wrk: {args.threads} thread(s), {args.connections} connections; {args.rounds} rounds × "
+        f"{args.seconds:g} s per address, alternating with {TRIVIAL}; cache: {cache}",
+        flush=True,
     )
-    ratios = {}
-    with multiprocessing.get_context("fork").Pool(args.clients) as pool:
-        for mode in ("uncached", "cached"):
-            server = Server(cached=mode == "cached", workers=args.workers)
-            try:
-                server.wait_ready()
-                measured = measure(
-                    server, pool, args.clients, args.rounds, args.seconds, mode == "cached"
-                )
-                print(f"{mode}:")
-                ratios[mode] = report(mode, *measured, server.worker_peak_rss())
-            finally:
-                server.stop()
-    missed = [mode for mode, ratio in ratios.items() if ratio < GOALS[mode]]
-    print("all goals met" if not missed else f"goals missed: {', '.join(missed)}")
+    results: dict[str, Any] = {
+        "benchmark": "pages",
+        "machine": machine(),
+        "database": database_url().split(":", 1)[0],
+        "milestones": args.milestones,
+        "cache": cache,
+        "settings": {key: value for key, value in vars(args).items() if key != "skip_setup"},
+        "goals": GOALS,
+    }
+    for mode in args.modes:
+        flush_redis(cache)
+        seconds = 0 if mode == "uncached" else 3600
+        with Server(
+            mode, args.workers, REDIS_URL=cache, DJANGO_PAGE_CACHE_SECONDS=seconds
+        ) as server:
+            if mode in LOADED_MODES:
+                print_loaded_header(mode)
+                measured = []
+                for page in pages.items():
+                    measured.append(measure_loaded(server, *page, args))
+                    print_loaded(mode, measured[-1])
+            else:
+                for name, path in pages.items():
+                    check_page(server, name, path)
+                with VersionBumper(REDIS_URL=cache) as bumper:
+                    measured = measure_cold(server, bumper, pages, args.cold_rounds)
+                print_cold(measured)
+            results[mode] = {"pages": measured, "worker_peak_rss_mib": server.worker_peak_rss()}
+        print(f"  worker peak RSS {results[mode]['worker_peak_rss_mib']:.0f} MiB", flush=True)
+    results["verdicts"] = goal_verdicts(results)
+    print(f"\n{args.milestones:,} milestones, {results['database']}:\n{markdown_table(results)}")
+    print("\ngoals (issue 15):")
+    for line in results["verdicts"]:
+        print(f"  {line}")
+    print(f"results: {write_results('pages', results)}")
 
 
 if __name__ == "__main__":
