@@ -2,8 +2,13 @@
 
 import itertools
 import re
+from importlib import import_module
+from types import SimpleNamespace
 
+from django.apps import apps
 from django.contrib.auth.models import Group, User
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 from django.test import Client
 from django.urls import reverse
 
@@ -46,6 +51,33 @@ def make(model, **fields):
     if model is Milestone:
         return make_milestone(**fields)
     return SUBJECT_MAKERS[model](**fields)
+
+
+# The migrations that grant the roles permissions on the models they add, in order.
+ROLE_GRANTS = ("0008_sources_and_citations", "0010_media", "0011_human_rights_index")
+
+
+def roles_as_migrated():
+    """The Editor and Publisher groups with every permission the migrations give them, made
+    as migrate makes them: the roles with the models of their day (0003), the removed
+    MilestoneSource forgotten (0008), then each later migration's grant.
+
+    A transactional test empties every table when it ends, these roles among them; a test
+    that comes after one (the browser tests) puts them back with this.
+    """
+    schema_editor = SimpleNamespace(connection=connection)
+    loader = MigrationLoader(connection)
+
+    def module(name):
+        return import_module(f"timeline.migrations.{name}")
+
+    def state_at(name):
+        return loader.project_state(("timeline", name)).apps
+
+    module("0003_roles").create_roles(state_at("0003_roles"), schema_editor)
+    module(ROLE_GRANTS[0]).forget_removed_model(state_at(ROLE_GRANTS[0]), schema_editor)
+    for name in ROLE_GRANTS:
+        module(name).grant_roles(apps, schema_editor)
 
 
 def staff_member(*groups, **fields):

@@ -725,7 +725,8 @@ def test_the_engine_and_the_command_hold_an_editor_to_drafts(
     data = editor_file([cells])
     before = list(Milestone.objects.values_list("slug", "title_en", "is_published"))
 
-    report = resources.import_file("milestones", data, user=editor)
+    with translation.override("en"):  # the messages as an English-speaking editor reads them
+        report = resources.import_file("milestones", data, user=editor)
 
     assert [p.line for p in report.problems] == [2]
     assert fragment in report.problems[0].message
@@ -751,9 +752,9 @@ def test_importcsv_names_an_unknown_user_or_one_without_the_right(tmp_path):
     path.write_bytes(to_csv(["slug", "name_en"], [["t", "T"]]))
     viewer = staff_member()
 
-    with pytest.raises(CommandError, match="nobody"):
+    with translation.override("en"), pytest.raises(CommandError, match="nobody"):
         call_command("importcsv", "themes", str(path), user="nobody")
-    with pytest.raises(CommandError, match="may not change"):
+    with translation.override("en"), pytest.raises(CommandError, match="may not change"):
         call_command("importcsv", "themes", str(path), user=viewer.username)
     assert not Theme.objects.exists()
 

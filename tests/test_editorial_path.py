@@ -5,7 +5,6 @@ publisher schedules it for 00:00 on 18 May; the public page, the timeline, the f
 sitemap and the open data show it, its image and its document from then, and not before.
 """
 
-
 import pytest
 from django.test import Client
 from django.utils import timezone, translation

@@ -8,7 +8,6 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group, User
 from django.db import connection
-from django.db.migrations.loader import MigrationLoader
 
 from timeline.models import (
     Citation,
@@ -30,6 +29,7 @@ from .admin_helpers import (
     form_data,
     make,
     messages_of,
+    roles_as_migrated,
     staff_member,
 )
 from .factories import cite, make_initiative, make_milestone, make_source, make_year
@@ -93,25 +93,7 @@ def test_only_publishers_and_active_superusers_may_publish(model):
 
 def test_roles_migration_can_run_again_and_be_reversed():
     migration = importlib.import_module("timeline.migrations.0003_roles")
-    sources = importlib.import_module("timeline.migrations.0008_sources_and_citations")
-    media = importlib.import_module("timeline.migrations.0010_media")
-    index = importlib.import_module("timeline.migrations.0011_human_rights_index")
     schema_editor = SimpleNamespace(connection=connection)
-
-    loader = MigrationLoader(connection)
-
-    def state_at(name):
-        return loader.project_state(("timeline", name)).apps
-
-    def create_roles():
-        # As migrate runs them: the roles with the models of their day, then what 0005
-        # changes (the removed MilestoneSource forgotten, the source models granted), then
-        # the index's models granted (0010).
-        migration.create_roles(state_at("0003_roles"), schema_editor)
-        sources.forget_removed_model(state_at(sources.__name__.rsplit(".", 1)[1]), schema_editor)
-        sources.grant_roles(apps, schema_editor)
-        media.grant_roles(apps, schema_editor)
-        index.grant_roles(apps, schema_editor)
 
     def permissions_of_groups():
         return {
@@ -121,11 +103,11 @@ def test_roles_migration_can_run_again_and_be_reversed():
 
     before = permissions_of_groups()
     assert set(before) == {EDITOR_GROUP, PUBLISHER_GROUP}
-    create_roles()
+    roles_as_migrated()
     assert permissions_of_groups() == before
     migration.remove_roles(apps, schema_editor)
     assert permissions_of_groups() == {}
-    create_roles()
+    roles_as_migrated()
     assert permissions_of_groups() == before
 
 

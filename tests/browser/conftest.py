@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from tests.admin_helpers import roles_as_migrated
+
 # Playwright's sync API runs an event loop in the test thread; Django refuses database
 # access from a thread with a running loop unless told it is safe, which it is here: the
 # loop only drives the browser.
@@ -66,7 +68,10 @@ def browser():
 
 @pytest.fixture
 def site(live_server, transactional_db):
-    """The live server's base URL, with the whole Gwangju record in its database."""
+    """The live server's base URL, with the whole Gwangju record in its database, and the
+    Editor and Publisher roles as the migrations made them (a transactional test before this
+    one emptied every table, those roles among them)."""
+    roles_as_migrated()
     call_command("loaddata", str(FIXTURE), verbosity=0)
     return live_server.url
 
