@@ -122,3 +122,13 @@ def test_sitemap_and_feed_agree_with_the_pages(clock):
     clock.now = MAY_18
     assert "may-18-ceremony" in "\n".join(sitemap_entries(visitor))
     assert milestone.get_absolute_url() in visitor.get("/ko/feed/").text
+
+
+def test_the_feed_dates_a_scheduled_milestone_from_when_it_appears(clock):
+    milestone = make_milestone(publish_at=MAY_18, slug="may-18-ceremony")
+    clock.now = MAY_18 + datetime.timedelta(minutes=5)
+    feed = Client().get("/en/feed/").text
+    entry = feed[feed.index("may-18-ceremony") :]
+    assert "<published>2026-05-18T00:00:00+00:00</published>" in entry.split("</entry>")[0]
+    assert "<updated>2026-05-18T00:00:00+00:00</updated>" in entry.split("</entry>")[0]
+    assert milestone.created < MAY_18

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
+from django.db.models.functions import Coalesce, Greatest
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure
@@ -51,11 +52,13 @@ class MilestoneFeed(Feed):
         return request
 
     def items(self, request: HttpRequest) -> list[Milestone]:
-        # Newest change first: what a feed reader has not seen yet.
+        # Newest change first: what a feed reader has not seen yet. A milestone scheduled to
+        # appear is news when it appears, not when it was last saved.
         milestones = list(
             public_milestones()
             .prefetch_related("documents")
-            .order_by("-updated", "-pk")[:FEED_SIZE]
+            .annotate(news_at=Greatest("updated", Coalesce("publish_at", "updated")))
+            .order_by("-news_at", "-pk")[:FEED_SIZE]
         )
         for milestone in milestones:
             attachments: list[Image | Document] = [
@@ -79,10 +82,11 @@ class MilestoneFeed(Feed):
         return milestone.get_absolute_url()
 
     def item_pubdate(self, milestone: Milestone) -> datetime.datetime:
-        return milestone.created
+        # On the public site from its publish time, if it was saved before.
+        return max(milestone.created, milestone.publish_at or milestone.created)
 
     def item_updateddate(self, milestone: Milestone) -> datetime.datetime:
-        return milestone.updated
+        return max(milestone.updated, milestone.publish_at or milestone.updated)
 
     def item_categories(self, milestone: Milestone) -> list["StrOrPromise"]:
         subject = public_subject(milestone)
