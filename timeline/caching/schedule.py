@@ -101,11 +101,6 @@ def with_current_version(key: str, now: datetime.datetime | None = None) -> tupl
     return version, entries.get(key, MISSING)
 
 
-def current_version(now: datetime.datetime | None = None) -> str:
-    """The content version, replaced first if a scheduled change has come since it was made."""
-    return current_entries([], now)[0]
-
-
 def seconds_until_next_change(now: datetime.datetime | None = None) -> int | None:
     """Seconds until the public site next changes by itself (at least 1), or None if never."""
     now = now or timezone.now()
