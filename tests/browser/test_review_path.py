@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 from django.contrib.auth.models import Group, Permission, User
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from timeline.models import Milestone
 
@@ -64,7 +64,9 @@ def test_draft_to_scheduled_publication(site, page_factory, monkeypatch):
     assert "1" in publisher.locator("#waiting-for-review").inner_text()
     publisher.get_by_role("link", name="검토 대기 목록 열기").click()
     assert "날짜를 조례와 대조했습니다." in publisher.locator(".review-queue").inner_text()
-    publisher.get_by_role("link", name=str(draft)).click()
+    with translation.override("ko"):  # the queue as the Korean publisher reads it
+        listed_as = str(draft)
+    publisher.get_by_role("link", name=listed_as).click()
     publisher.get_by_label("공개(지금 또는 아래 시각에)").check()
     publisher.fill("#id_publish_at", moment.strftime("%Y-%m-%dT%H:%M"))
     publisher.get_by_role("button", name="결정 저장").click()
