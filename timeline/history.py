@@ -43,6 +43,7 @@ from django.utils.translation import gettext
 from reversion.models import Version
 
 from timeline.models import (
+    ATTACHMENTS,
     Citation,
     Document,
     Evaluation,
@@ -67,9 +68,8 @@ if TYPE_CHECKING:
 
 _M = TypeVar("_M", bound=models.Model)
 
-# A record's images and documents belong to it: its versions hold them, and restoring it
-# puts back the rows it had then (their files are never deleted, so they are still there).
-ATTACHMENTS = ("images", "documents")
+# A record's images and documents (ATTACHMENTS) belong to it: its versions hold them, and
+# restoring it puts back the rows it had then (their files are never deleted).
 
 # Every versioned model and the options it is registered with (``reversion.register``'s
 # keywords). Only ``follow`` is used: a version holds the record's whole row, its

@@ -1,7 +1,7 @@
 """The content version: one token, replaced whenever any timeline record changes.
 
-Every cached page and every remembered figure is stored under the token, so replacing it
-retires all of them at once (O(1)); old entries simply expire. The token lives in the default
+Every cached page, part and remembered figure is stored with the token, so replacing it
+retires all of them at once (O(1)); old entries are overwritten or expire. The token lives in the default
 cache, which every process serving the same database shares (hrcity/settings.py: Redis
 across servers with ``REDIS_URL``, else files in one directory of this server).
 """

@@ -31,7 +31,7 @@ from timeline.models.index import (
     Observation,
     Unit,
 )
-from timeline.models.media import ATTACHED_TO, Document, Image, Licence
+from timeline.models.media import ATTACHED_TO, ATTACHMENTS, Document, Image, Licence
 from timeline.models.milestones import SUBJECT_FIELDS, Milestone
 from timeline.models.record import Theme, Year
 from timeline.models.sources import CITING_FIELDS, Citation, Outlet, Source
@@ -46,6 +46,7 @@ from timeline.models.subjects import (
 
 __all__ = [
     "ATTACHED_TO",
+    "ATTACHMENTS",
     "CITING_FIELDS",
     "MAX_YEAR",
     "MIN_YEAR",

@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 
 # The records an attachment may belong to, one foreign key each, named after the record.
 ATTACHED_TO = ("milestone", *SUBJECT_MODELS)
+# A record's reverse relations to its media (each model's related_name: milestone.images).
+ATTACHMENTS = ("images", "documents")
 
 
 class Licence(models.TextChoices):

@@ -24,6 +24,7 @@ from django_filters.views import FilterView
 from timeline.caching.pages import do_not_store
 from timeline.caching.remembered import remembered
 from timeline.models import (
+    ATTACHMENTS,
     SUBJECT_MODELS,
     Citation,
     Institution,
@@ -53,8 +54,6 @@ from timeline.public.parts import milestone_cards
 from timeline.public.querysets import public_milestones, public_subjects, published_themes
 
 LATEST_MILESTONES = 6
-# The reverse relations of a record's images and documents (timeline/models/media.py).
-ATTACHMENTS = ("images", "documents")
 _M = TypeVar("_M", bound=Model)
 
 # The mixins below are combined with Django's views; the type checker sees them on those bases.
