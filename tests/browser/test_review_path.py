@@ -74,7 +74,8 @@ def test_draft_to_scheduled_publication(site, page_factory, monkeypatch):
 
     # The public: nothing before the time, the page from then on.
     visitor = page_factory("desktop")
-    url = f"{site}{draft.get_absolute_url()}"
+    with translation.override("ko"):  # the public page a Korean visitor opens
+        url = f"{site}{draft.get_absolute_url()}"
     assert visitor.goto(url).status == 404
     monkeypatch.setattr(timezone, "now", lambda: moment + datetime.timedelta(seconds=1))
     assert visitor.goto(url).status == 200
