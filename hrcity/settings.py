@@ -147,7 +147,7 @@ if REDIS_URL:
     # Several servers: one Redis that all of them share.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "hrcity.cache.ReusedClientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": cache_key_prefix(DATABASES["default"]),
         }

@@ -35,7 +35,7 @@ def redis_cache(settings: LazySettings) -> Iterator[str]:
     prefix = f"test-{uuid.uuid4().hex}"
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "hrcity.cache.ReusedClientRedisCache",  # production's
             "LOCATION": REDIS,
             "KEY_PREFIX": prefix,
         }
@@ -115,7 +115,7 @@ def test_two_databases_on_one_redis_share_nothing(settings: LazySettings):
 def test_a_dead_redis_serves_pages_uncached(settings: LazySettings, client: Client, milestone):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "hrcity.cache.ReusedClientRedisCache",  # production's
             "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
         }
     }
