@@ -2,12 +2,15 @@
 the index's rates and shares."""
 
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from django import template
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.db.models import Model
+from django.dispatch import receiver
 from django.template import Context
 from django.urls import reverse, translate_url
 from django.utils import translation
@@ -60,12 +63,27 @@ def kind_label(kind: str) -> "StrOrPromise":
     return _kind_label(kind)
 
 
+@lru_cache(maxsize=4096)
+def _translated(path: str, code: str, active: str | None) -> str:
+    # Resolving and reversing an address costs about half a millisecond, and a page asks
+    # for each language twice (alternates, language switcher); the answer depends only on
+    # the URLconf and the active language (which prefix resolves), so it is kept (cleared
+    # when tests change the URLconf or the languages).
+    return translate_url(path, code)
+
+
+@receiver(setting_changed)
+def _forget_translated(*, setting: str, **kwargs: Any) -> None:
+    if setting in {"ROOT_URLCONF", "LANGUAGES", "LANGUAGE_CODE"}:
+        _translated.cache_clear()
+
+
 def in_language(path: str, code: str) -> str:
     """``path`` (query string kept) in language ``code``; "" if it has no such version.
 
     Only pages under a language prefix have one (not a 404 for an unknown address).
     """
-    url = translate_url(path, code)
+    url = _translated(path, code, translation.get_language())
     if url == path and code != translation.get_language():
         return ""
     return url
