@@ -9,6 +9,7 @@ Without a queryset, a FilterSet starts from the *published* records, so code tha
 to pass one (an export view, a shell session) cannot leak unpublished data.
 """
 
+import copy
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
@@ -19,6 +20,7 @@ from django.forms.renderers import BaseRenderer
 from django.http import HttpRequest, QueryDict
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_filters import CharFilter, Filter, FilterSet, MultipleChoiceFilter
 from django_filters.filterset import filterset_factory
@@ -57,8 +59,15 @@ def kind_choices() -> list[tuple[str, "StrOrPromise"]]:
 
 
 def theme_choices() -> list[tuple[str, str]]:
-    # A theme still without Korean shows its English name, marked lang="en" for screen readers.
-    return [(theme.slug, marked_text(theme, "name")) for theme in Theme.objects.published()]
+    """The published themes, remembered per content version and language.
+
+    A theme still without Korean shows its English name, marked lang="en" for screen readers.
+    """
+
+    def choices() -> list[tuple[str, str]]:
+        return [(theme.slug, marked_text(theme, "name")) for theme in Theme.objects.published()]
+
+    return remembered("theme-choices", choices, get_language())
 
 
 def search_condition(text: str, fields: Sequence[str], model: type[Model]) -> Q:
@@ -100,6 +109,15 @@ class Select(forms.Select):
     option and attribute templates cost about a quarter of the timeline page (bench/README.md).
     Named ``Select`` like Django's, so the field's ``widget_type`` (its CSS class) is unchanged.
     """
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> "Select":
+        # Django's copy assigns the choices again, which normalises them again: each of the
+        # three year fields is copied twice per request. The list is never changed in place,
+        # so a copy may share it.
+        obj = copy.copy(self)
+        obj.attrs = self.attrs.copy()
+        memo[id(self)] = obj
+        return obj
 
     def render(
         self,
@@ -214,6 +232,12 @@ class PublicFilterSet(FilterSet):
         if self.is_bound and not self.is_valid():
             return self.queryset.none()
         return super().qs
+
+    @property
+    def invalid(self) -> bool:
+        """True when some filter asked for could not be used. Unlike ``errors``, it builds no
+        form when nothing was asked: the form (three lists of some sixty years) is costly."""
+        return self.is_bound and not self.is_valid()
 
     def is_valid(self) -> bool:
         valid = super().is_valid()

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.shortcuts import get_object_or_404
+from django.template.response import SimpleTemplateResponse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.decorators import method_decorator
 from django.views.generic import View
@@ -70,6 +71,10 @@ class PreviewView(TemplateResponseMixin, View):
             raise PermissionDenied
         obj = get_object_or_404(target.model._default_manager, pk=target.pk)
         view, arguments = page_of(obj)
-        # Cards of drafts are rendered for this page, never taken from or left in the cache.
+        # Parts of drafts are rendered for this page, never taken from or left in the cache:
+        # the template is rendered here, while that holds, not later by the handler.
         with fresh_parts():
-            return private_and_unindexed(view(request, **arguments))
+            response = view(request, **arguments)
+            if isinstance(response, SimpleTemplateResponse):
+                response.render()
+        return private_and_unindexed(response)

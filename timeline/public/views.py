@@ -4,7 +4,9 @@ Every page runs a fixed number of queries however much data there is: subjects a
 their themes prefetched, and counts come from annotations.
 """
 
-from collections.abc import Hashable
+import datetime
+from collections.abc import Callable, Hashable
+from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.conf import settings
@@ -13,6 +15,8 @@ from django.db.models import F, Model, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
@@ -25,6 +29,7 @@ from timeline.caching.pages import do_not_store
 from timeline.caching.remembered import remembered
 from timeline.models import (
     ATTACHMENTS,
+    SUBJECT_FIELDS,
     SUBJECT_MODELS,
     Citation,
     Institution,
@@ -50,8 +55,8 @@ from timeline.public.filters import (
     MilestoneFilterSet,
     remembered_public_years,
 )
-from timeline.public.parts import milestone_cards
-from timeline.public.querysets import public_milestones, public_subjects, published_themes
+from timeline.public.parts import milestone_cards, subject_cards
+from timeline.public.querysets import public_milestones, published_themes
 
 LATEST_MILESTONES = 6
 _M = TypeVar("_M", bound=Model)
@@ -159,28 +164,42 @@ class ForgivingPaginationMixin(PaginationBase):
         return context
 
 
+class HomeRecord:
+    """What the home page shows of the record, computed only when its ready part is not
+    stored (templates/timeline/home.html, ``{% ready "home" %}``)."""
+
+    @cached_property
+    def chart(self) -> YearChart | None:
+        milestones = Milestone.objects.published()
+        return year_chart(milestones, counts=remembered_year_counts(milestones, ()))
+
+    @cached_property
+    def latest_year(self) -> int | None:
+        return self.chart.last_year if self.chart else None
+
+    @cached_property
+    def latest(self) -> list[Milestone]:
+        if self.latest_year is None:
+            return []
+        published = Milestone.objects.published().filter(year=self.latest_year)
+        return list(published.only("pk", "year_id")[:LATEST_MILESTONES])
+
+    @cached_property
+    def cards(self) -> dict[int, SafeString]:
+        return milestone_cards(self.latest)
+
+    @cached_property
+    def figures(self) -> dict[str, int]:
+        return {kind: model.objects.published().count() for kind, model in SUBJECT_MODELS.items()}
+
+
 class HomeView(SectionMixin, TemplateView):
     template_name = "timeline/home.html"
     section = "home"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        milestones = Milestone.objects.published()
-        chart = year_chart(milestones, counts=remembered_year_counts(milestones, ()))
-        latest_year = chart.last_year if chart else None
-        latest = (
-            list(Milestone.objects.published().filter(year=latest_year)[:LATEST_MILESTONES])
-            if latest_year
-            else []
-        )
-        context.update(
-            chart=chart,
-            latest_year=latest_year,
-            latest=latest,
-            cards=milestone_cards(latest),
-            figures={
-                kind: model.objects.published().count() for kind, model in SUBJECT_MODELS.items()
-            },
+        return super().get_context_data(
+            record=HomeRecord(),
             structured_data=structured_data.website(
                 self.request,
                 gettext("Human Rights City Gwangju"),
@@ -189,8 +208,8 @@ class HomeView(SectionMixin, TemplateView):
                     "initiatives, policies and institutions since 2009."
                 ),
             ),
+            **kwargs,
         )
-        return context
 
 
 class TimelineView(MilestoneListMixin, ForgivingPaginationMixin, FilterView):
@@ -212,28 +231,23 @@ class TimelineView(MilestoneListMixin, ForgivingPaginationMixin, FilterView):
             self.counts = year_counts(self.object_list)  # invalid filters: matches nothing
         else:
             self.counts = remembered_year_counts(self.object_list, question)
-        chart = year_chart(
-            self.object_list,
-            compact=True,
-            counts=self.counts,
-            record_years=remembered_public_years(),
-        )
-        context = super().get_context_data(
-            chart=chart, chart_html=self.chart_html(chart, question), **kwargs
-        )
+        context = super().get_context_data(chart_html=self.chart_html(question), **kwargs)
         context.update(split_year_groups(context.get("page_obj"), self.counts))
         context["cards"] = milestone_cards(context["object_list"])
         return context
 
-    @staticmethod
-    def chart_html(chart: YearChart | None, question: Hashable | None) -> str:
+    def chart_html(self, question: Hashable | None) -> str:
         """The chart's markup: some sixty rows of SVG and table, the same for every visitor
         who asks the same question in the same language until the record changes."""
-        if chart is None:
-            return ""
 
         def render() -> str:
-            return render_to_string("includes/chart.html", {"chart": chart})
+            chart = year_chart(
+                self.object_list,
+                compact=True,
+                counts=self.counts,
+                record_years=remembered_public_years(),
+            )
+            return render_to_string("includes/chart.html", {"chart": chart}) if chart else ""
 
         if question is None:
             return render()
@@ -302,25 +316,54 @@ def timeline_neighbours(milestone: Milestone) -> tuple[Milestone | None, Milesto
     )
 
 
+class MilestonePage:
+    """What a milestone's page shows below its heading, read only when the page's ready part
+    is not stored (templates/timeline/milestone_detail.html, ``{% ready "milestone" %}``):
+    its sources, documents, subject's themes and its neighbours in time."""
+
+    def __init__(self, milestone: Milestone) -> None:
+        self.shown = milestone
+
+    @cached_property
+    def milestone(self) -> Milestone:
+        citations = Citation.objects.select_related("source__outlet")
+        return (
+            public_milestones(Milestone.objects.filter(pk=self.shown.pk))
+            .prefetch_related(Prefetch("citations", queryset=citations), "documents")
+            .get()
+        )
+
+    @cached_property
+    def neighbours(self) -> tuple[Milestone | None, Milestone | None]:
+        return timeline_neighbours(self.shown)
+
+    @property
+    def earlier(self) -> Milestone | None:
+        return self.neighbours[0]
+
+    @property
+    def later(self) -> Milestone | None:
+        return self.neighbours[1]
+
+
 class MilestoneDetailView(PreviewableMixin, PublicMilestonesMixin, DetailView):
     template_name = "timeline/milestone_detail.html"
     context_object_name = "milestone"
 
     def get_queryset(self) -> QuerySet[Milestone]:
         # The year in the URL must be the milestone's own: a wrong one is a 404, not a redirect.
-        citations = Citation.objects.select_related("source__outlet")
+        # What the head shows (title, subject, the images for structured data); the rest of
+        # the page is a ready part (MilestonePage).
         milestones = cast(MilestoneQuerySet, self.records(Milestone))
         return (
-            public_milestones(milestones)
-            .filter(year=self.kwargs["year"])
-            .prefetch_related(Prefetch("citations", queryset=citations), "documents")
+            milestones.filter(year=self.kwargs["year"])
+            .select_related("year", *SUBJECT_FIELDS)
+            .prefetch_related("images")
         )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        earlier, later = timeline_neighbours(self.object)
         return super().get_context_data(
-            earlier=earlier,
-            later=later,
+            page=MilestonePage(self.object),
             structured_data=structured_data.milestone_event(self.object, self.request),
             **kwargs,
         )
@@ -336,18 +379,38 @@ class YearDetailView(PreviewableMixin, SectionMixin, DetailView):
         return self.records(Year)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        year = self.object.year
-        years = Year.objects.published()
         # In a preview of a draft year: its milestones as they will be once it is published.
-        listed = self.milestones(assuming="year")
-        milestones = list(listed.filter(year=year))
-        return super().get_context_data(
-            milestones=milestones,
-            cards=milestone_cards(milestones, listed=listed),
-            earlier_year=years.filter(year__lt=year).order_by("-year").first(),
-            later_year=years.filter(year__gt=year).order_by("year").first(),
-            **kwargs,
-        )
+        page = YearPage(self.object.year, partial(self.milestones, assuming="year"))
+        return super().get_context_data(page=page, **kwargs)
+
+
+class YearPage:
+    """A year page's milestones and neighbouring years, read only when its ready part is not
+    stored (templates/timeline/year_detail.html, ``{% ready "year" %}``)."""
+
+    def __init__(self, year: int, listed: Callable[[], MilestoneQuerySet]) -> None:
+        self.year = year
+        self._listed = listed
+
+    @cached_property
+    def listed(self) -> MilestoneQuerySet:
+        return self._listed()
+
+    @cached_property
+    def milestones(self) -> list[Milestone]:
+        return list(self.listed.filter(year=self.year).only("pk", "year_id"))
+
+    @cached_property
+    def cards(self) -> dict[int, SafeString]:
+        return milestone_cards(self.milestones, listed=self.listed)
+
+    @cached_property
+    def earlier_year(self) -> Year | None:
+        return Year.objects.published().filter(year__lt=self.year).order_by("-year").first()
+
+    @cached_property
+    def later_year(self) -> Year | None:
+        return Year.objects.published().filter(year__gt=self.year).order_by("year").first()
 
 
 class SubjectMixin(SectionMixin):
@@ -392,14 +455,16 @@ class SubjectListView(SubjectMixin, ForgivingPaginationMixin, FilterView):  # ty
 
     def get_queryset(self) -> QuerySet[Subject]:
         # 가나다 on /ko/, A–Z on /en/, by the stored key (models/sort_keys.py), whatever the
-        # database's collation.
-        return public_subjects(self.model).order_by(*self.model.directory_order())
+        # database's collation. Only the keys: each row is a ready card (subject_cards).
+        return self.model.objects.published().order_by(*self.model.directory_order()).only("pk")
 
     def get_paginate_by(self, queryset: QuerySet[Any]) -> int:
         return settings.DIRECTORY_PAGE_SIZE
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(intro=self.intros[self.model.KIND], **kwargs)
+        context = super().get_context_data(intro=self.intros[self.model.KIND], **kwargs)
+        context["cards"] = subject_cards(context["object_list"], self.model)
+        return context
 
 
 class SubjectDetailView(PreviewableMixin, SubjectMixin, DetailView):
@@ -407,38 +472,73 @@ class SubjectDetailView(PreviewableMixin, SubjectMixin, DetailView):
     context_object_name = "subject"
 
     def get_queryset(self) -> QuerySet[Subject]:
-        subjects: QuerySet[Any] = self.records(self.model).prefetch_related(
-            published_themes("themes"), *ATTACHMENTS
-        )
+        # What the head shows; the rest of the page is a ready part (SubjectPage).
+        subjects: QuerySet[Any] = self.records(self.model)
         if self.model is Institution:
-            subjects = subjects.select_related("parent")
+            subjects = subjects.select_related("parent").prefetch_related("images")
         return subjects
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         subject = self.object
-        # Oldest first: a subject's page tells its story in the order it happened.
         # In a preview of a draft subject: its milestones as they will be once it is published.
-        listed = self.milestones(assuming=subject.KIND)
-        milestones = list(
-            listed.filter(**{subject.KIND: subject})
+        page = SubjectPage(subject, partial(self.milestones, assuming=subject.KIND))
+        context: dict[str, Any] = {"page": page}
+        if isinstance(subject, Institution):
+            context["structured_data"] = structured_data.organisation(
+                subject, self.request, parent=page.parent
+            )
+        return super().get_context_data(**context, **kwargs)
+
+
+class SubjectPage:
+    """What a subject's page shows below its heading, read only when its ready part is not
+    stored (templates/timeline/subject_detail.html, ``{% ready "subject" %}``)."""
+
+    def __init__(self, shown: Subject, listed: Callable[[], MilestoneQuerySet]) -> None:
+        self.shown = shown
+        self._listed = listed
+
+    @cached_property
+    def listed(self) -> MilestoneQuerySet:
+        return self._listed()
+
+    @cached_property
+    def subject(self) -> Subject:
+        return (
+            type(self.shown)
+            ._default_manager.filter(pk=self.shown.pk)
+            .prefetch_related(published_themes("themes"), *ATTACHMENTS)
+            .get()
+        )
+
+    @cached_property
+    def milestones(self) -> list[Milestone]:
+        # Oldest first: a subject's page tells its story in the order it happened.
+        return list(
+            self.listed.filter(**{self.shown.KIND: self.shown})
             .select_related("year")
             .order_by("year_id", "order", "pk")
         )
-        context: dict[str, Any] = {
-            "milestones": milestones,
-            # includes/timeline_list.html with year_level=3: cards one level below.
-            "cards": milestone_cards(milestones, listed=listed, level=4, hide_subject=True),
-            "strip": year_strip([milestone.year_id for milestone in milestones], record_span()),
-        }
-        if self.model is Institution:
-            context["parent"] = (
-                subject.parent if subject.parent and subject.parent.is_public() else None
-            )
-            context["children"] = subject.children.published()
-            context["structured_data"] = structured_data.organisation(
-                subject, self.request, parent=context["parent"]
-            )
-        return super().get_context_data(**context, **kwargs)
+
+    @cached_property
+    def cards(self) -> dict[int, SafeString]:
+        # includes/timeline_list.html with year_level=3: cards one level below.
+        return milestone_cards(self.milestones, listed=self.listed, level=4, hide_subject=True)
+
+    @cached_property
+    def strip(self) -> Any:
+        return year_strip([milestone.year_id for milestone in self.milestones], record_span())
+
+    @cached_property
+    def parent(self) -> Institution | None:
+        parent = getattr(self.shown, "parent", None)
+        return parent if parent is not None and parent.is_public() else None
+
+    @cached_property
+    def children(self) -> QuerySet[Institution] | None:
+        if not isinstance(self.shown, Institution):
+            return None
+        return self.shown.children.published()
 
 
 def public_outlets() -> list[Outlet]:
@@ -475,12 +575,20 @@ class SourceListView(SectionMixin, TemplateView):
     section = "sources"
 
     def get_context_data(self, **kwargs: object) -> dict:
-        outlets: list[Any] = public_outlets()  # each with its prefetched public_sources
-        return super().get_context_data(
-            outlets=outlets,
-            source_count=sum(len(outlet.public_sources) for outlet in outlets),
-            **kwargs,
-        )
+        return super().get_context_data(sources=PublicSources(), **kwargs)
+
+
+class PublicSources:
+    """The source list, read only when its ready part is not stored
+    (templates/timeline/source_list.html, ``{% ready "sources" %}``)."""
+
+    @cached_property
+    def outlets(self) -> list[Any]:
+        return public_outlets()  # each with its prefetched public_sources
+
+    @cached_property
+    def count(self) -> int:
+        return sum(len(outlet.public_sources) for outlet in self.outlets)
 
 
 # --- About the site: privacy, accessibility, open data ----------------------------------
@@ -504,8 +612,7 @@ class OpenDataView(AboutPageView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(
             columns=opendata.MILESTONE_COLUMNS,
-            reference_date=opendata.reference_date(),
-            milestone_count=Milestone.objects.published().count(),
+            figures=OpenDataFigures(),
             kogl_name_ko=opendata.KOGL_NAME["ko"],
             kogl_name_en=opendata.KOGL_NAME["en"],
             attribution_ko=opendata.KOGL_ATTRIBUTION["ko"],
@@ -513,6 +620,19 @@ class OpenDataView(AboutPageView):
             kogl_url=opendata.KOGL_URL,
             **kwargs,
         )
+
+
+class OpenDataFigures:
+    """The open-data page's figures, read only when its ready part is not stored
+    (templates/timeline/open_data.html): both read every public milestone."""
+
+    @cached_property
+    def reference_date(self) -> datetime.date | None:
+        return opendata.reference_date()
+
+    @cached_property
+    def milestone_count(self) -> int:
+        return Milestone.objects.published().count()
 
 
 @require_safe
