@@ -18,10 +18,11 @@ class ReusedClientCacheClient(RedisCacheClient):
         self._clients: dict[int, Any] = {}
 
     def get_client(self, key: Any = None, *, write: bool = False) -> Any:
-        index = self._get_connection_pool_index(write)
+        django: Any = self  # django-stubs leave out the client's private helpers
+        index = django._get_connection_pool_index(write)
         client = self._clients.get(index)
         if client is None:
-            client = self._client(connection_pool=self._get_connection_pool(write))
+            client = django._client(connection_pool=django._get_connection_pool(write))
             self._clients[index] = client
         return client
 
