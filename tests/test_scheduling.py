@@ -132,3 +132,17 @@ def test_the_feed_dates_a_scheduled_milestone_from_when_it_appears(clock):
     assert "<published>2026-05-18T00:00:00+00:00</published>" in entry.split("</entry>")[0]
     assert "<updated>2026-05-18T00:00:00+00:00</updated>" in entry.split("</entry>")[0]
     assert milestone.created < MAY_18
+
+
+def test_each_call_compares_with_its_own_time_and_assumption():
+    """The public filter is built once per model and reused (models/public_filter.py): each
+    call must still answer for its own time, and a preview's assumption for its own."""
+    year = make_milestone(2013).year
+    year.is_published = False
+    year.save()
+    draft_year = make_milestone(year, publish_at=MAY_18)
+    for _ in range(2):
+        assert draft_year not in Milestone.objects.published(now=MAY_18)
+        assert draft_year in Milestone.objects.published(now=MAY_18, assuming="year")
+        assert draft_year not in Milestone.objects.published(now=START, assuming="year")
+        assert draft_year not in Milestone.objects.filter(year=year).published(now=MAY_18)

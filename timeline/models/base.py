@@ -7,6 +7,7 @@ the constraint up by name (``constraint_message``), so the wording cannot drift 
 """
 
 import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Self, TypeVar, cast
 
 from django.core.exceptions import ValidationError
@@ -17,6 +18,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from timeline.models.editorial import public_now
+from timeline.models.public_filter import filtered_now
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -93,7 +95,7 @@ class PublishableQuerySet(models.QuerySet[_M]):
     def published(self, now: datetime.datetime | None = None) -> Self:
         """What the public sees at ``now`` (default: the current time): published, and within
         its publish and withdraw times (models/editorial.py)."""
-        return self.filter(public_now("", now))
+        return filtered_now(self, partial(public_now, ""), now=now)
 
 
 def exactly_one(fields: tuple[str, ...] | list[str]) -> Q:

@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from timeline.models.base import (
@@ -23,6 +22,7 @@ from timeline.models.base import (
     slug_unique_in_any_case,
 )
 from timeline.models.editorial import Editorial, public_now, schedule_in_order
+from timeline.models.public_filter import filtered_now
 from timeline.models.record import Year
 from timeline.models.subjects import SUBJECT_MODELS, Subject
 
@@ -54,14 +54,19 @@ class MilestoneQuerySet(PublishableQuerySet["Milestone"]):
         ``assuming`` ("year" or a subject kind) takes that relation as public: a staff preview
         of a draft year or subject shows its page as it will be once it is published.
         """
-        now = now or timezone.now()
-        subject_public = Q()
-        for field in SUBJECT_FIELDS:
-            subject_public |= (
-                Q(**{f"{field}__isnull": False}) if field == assuming else public_now(field, now)
-            )
-        year_public = Q() if assuming == "year" else public_now("year", now)
-        return self.filter(subject_public, public_now("", now), year_public)
+
+        def public(now: datetime.datetime) -> Q:
+            subject_public = Q()
+            for field in SUBJECT_FIELDS:
+                subject_public |= (
+                    Q(**{f"{field}__isnull": False})
+                    if field == assuming
+                    else public_now(field, now)
+                )
+            year_public = Q() if assuming == "year" else public_now("year", now)
+            return subject_public & public_now("", now) & year_public
+
+        return filtered_now(self, public, variant=assuming, now=now)
 
     def of_kind(self, *kinds: str) -> Self:
         """Milestones about a subject of any of ``kinds`` (names in ``SUBJECT_FIELDS``)."""

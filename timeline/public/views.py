@@ -123,7 +123,9 @@ class MilestoneListMixin(SectionMixin):
     section = "timeline"
 
     def get_queryset(self) -> QuerySet[Milestone]:
-        return Milestone.objects.published().select_related("year")
+        # What the list itself shows of each milestone: its key and its year's heading.
+        shown = ("pk", "order", "year__year", "year__headline_ko", "year__headline_en")
+        return Milestone.objects.published().select_related("year").only(*shown)
 
 
 class ForgivingPaginationMixin(PaginationBase):
