@@ -49,6 +49,7 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control, pat
 from django.utils.translation import get_language_from_path
 
 from timeline.caching.canonical import Parameter, asks_free_text, canonical_query
+from timeline.caching.origins import remember_origin
 from timeline.caching.parts import fresh_parts
 from timeline.caching.schedule import seconds_until_next_change, with_current_version
 from timeline.caching.staff import has_session_cookie, is_staff_session
@@ -233,6 +234,7 @@ class PublicPageCacheMiddleware:
             key, version = entry
             stored = (response.status_code, list(response.items()), response.content)
             self.cache_call(cache.set, key, (version, stored), cap(settings.PAGE_CACHE_SECONDS))
+            self.cache_call(remember_origin, request)  # where to warm pages (caching/origins.py)
             response[STATUS_HEADER] = "miss"
         else:
             response[STATUS_HEADER] = "skip"  # a search, invalid filters, a cookie set
