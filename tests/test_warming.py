@@ -87,13 +87,16 @@ def test_after_an_admin_edit_the_first_visit_is_served_from_the_cache_with_the_c
             assert "Charter adopted" not in page and "헌장 제정" not in page, address
 
 
-def test_a_save_warms_the_directories_too(
+def test_a_save_warms_the_directories_and_the_milestones_subject_too(
     visitor, milestone, django_capture_on_commit_callbacks, django_assert_num_queries
 ):
     with django_capture_on_commit_callbacks(execute=True):
         rename(milestone)
-    for address in ("/ko/policies/", "/en/initiatives/", "/ko/institutions/"):
-        assert_served_from_cache(visitor, address, django_assert_num_queries)
+    with translation.override("en"):
+        subject = milestone.policy.get_absolute_url()
+    for address in ("/ko/policies/", "/en/initiatives/", "/ko/institutions/", subject):
+        page = assert_served_from_cache(visitor, address, django_assert_num_queries)
+    assert "Charter revised" in page
 
 
 def test_a_deleted_milestones_year_is_warmed_without_it(

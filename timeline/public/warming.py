@@ -2,9 +2,9 @@
 
 The most asked-for pages and those the change touched, most asked-for first, each in every
 language: the home page and the timeline's first page; the changed milestones' pages that
-the public may see and the years they are in (a deleted one's too: a record names its year
-as it changes; the year a milestone was moved out of is not known); a changed year's or
-subject's own page; the three directories' first pages. Only public records are listed; a page that answers 404 would not be stored anyway.
+the public may see, their subjects' and the years they are in (a deleted one's too: a record
+names its year as it changes; the year a milestone was moved out of is not known); a changed
+year's or subject's own page; the three directories' first pages. Only public records are listed; a page that answers 404 would not be stored anyway.
 """
 
 from collections.abc import Sequence
@@ -26,7 +26,7 @@ def pages_to_warm(records: Sequence[Record]) -> list[str]:
     milestones = list(
         Milestone.objects.published()
         .filter(pk__in=_ids(records, "timeline.milestone"))
-        .only("year", "slug")
+        .with_subjects()
     )
     touched = {year for _model, _pk, year in records if year is not None}
     touched.update(
@@ -36,6 +36,7 @@ def pages_to_warm(records: Sequence[Record]) -> list[str]:
         Year.objects.published().filter(year__in=touched).values_list("year", flat=True),
         reverse=True,
     )
+    # A changed subject's page, and a changed milestone's subject's (public: the milestone is).
     subjects = [
         subject
         for model in SUBJECT_MODELS.values()
@@ -43,6 +44,7 @@ def pages_to_warm(records: Sequence[Record]) -> list[str]:
         .filter(pk__in=_ids(records, model._meta.label_lower))
         .only("slug")
     ]
+    subjects += [milestone.subject for milestone in milestones if milestone.subject]
     languages = [code for code, _name in settings.LANGUAGES]
     pages: list[str] = []
     for language in languages:
