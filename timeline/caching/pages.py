@@ -26,6 +26,9 @@ How it fits together:
   reach, so ``s-maxage`` bounds how stale a CDN copy can be), and ``Vary: Cookie`` so a shared
   cache never hands the anonymous page to a signed-in visitor. The language is part of the
   URL (``/ko/``, ``/en/``), and also part of the key.
+* Once a change is committed, a background job renders the most asked-for pages again and
+  stores them through this very middleware, as an anonymous visitor's requests
+  (timeline/jobs/warming.py), at the origins visitors use (timeline/caching/origins.py).
 * Scheduled publishing changes the site with no save: the content version is replaced when
   the next publish or withdraw time comes, and no stored page, ``max-age`` or ``s-maxage``
   lasts beyond it (timeline/caching/schedule.py).
