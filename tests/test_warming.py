@@ -11,6 +11,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone, translation
+from django_tasks import task_backends
 
 from timeline.caching import pages as page_cache
 from timeline.caching import version
@@ -29,6 +30,8 @@ ORIGIN = "http://testserver"  # the test client's
 @pytest.fixture(autouse=True)
 def warm(settings):
     settings.TIMELINE_WARM_PAGES = True
+    # Records of earlier tests' transactions, whose commit callbacks never ran.
+    version._uncommitted_records().clear()
 
 
 @pytest.fixture
@@ -291,3 +294,14 @@ def test_a_scheduled_publication_is_warmed_when_it_comes(
     assert ORIGIN + draft.get_absolute_url() in warmed.answers
     page = assert_served_from_cache(visitor, draft.get_absolute_url(), django_assert_num_queries)
     assert "Scheduled" in page
+
+
+def test_after_a_warm_up_a_job_waits_for_the_next_scheduled_publication(settings, milestone):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    at = (timezone.now() + timezone.timedelta(days=2)).replace(microsecond=0)
+    make_milestone(2014, milestone.policy, publish_at=at)
+    for _ in range(2):  # two warm-ups before it comes: one job waits for it
+        tasks.warm_at_next_scheduled_change()
+    (waiting,) = task_backends["default"].results
+    assert waiting.task.run_after == at + warming.SCHEDULE_SLACK
+    assert waiting.args == [(at + warming.SCHEDULE_SLACK).isoformat()]
