@@ -237,11 +237,13 @@ class VersionBumper:
         if line != word:
             raise SystemExit(f"the content-version helper said {line!r}, expected {word!r}")
 
-    def bump(self) -> None:
+    def bump(self) -> float | None:
+        """Replace the version; nothing to wait for (None)."""
         assert self.process.stdin is not None
         self.process.stdin.write("bump\n")
         self.process.stdin.flush()
         self._expect("bumped")
+        return None
 
     def __enter__(self) -> "VersionBumper":
         return self
@@ -252,30 +254,93 @@ class VersionBumper:
         self.process.wait(timeout=30)
 
 
-def measure_cold(
-    server: Server, bumper: VersionBumper, addresses: dict[str, str], rounds: int
-) -> list[dict[str, Any]]:
-    """The first request to each address after the content version changed, against warm ones.
+class Worker:
+    """``manage.py db_worker`` beside the server, on its settings, as ``make serve`` runs one."""
 
-    Before each timed first request the version is replaced again, so every address is timed
-    with nothing of it stored (neither the page nor its parts), as after an edit; the warm
-    figure is the median of the three requests that follow. Medians over ``rounds``.
+    def __init__(self, label: str, **env: Any) -> None:
+        self.log = open(RESULTS / f"worker-{label}.log", "w")  # noqa: SIM115
+        self.process = subprocess.Popen(
+            [PYTHON, str(ROOT / "manage.py"), "db_worker", "--no-startup-delay"],
+            cwd=ROOT,
+            env=production_env(**env),
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def __enter__(self) -> "Worker":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)  # it finishes the task it runs
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+
+
+class Editor(VersionBumper):
+    """Makes a real edit of one milestone and waits for the worker's warm-up (bench/edits.py).
+
+    ``bump()`` answers the seconds from the save to the end of the warm-up job.
+    """
+
+    def __init__(self, milestone_id: int, **env: Any) -> None:
+        self.milestone_id = milestone_id
+        self.process = subprocess.Popen(
+            [PYTHON, "-m", "bench.edits"],
+            cwd=ROOT,
+            env=production_env(**env),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        self._expect("ready")
+
+    def bump(self) -> float:
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write(f"{self.milestone_id}\n")
+        self.process.stdin.flush()
+        answer, seconds = self.process.stdout.readline().split()
+        if answer != "warmed":
+            raise SystemExit(f"no warm-up finished {seconds} s after the edit: is the worker up?")
+        return float(seconds)
+
+
+def measure_cold(
+    server: Server, change: VersionBumper, addresses: dict[str, str], rounds: int
+) -> list[dict[str, Any]]:
+    """The first request to each address after a change, against warm ones.
+
+    Before each timed first request the change is made again (``change.bump()``): the content
+    version replaced (nothing of the page stored, neither the page nor its parts), or a real
+    edit followed by the worker's warm-up (``Editor``: its seconds are kept, ``warm_up_s``);
+    the warm figure is the median of the three requests that follow. Medians over ``rounds``.
     """
     timings: dict[str, dict[str, list[Any]]] = {
-        name: {"cold_ms_each": [], "warm_ms_each": [], "cold_page_cache_each": []}
+        name: {
+            "cold_ms_each": [],
+            "warm_ms_each": [],
+            "cold_page_cache_each": [],
+            "warm_up_s_each": [],
+        }
         for name in addresses
     }
     for _ in range(rounds):
         for name, path in addresses.items():
-            fetch(server.port, path)  # stored, so the edit really retires something
-            bumper.bump()
+            fetch(server.port, path)  # stored, so the change really retires something
+            waited = change.bump()
             first = fetch(server.port, path)
             if first.status != 200:
-                raise SystemExit(f"{name} ({path}) answered {first.status} after the bump")
+                raise SystemExit(f"{name} ({path}) answered {first.status} after the change")
             warm = [fetch(server.port, path).seconds for _ in range(3)]
             timings[name]["cold_ms_each"].append(1000 * first.seconds)
             timings[name]["warm_ms_each"].append(1000 * median(warm))
             timings[name]["cold_page_cache_each"].append(first.page_cache)
+            if waited is not None:
+                timings[name]["warm_up_s_each"].append(waited)
     results = []
     for name, path in addresses.items():
         cold, warm = median(timings[name]["cold_ms_each"]), median(timings[name]["warm_ms_each"])
@@ -288,6 +353,9 @@ def measure_cold(
                 "warm_ms": warm,
                 "cold_over_warm": cold / warm,
                 "cold_page_cache": sorted(set(timings[name]["cold_page_cache_each"])),
+                "warm_up_s": median(timings[name]["warm_up_s_each"])
+                if timings[name]["warm_up_s_each"]
+                else None,
                 **timings[name],
             }
         )

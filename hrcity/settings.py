@@ -175,6 +175,15 @@ else:
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", str(60 * 60 * 24)))
 PAGE_CACHE_MAX_AGE = int(os.environ.get("DJANGO_PAGE_MAX_AGE", "60"))
 PAGE_CACHE_S_MAXAGE = int(os.environ.get("DJANGO_PAGE_S_MAXAGE", "300"))
+# After every change, a background job renders the most asked-for public pages again (home,
+# the timeline, the changed milestones and their years...) and stores them, so the first
+# visitor after an edit is served from the cache (timeline/jobs/warming.py). It needs a
+# worker (`manage.py db_worker`) and a cache the worker shares with the app: Redis or the
+# file cache, never a process's own memory.
+TIMELINE_WARM_PAGES = env_bool("DJANGO_WARM_PAGES", default=True)
+# Where visitors reach the site (scheme://host[:port]): the cache keeps a page per origin.
+# Empty: the origins of the latest pages stored for visitors (timeline/caching/origins.py).
+TIMELINE_WARM_ORIGINS = env_list("DJANGO_WARM_ORIGINS")
 
 # --- Review and preview (timeline/admin/review.py, timeline/previews.py) ------
 

@@ -47,3 +47,7 @@ SERVE_MEDIA = True
 # Tasks run at once, in the test's process; the few tests of a real worker choose the database
 # backend themselves (tests/test_jobs_worker.py).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# Warming pages after each change (timeline/jobs/warming.py) would run at every commit of every
+# test with the backend above; the tests of the warm-up turn it on.
+TIMELINE_WARM_PAGES = False

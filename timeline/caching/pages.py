@@ -26,6 +26,9 @@ How it fits together:
   reach, so ``s-maxage`` bounds how stale a CDN copy can be), and ``Vary: Cookie`` so a shared
   cache never hands the anonymous page to a signed-in visitor. The language is part of the
   URL (``/ko/``, ``/en/``), and also part of the key.
+* Once a change is committed, a background job renders the most asked-for pages again and
+  stores them through this very middleware, as an anonymous visitor's requests
+  (timeline/jobs/warming.py), at the origins visitors use (timeline/caching/origins.py).
 * Scheduled publishing changes the site with no save: the content version is replaced when
   the next publish or withdraw time comes, and no stored page, ``max-age`` or ``s-maxage``
   lasts beyond it (timeline/caching/schedule.py).
@@ -49,6 +52,7 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control, pat
 from django.utils.translation import get_language_from_path
 
 from timeline.caching.canonical import Parameter, asks_free_text, canonical_query
+from timeline.caching.origins import remember_origin
 from timeline.caching.parts import fresh_parts
 from timeline.caching.schedule import seconds_until_next_change, with_current_version
 from timeline.caching.staff import has_session_cookie, is_staff_session
@@ -233,6 +237,7 @@ class PublicPageCacheMiddleware:
             key, version = entry
             stored = (response.status_code, list(response.items()), response.content)
             self.cache_call(cache.set, key, (version, stored), cap(settings.PAGE_CACHE_SECONDS))
+            self.cache_call(remember_origin, request)  # where to warm pages (caching/origins.py)
             response[STATUS_HEADER] = "miss"
         else:
             response[STATUS_HEADER] = "skip"  # a search, invalid filters, a cookie set

@@ -10,7 +10,7 @@ changes the public site then, with no save, so no signal replaces the content ve
 * every read of the cache for a page, a part or a figure (``current_entries``) reads the
   version, that next change and the entries wanted in one call (one round trip to Redis);
   once the change has come, the version is replaced first: every page and figure stored
-  under the old one is retired at once, as after a save;
+  under the old one is retired at once, and the change announced, as after a save;
 * a page is stored, and told to browsers (``max-age``) and CDNs (``s-maxage``) to keep, for no
   longer than the seconds until that change (``seconds_until_next_change``), since a CDN can
   be told nothing later.
@@ -23,16 +23,19 @@ from typing import Any
 
 from django.apps import apps
 from django.core.cache import cache
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from timeline.caching.version import (
     MISSING,
     VERSION_KEY,
     VERSION_SECONDS,
+    Record,
+    announce,
     bump_content_version,
     content_version,
     entries_of,
+    record_of,
 )
 from timeline.models import SCHEDULE_FIELDS, Editorial
 
@@ -53,6 +56,18 @@ def upcoming_change(now: datetime.datetime) -> datetime.datetime | None:
     ]
     first, *rest = parts
     return first.union(*rest).order_by("at").first()
+
+
+def changed_between(start: datetime.datetime, end: datetime.datetime) -> list[Record]:
+    """The records that appeared or left, as scheduled, after ``start`` and by ``end``."""
+    found: list[Record] = []
+    for model in apps.get_app_config("timeline").get_models():
+        if issubclass(model, Editorial):
+            condition = Q()
+            for field in SCHEDULE_FIELDS:
+                condition |= Q(**{f"{field}__gt": start, f"{field}__lte": end})
+            found += map(record_of, model._default_manager.filter(condition))
+    return found
 
 
 def _next_change(version: str, stored: Any, now: datetime.datetime) -> datetime.datetime | None:
@@ -82,6 +97,7 @@ def _read(
         # Every process that notices agrees on one replacement: the first to add the mark.
         if cache.add(f"{NEXT_KEY}:passed:{version}", True, 60):
             bump_content_version()
+            announce()  # as after a save: the pages are warmed again (timeline/jobs/warming.py)
         version = content_version()
         return version, _next_change(version, None, now), {}
     return version, change, entries_of(version, found)
@@ -101,10 +117,16 @@ def with_current_version(key: str, now: datetime.datetime | None = None) -> tupl
     return version, entries.get(key, MISSING)
 
 
+def next_change(now: datetime.datetime | None = None) -> datetime.datetime | None:
+    """When the public site next changes by itself (a scheduled time), or None if never."""
+    _version, change, _entries = _read([], now or timezone.now())
+    return change
+
+
 def seconds_until_next_change(now: datetime.datetime | None = None) -> int | None:
     """Seconds until the public site next changes by itself (at least 1), or None if never."""
     now = now or timezone.now()
-    _version, change, _entries = _read([], now)
+    change = next_change(now)
     if change is None:
         return None
     return max(1, math.ceil((change - now).total_seconds()))

@@ -7,14 +7,17 @@ across servers with ``REDIS_URL``, else files in one directory of this server).
 """
 
 import logging
+import threading
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from functools import partial
 from typing import Any, Final
 
 from django.apps import apps
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import Signal
 from import_export.signals import post_import
 
 logger = logging.getLogger(__name__)
@@ -78,25 +81,83 @@ def _bump() -> None:
         logger.exception("Could not invalidate the public page cache")
 
 
-def content_changed(using: str | None = None, **kwargs: object) -> None:
+# --- What changed, once it is committed ----------------------------------------------
+
+# One changed record: (model label, primary key, the year it belongs to if it has one), plain
+# values, so that they can travel through the cache and a task's JSON arguments. The year is
+# taken when the signal is sent: a deleted milestone's year page changed too.
+Record = tuple[str, int, int | None]
+
+# Sent once a change is committed (at once outside a transaction), after the version was
+# replaced: ``records`` are the records the signals named (none for a bulk write, an import,
+# a scheduled publication). Its receivers must not fail a save: sent robustly, errors logged.
+content_committed = Signal()
+
+# Per database alias, the records changed in this thread's open transaction. Every change
+# registers a callback; the first to run after the commit takes them all, so a transaction of
+# a thousand saves replaces the version and announces once. A rolled-back transaction's
+# records ride along with this thread's next commit: at worst a few pages more are warmed.
+_uncommitted = threading.local()
+
+
+def record_of(instance: models.Model) -> Record:
+    year = getattr(instance, "year_id", None)
+    return (instance._meta.label_lower, instance.pk, year if isinstance(year, int) else None)
+
+
+def announce(records: Iterable[Record] = ()) -> None:
+    """Tell ``content_committed``'s receivers (the warm-up of timeline/jobs/) what changed."""
+    for receiver, error in content_committed.send_robust(sender=None, records=tuple(records)):
+        if isinstance(error, Exception):
+            logger.error("%s failed on a committed change", receiver, exc_info=error)
+
+
+def _uncommitted_records() -> dict[str, dict[Record, None]]:
+    """Alias → the records changed in this thread's open transaction there (a dict: ordered)."""
+    by_alias: dict[str, dict[Record, None]] = _uncommitted.__dict__.setdefault("by_alias", {})
+    return by_alias
+
+
+def _committed(alias: str) -> None:
+    records = _uncommitted_records().pop(alias, None)
+    if records is None:
+        return  # an earlier callback of the same commit did it
+    _bump()
+    announce(records)
+
+
+def content_changed(
+    using: str | None = None, records: Iterable[Record] = (), **kwargs: object
+) -> None:
     """Retire every cached public page: now, and again once the change is committed.
 
     The second bump matters: a page rendered between the first bump and the commit still
-    shows the old data, and must not outlive the commit.
+    shows the old data, and must not outlive the commit. Then ``content_committed`` is sent.
     """
     _bump()
-    connection = connections[using or DEFAULT_DB_ALIAS]
-    if connection.in_atomic_block:
-        transaction.on_commit(_bump, using=using or DEFAULT_DB_ALIAS)
+    alias = using or DEFAULT_DB_ALIAS
+    if not connections[alias].in_atomic_block:
+        announce(records)
+        return
+    _uncommitted_records().setdefault(alias, {}).update(dict.fromkeys(records))
+    transaction.on_commit(partial(_committed, alias), using=alias)
 
 
-def _on_model_change(sender: type, using: str | None = None, **kwargs: object) -> None:
-    content_changed(using=using)
+def _on_model_change(
+    sender: type, instance: models.Model, using: str | None = None, **kwargs: object
+) -> None:
+    content_changed(using=using, records=[record_of(instance)])
 
 
-def _on_m2m_change(sender: type, action: str, using: str | None = None, **kwargs: object) -> None:
+def _on_m2m_change(
+    sender: type,
+    instance: models.Model,
+    action: str,
+    using: str | None = None,
+    **kwargs: object,
+) -> None:
     if action.startswith("post_"):
-        content_changed(using=using)
+        content_changed(using=using, records=[record_of(instance)])
 
 
 def _on_import(sender: object, model: type | None = None, **kwargs: object) -> None:

@@ -9,5 +9,6 @@ a heartbeat (``heartbeat``), a cancel flag (``progress``), and how it ended.
 
 Modules: ``tasks`` (the task functions, thin), ``imports`` and ``exports`` (what they do,
 and how the admin and the commands start them), ``progress`` (rows done, phase, cancel),
-``heartbeat`` (the worker's sign of life).
+``heartbeat`` (the worker's sign of life), ``warming`` (after a change, the most asked-for
+public pages rendered and stored again before a visitor asks: no job record, no progress).
 """
