@@ -42,6 +42,15 @@ from .sitemap_helpers import sitemap_entries
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def messages_in_english():
+    """The import's messages are read in English here, whatever language a page requested by
+    an earlier test in this process left active."""
+    with translation.override("en"):
+        yield
+
+
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 GAP_YEARS = [2015, 2017, 2020, 2021, 2023]
 WOMEN = "women-senior-officials"
