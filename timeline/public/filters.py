@@ -110,6 +110,12 @@ class Select(forms.Select):
     Named ``Select`` like Django's, so the field's ``widget_type`` (its CSS class) is unchanged.
     """
 
+    def __init__(self, attrs: dict[str, Any] | None = None, choices: Any = ()) -> None:
+        # The year lists come as (value, label) pairs already: Django's normalising them
+        # again, option by option, cost more than rendering them.
+        super().__init__(attrs)
+        self._choices = list(choices)
+
     def __deepcopy__(self, memo: dict[int, Any]) -> "Select":
         # Django's copy assigns the choices again, which normalises them again: each of the
         # three year fields is copied twice per request. The list is never changed in place,

@@ -15,7 +15,7 @@ from django.db.models import F, Model, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
@@ -234,8 +234,17 @@ class TimelineView(MilestoneListMixin, ForgivingPaginationMixin, FilterView):
         else:
             self.counts = remembered_year_counts(self.object_list, question)
         context = super().get_context_data(chart_html=self.chart_html(question), **kwargs)
-        context.update(split_year_groups(context.get("page_obj"), self.counts))
-        context["cards"] = milestone_cards(context["object_list"])
+        split = split_year_groups(context.get("page_obj"), self.counts)
+        shown = list(context["object_list"])
+        context.update(split)
+        # The list is a ready part too, named by what it shows: these milestones, and where
+        # their year groups break. Its cards are only fetched when the list is not stored.
+        context["list_key"] = "{},{},{}".format(
+            "-".join(str(milestone.pk) for milestone in shown),
+            split["continued_year"],
+            split["continues_year"],
+        )
+        context["cards"] = SimpleLazyObject(partial(milestone_cards, shown))
         return context
 
     def chart_html(self, question: Hashable | None) -> str:
