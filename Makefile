@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 ENV_FILE ?= .env
 
 .PHONY: run serve worker test test-fast install lint format clean backup restore messages
-.PHONY: bench-pages bench-sitemap bench-import bench-export bench-explain bench-jobs
+.PHONY: bench-pages bench-sitemap bench-import bench-export bench-explain bench-jobs bench-templates
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -87,6 +87,9 @@ bench-export: $(STAMP)
 
 bench-explain: $(STAMP)
 	$(BIN)/python bench/explain.py
+
+bench-templates: $(STAMP)
+	$(BIN)/python bench/templates.py
 
 bench-jobs: $(STAMP)
 	$(BIN)/python bench/jobs.py
