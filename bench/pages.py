@@ -91,6 +91,7 @@ FIXED_PAGES = {
     "policies": "/ko/policies/",
     "institutions": "/ko/institutions/",
     "sources": "/ko/sources/",
+    "index": "/ko/index/",
     "open data": "/ko/open-data/",
     "privacy": "/ko/privacy/",
     "accessibility": "/ko/accessibility/",

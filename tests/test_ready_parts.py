@@ -51,6 +51,7 @@ PAGES = {
     "/en/policies/": 2,  # the count and the ids of the page's policies
     "/en/sources/": 0,
     "/en/open-data/": 0,
+    "/en/index/": 0,
 }
 
 

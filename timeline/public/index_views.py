@@ -9,6 +9,7 @@ there are: related records are joined and citations prefetched with their source
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView
 
@@ -88,11 +89,35 @@ class IndexView(IndexSectionMixin, TemplateView):
     template_name = "timeline/index/index.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        areas = list(IndexArea.objects.published())
+        return super().get_context_data(index=IndexOverview(), **kwargs)
+
+
+class IndexOverview:
+    """What the index page shows, read only when its ready part is not stored
+    (templates/timeline/index/index.html, ``{% ready "index" %}``)."""
+
+    @cached_property
+    def areas(self) -> list[IndexArea]:
+        return list(IndexArea.objects.published())
+
+    @cached_property
+    def evaluations(self) -> list[Evaluation]:
         evaluations = list(public_evaluations())
         for evaluation in evaluations:
             by_area = {result.area_id: result for result in area_results(evaluation)}
-            evaluation.area_cells = [by_area.get(area.pk) for area in areas]  # type: ignore[attr-defined]
+            evaluation.area_cells = [by_area.get(area.pk) for area in self.areas]  # type: ignore[attr-defined]
+        return evaluations
+
+    @cached_property
+    def reported(self) -> list[Evaluation]:
+        return [evaluation for evaluation in self.evaluations if not evaluation.is_gap]
+
+    @cached_property
+    def gaps(self) -> list[Evaluation]:
+        return [evaluation for evaluation in self.evaluations if evaluation.is_gap]
+
+    @cached_property
+    def indicators(self) -> list[Indicator]:
         indicators = list(
             Indicator.objects.published().prefetch_related(
                 Prefetch(
@@ -104,16 +129,15 @@ class IndexView(IndexSectionMixin, TemplateView):
         )
         for indicator in indicators:
             indicator.year_span = year_span(indicator.public_observations)  # type: ignore[attr-defined]
-        return super().get_context_data(
-            areas=areas,
-            indicator_sets=IndicatorSet.objects.published().prefetch_related(cited()),
-            evaluations=evaluations,
-            reported=[evaluation for evaluation in evaluations if not evaluation.is_gap],
-            gaps=[evaluation for evaluation in evaluations if evaluation.is_gap],
-            indicators=indicators,
-            policies=index_policies(),
-            **kwargs,
-        )
+        return indicators
+
+    @cached_property
+    def indicator_sets(self) -> QuerySet[IndicatorSet]:
+        return IndicatorSet.objects.published().prefetch_related(cited())
+
+    @cached_property
+    def policies(self) -> QuerySet[Policy]:
+        return index_policies()
 
 
 class IndexAreaView(IndexSectionMixin, DetailView):
