@@ -126,3 +126,24 @@ def test_a_staff_preview_of_a_draft_leaves_no_part_behind(record, as_editor):
     assert "Secret draft" in as_editor.get(preview_url(draft, "en")).text
     stored = cache._cache.values()  # type: ignore[attr-defined]  # the local-memory cache
     assert not any(b"Secret draft" in value for value in stored)
+
+
+def stored_parts(name: str) -> int:
+    return sum(f":part:block:{name}:" in key for key in cache._cache)  # type: ignore[attr-defined]
+
+
+def test_other_parameters_and_their_order_share_one_filter_form(record):
+    """A crawler adding tracking parameters, or reordering them, must not fill the cache with
+    copies of the same form."""
+    client = Client()
+    cache.clear()
+    addresses = (
+        "/en/timeline/?theme=equality",
+        "/en/timeline/?theme=equality&utm_source=feed",
+        "/en/timeline/?utm_source=mail&theme=equality&fbclid=x",
+    )
+    for address in addresses:
+        assert checked(client.get(address).text, "equality")
+    assert stored_parts("filter-form") == 1
+    client.get("/en/timeline/?theme=equality&kind=policy")
+    assert stored_parts("filter-form") == 2

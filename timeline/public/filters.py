@@ -12,6 +12,7 @@ to pass one (an export view, a shell session) cannot leak unpublished data.
 import copy
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
+from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
@@ -277,6 +278,22 @@ class PublicFilterSet(FilterSet):
             if any(str(value).strip() for value in values if value is not None):
                 return True
         return False
+
+    @property
+    def asked(self) -> str:
+        """The values given for this FilterSet's own parameters, as typed, in a fixed order:
+        what the filter form shows follows from them alone (its ready part's name), so
+        other parameters and their order do not make another copy of it."""
+        if not self.is_bound:
+            return ""
+        data = self.data
+        asked = [
+            (name, value)
+            for name in sorted(self.filters)
+            for value in (data.getlist(name) if hasattr(data, "getlist") else [data.get(name)])
+            if value is not None
+        ]
+        return urlencode(asked)
 
     def filter_search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         return queryset.filter(search_condition(value, self.search_fields, queryset.model))
