@@ -31,7 +31,7 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -526,13 +526,25 @@ def _csv_cell(value: Any) -> str:
     return cell_text(value)
 
 
-def write_csv(headers: Sequence[Any], rows: Sequence[Sequence[Any]]) -> bytes:
-    """CSV bytes: UTF-8 with BOM, CRLF line ends, formula-looking text neutralised."""
+def csv_chunks(
+    headers: Sequence[Any], batches: Iterable[Iterable[Sequence[Any]]]
+) -> Iterator[bytes]:
+    """The CSV file a batch of rows at a time: its bytes joined are ``write_csv``'s."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([_csv_cell(header) for header in headers])
-    writer.writerows([_csv_cell(value) for value in row] for row in rows)
-    return buffer.getvalue().encode("utf-8-sig")
+    yield buffer.getvalue().encode("utf-8-sig")
+    for rows in batches:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerows([_csv_cell(value) for value in row] for row in rows)
+        if buffer.tell():
+            yield buffer.getvalue().encode("utf-8")
+
+
+def write_csv(headers: Sequence[Any], rows: Iterable[Sequence[Any]]) -> bytes:
+    """CSV bytes: UTF-8 with BOM, CRLF line ends, formula-looking text neutralised."""
+    return b"".join(csv_chunks(headers, [rows]))
 
 
 def _xlsx_cell(value: Any) -> Any:
@@ -542,7 +554,7 @@ def _xlsx_cell(value: Any) -> Any:
 
 
 def write_xlsx(
-    headers: Sequence[Any], rows: Sequence[Sequence[Any]], title: str = "export"
+    headers: Sequence[Any], rows: Iterable[Sequence[Any]], title: str = "export"
 ) -> bytes:
     """XLSX bytes: one sheet, header row frozen, numbers/dates/booleans as real cells."""
     import openpyxl
@@ -564,10 +576,45 @@ def _json_default(value: Any) -> str:
     raise TypeError(type(value).__name__)
 
 
-def write_json(headers: Sequence[Any], rows: Sequence[Sequence[Any]]) -> bytes:
+def json_chunks(
+    headers: Sequence[Any], batches: Iterable[Iterable[Sequence[Any]]]
+) -> Iterator[bytes]:
+    """The JSON array a batch of rows at a time: its bytes joined are ``write_json``'s
+    (``json.dumps`` of the whole list, whose items it separates with ``", "``)."""
+    yield b"["
+    separator = ""
+    for rows in batches:
+        records = [
+            json.dumps(
+                dict(zip(headers, row, strict=True)), ensure_ascii=False, default=_json_default
+            )
+            for row in rows
+        ]
+        if records:
+            yield (separator + ", ".join(records)).encode("utf-8")
+            separator = ", "
+    yield b"]"
+
+
+def write_json(headers: Sequence[Any], rows: Iterable[Sequence[Any]]) -> bytes:
     """A JSON array of objects, one per row, keys in column order (no neutralising)."""
-    records = [dict(zip(headers, row, strict=True)) for row in rows]
-    return json.dumps(records, ensure_ascii=False, default=_json_default).encode("utf-8")
+    return b"".join(json_chunks(headers, [rows]))
+
+
+def file_chunks(
+    file_type: str,
+    headers: Sequence[Any],
+    batches: Iterable[Iterable[Sequence[Any]]],
+    title: str = "export",
+) -> Iterator[bytes]:
+    """The file of this type a batch of rows at a time (an .xlsx, a zip, comes out whole:
+    openpyxl's write-only workbook keeps its rows in a temporary file meanwhile)."""
+    if file_type == "xlsx":
+        yield write_xlsx(headers, (row for rows in batches for row in rows), title=title)
+    elif file_type == "json":
+        yield from json_chunks(headers, batches)
+    else:
+        yield from csv_chunks(headers, batches)
 
 
 WRITERS: dict[str, tuple[Callable[..., bytes], str]] = {
