@@ -19,7 +19,7 @@ from timeline.jobs import exports
 from timeline.models import ExportJob, Milestone
 from timeline.transfer import resources
 
-from .factories import cite, make_initiative, make_milestone, make_theme
+from .factories import cite, make_initiative, make_milestone, make_theme, make_year
 from .test_media import make_document, make_image
 
 pytestmark = pytest.mark.django_db
@@ -171,3 +171,79 @@ def test_an_export_job_writes_its_file_in_batches_in_the_lists_order(one_batch):
     assert job.state == ExportJob.State.DONE
     assert bytes(job.data) == expected
     assert job.rows_done == 5
+
+
+# --- Imports --------------------------------------------------------------------------
+
+
+def milestone_file(rows):
+    lines = ["year,slug,title_en,title_ko,initiative,sources"]
+    lines += [",".join(row) for row in rows]
+    return ("\r\n".join(lines) + "\r\n").encode("utf-8-sig")
+
+
+@pytest.fixture
+def forum():
+    make_year(2014)
+    return make_initiative(slug="forum")
+
+
+@pytest.fixture
+def small_writes(monkeypatch):
+    """Rows are written, and their history recorded, two or three at a time."""
+    from timeline.transfer import versions, writing
+
+    monkeypatch.setattr(writing, "WRITE_BATCH", 2)
+    monkeypatch.setattr(versions, "CHUNK", 1)
+
+
+def new_rows(count, start=0):
+    return [
+        [
+            "2014",
+            f"new-{n}",
+            f"Milestone {n}",
+            f"기록 {n}",
+            "forum",
+            f"Report {n} <https://ex.org/{n}>",
+        ]
+        for n in range(start, start + count)
+    ]
+
+
+def test_an_import_of_several_batches_writes_every_row_and_its_history(forum, small_writes):
+    from reversion.models import Version
+
+    report = resources.import_file(
+        "milestones", milestone_file(new_rows(7)), filename="m.csv", user=None
+    )
+
+    assert report.ok, [str(problem) for problem in report.problems]
+    assert report.committed
+    slugs = set(Milestone.objects.values_list("slug", flat=True))
+    assert slugs == {f"new-{n}" for n in range(7)}
+    assert Milestone.objects.get(slug="new-6").citations.get().source.url == "https://ex.org/6"
+    assert Version.objects.get_for_model(Milestone).count() == 7
+
+
+def test_an_error_past_the_first_batch_names_its_line_and_nothing_is_written(forum, small_writes):
+    rows = new_rows(6)
+    rows[4][4] = "no-such-initiative"  # line 6: the file's header is line 1
+    report = resources.import_file("milestones", milestone_file(rows), filename="m.csv")
+
+    assert not report.ok
+    assert report.invalid_lines == [6]
+    assert report.problems[0].column == "initiative"
+    assert not Milestone.objects.exists()
+
+
+def test_a_failure_after_some_batches_are_written_writes_nothing(forum, small_writes):
+    def fail(report):
+        assert Milestone.objects.count() == 5  # every batch went in, in the one transaction
+        raise RuntimeError("the job was cancelled")
+
+    with pytest.raises(RuntimeError):
+        resources.import_file(
+            "milestones", milestone_file(new_rows(5)), filename="m.csv", on_written=fail
+        )
+    assert not Milestone.objects.exists()

@@ -225,11 +225,26 @@ def _pick_delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
+def _lines(text: str) -> Iterator[str]:
+    """The text's lines with their ends, as ``io.StringIO(text, newline="")`` gives them,
+    without its copy of the whole text (four bytes a character: for a large file, more
+    than everything read from it). A text with a lone CR as a line end is left to it."""
+    if text.count("\r") != text.count("\r\n"):
+        yield from io.StringIO(text, newline="")
+        return
+    start, size = 0, len(text)
+    while start < size:
+        end = text.find("\n", start)
+        end = size if end == -1 else end + 1
+        yield text[start:end]
+        start = end
+
+
 def _read_csv(text: str) -> tuple[list[str], list[list]]:
     if "\x00" in text:
         raise SpreadsheetError(_("This is not a CSV or Excel file. Choose a .csv or .xlsx file."))
     delimiter = _pick_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(_lines(text), delimiter=delimiter)
     records: list[list] = []
     lines_read = 0  # the physical lines before the record being read
     try:
@@ -473,7 +488,7 @@ def _sheet_records(
             if column > width:
                 raise SpreadsheetError(_beyond_the_header(number, column, width))
             row[column - 1] = value
-        records.extend([[]] * (number - 1 - len(records)))
+        records.extend([] for _blank in range(number - 1 - len(records)))  # each its own list
         records.append(row)
     return records
 
@@ -509,11 +524,11 @@ def _shape(records: list[list]) -> tuple[list[str], list[list]]:
                 break
     header = [cell_text(cell).strip() for cell in records[0][:width]]
     header += [""] * (width - len(header))
-    rows = []
-    for record in records[1:]:
-        row = list(record[:width])
+    # In place: a copy of every row would double what a large file holds while it is read.
+    rows = records[1:]
+    for row in rows:
+        del row[width:]
         row += [None] * (width - len(row))
-        rows.append(row)
     return header, rows
 
 
