@@ -26,9 +26,16 @@ def batch_size() -> int:
     return settings.TIMELINE_TRANSFER_BATCH_ROWS
 
 
+def untranslated(queryset: QuerySet) -> QuerySet:
+    """The same query as a plain QuerySet. modeltranslation's rebuilds every row of a
+    ``values_list`` as dicts to apply its language fallbacks, which the file's columns,
+    one per language (``title_ko``), never use: for a large export, a third of its time."""
+    return QuerySet(model=queryset.model, query=queryset.query.chain(), using=queryset.db)
+
+
 def ordered_keys(queryset: QuerySet) -> list[Any]:
     """The primary keys of ``queryset``'s records, in its order."""
-    return list(queryset.prefetch_related(None).values_list("pk", flat=True))
+    return list(untranslated(queryset.prefetch_related(None)).values_list("pk", flat=True))
 
 
 def key_batches(keys: Sequence[Any]) -> Iterator[Sequence[Any]]:
@@ -42,7 +49,7 @@ def rows_by_key(columns: Sequence[Column], queryset: QuerySet) -> dict[Any, list
     scalar = [column for column in columns if not column.external]
     # Only external columns (read by export_map below) have no path in the record's own row.
     paths = [column.export_path for column in scalar if column.export_path is not None]
-    records = list(queryset.values_list("pk", *paths))
+    records = list(untranslated(queryset).values_list("pk", *paths))
     owners = [record[0] for record in records]
     plan: Plan = []
     position = 1
