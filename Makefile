@@ -71,7 +71,7 @@ restore: $(STAMP)
 
 # Benchmarks at 10,000 synthetic milestones (bench/README.md): each builds its own bench
 # database (bench/results/, or DATABASE_URL) and prints its ratios side by side.
-# MILESTONES=1000|10000|100000 sets the size for the pages and the sitemap (wrk, Redis).
+# MILESTONES=1000|10000|100000 sets the size for the pages, the sitemap, imports and exports.
 MILESTONES ?= 10000
 bench-pages: $(STAMP)
 	$(BIN)/python bench/pages.py --milestones $(MILESTONES)
@@ -80,10 +80,10 @@ bench-sitemap: $(STAMP)
 	$(BIN)/python bench/sitemap.py --milestones $(MILESTONES)
 
 bench-import: $(STAMP)
-	$(BIN)/python bench/imports.py
+	$(BIN)/python bench/imports.py --rows $(MILESTONES)
 
 bench-export: $(STAMP)
-	$(BIN)/python bench/exports.py
+	$(BIN)/python bench/exports.py --rows $(MILESTONES)
 
 bench-explain: $(STAMP)
 	$(BIN)/python bench/explain.py

@@ -16,13 +16,24 @@ Python allocation of one export (tracemalloc) and the peak resident memory of
 import argparse
 import csv
 import io
+import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import RESULTS, machine, median, prepare_database, setup_django, verdict
+from bench.common import (
+    PYTHON,
+    RESULTS,
+    ROOT,
+    machine,
+    median,
+    prepare_database,
+    production_env,
+    setup_django,
+    verdict,
+)
 from bench.imports import process_peak_mib
 
 OURS = RESULTS / "export-exportcsv.csv"
@@ -63,6 +74,35 @@ def run_plain():
         writer.writerow([*COLUMNS, "sources", "is_published"])
         for pk, *values, published in Milestone.objects.values_list("pk", *COLUMNS, "is_published"):
             writer.writerow([*values, "|".join(sources.get(pk, ())), published])
+
+
+# A fresh process, page cache off, asks for a public download and reads it to its end.
+DOWNLOAD_PEAK_SCRIPT = """
+import sys
+import django
+django.setup()
+from django.test import Client
+response = Client().get(sys.argv[1], HTTP_HOST="localhost")
+assert response.status_code == 200, response.status_code
+size = sum(map(len, response.streaming_content)) if response.streaming else len(response.content)
+hwm = [line.split()[1] for line in open("/proc/self/status") if line.startswith("VmHWM")][0]
+print(size, int(response.streaming), hwm)
+"""
+
+
+def download_peak(path):
+    """(bytes, streamed, peak RSS MiB) of a fresh process that downloads ``path``."""
+    result = subprocess.run(
+        [PYTHON, "-c", DOWNLOAD_PEAK_SCRIPT, path],
+        cwd=ROOT,
+        env=production_env(DJANGO_PAGE_CACHE_SECONDS=0),
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        raise SystemExit(result.stderr)
+    size, streamed, hwm = result.stdout.split()[-3:]
+    return int(size), streamed == "1", int(hwm) / 1024
 
 
 def python_peak_mib(function):
@@ -118,6 +158,10 @@ def main():
     print(
         f"  peak RSS: manage.py exportcsv {process_peak_mib('exportcsv', 'milestones', '-o', str(OURS)):.0f} MiB"
     )
+    for path in ("/ko/timeline/export.csv", "/ko/timeline/export.json"):
+        size, streamed, peak = download_peak(path)
+        how = "streamed" if streamed else "whole"
+        print(f"  peak RSS: GET {path} {peak:.0f} MiB ({size / 1024:.0f} KiB, {how})")
 
 
 if __name__ == "__main__":

@@ -424,6 +424,10 @@ TASKS = {
 # run as jobs with a progress page.
 TIMELINE_IMPORT_JOB_BYTES = int(os.environ.get("DJANGO_IMPORT_JOB_BYTES", str(256 * 1024)))
 TIMELINE_EXPORT_JOB_ROWS = int(os.environ.get("DJANGO_EXPORT_JOB_ROWS", "5000"))
+# Exports, public downloads and imports handle this many rows at a time (a query each, with
+# the keys in one IN list: below SQLite's historical 999-parameter limit), so their memory
+# stays flat however many rows there are.
+TIMELINE_TRANSFER_BATCH_ROWS = 900
 # A running job's worker writes a heartbeat this often; a job whose heartbeat is older than
 # the timeout is marked failed (its worker was killed or its server lost).
 TIMELINE_JOB_HEARTBEAT_SECONDS = float(os.environ.get("DJANGO_JOB_HEARTBEAT_SECONDS", "5"))

@@ -6,7 +6,9 @@ exports exactly what the list showed, whatever changes meanwhile. The file goes 
 the progress page offers it when it is ready.
 """
 
+import io
 import logging
+from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
@@ -18,7 +20,6 @@ from timeline.jobs.heartbeat import Heartbeat
 from timeline.jobs.progress import JobProgress, Stopped
 from timeline.models import ExportJob
 from timeline.transfer import resources, spreadsheets
-from timeline.transfer.cells import chunks
 
 logger = logging.getLogger(__name__)
 
@@ -82,19 +83,21 @@ def run(job_id: int) -> None:
 
 
 def make_file(job: ExportJob, progress: JobProgress) -> bytes:
+    """The file, written a batch of records at a time: memory holds the file's bytes (which
+    the job keeps) and one batch of rows, never every row as Python values."""
     resource = resources.resource_for(job.model_key)
-    if job.record_ids is None:
-        headers, rows = resource.export_rows()
-    else:
-        # In chunks: a database limits how many ids one query may name (SQLite: 32,766).
-        model = resource._meta.model
-        rows = []
-        headers = [column.name for column in resource.get_columns()]
-        for chunk in chunks(job.record_ids, 10_000):
-            headers, some = resource.export_rows(model._base_manager.filter(pk__in=chunk))
-            rows += some
-            progress(len(rows), job.rows_total)
-    writer, _content_type = spreadsheets.WRITERS[job.file_type]
-    if job.file_type == "xlsx":
-        return writer(headers, rows, title=job.model_key)
-    return writer(headers, rows)
+    queryset = None if job.record_ids is None else resource._meta.model._base_manager.all()
+    headers, batches = resource.export_batches(queryset, keys=job.record_ids)
+    done = 0
+
+    def reported() -> Iterator[list[list]]:
+        nonlocal done
+        for rows in batches:
+            yield rows
+            done += len(rows)
+            progress(done, job.rows_total)
+
+    buffer = io.BytesIO()
+    for chunk in spreadsheets.file_chunks(job.file_type, headers, reported(), job.model_key):
+        buffer.write(chunk)
+    return buffer.getvalue()

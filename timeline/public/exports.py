@@ -16,13 +16,20 @@ What a download promises:
   parameter (a silently empty or unfiltered file would be mistaken for the real answer).
   The open-data page says so.
 
-A fixed number of queries whatever the number of rows.
+* A file of more rows than one batch (``TIMELINE_TRANSFER_BATCH_ROWS``) is streamed as it is
+  made, a batch at a time, so the server's memory stays flat however large it is; a smaller
+  one is sent whole, and the page cache keeps it.
+
+A fixed number of queries per batch of rows.
 """
 
+from collections.abc import Iterator
 from typing import Any, cast
 
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 from django.views import View
@@ -31,7 +38,7 @@ from django_filters.views import FilterMixin
 from timeline.public import download, opendata
 from timeline.public.filters import MilestoneFilterSet
 from timeline.public.views import PublicMilestonesMixin
-from timeline.transfer import spreadsheets
+from timeline.transfer import exporting, spreadsheets
 
 PLAIN_TEXT = "text/plain; charset=utf-8"
 
@@ -57,6 +64,28 @@ def license_links(request: HttpRequest) -> str:
     )
 
 
+def file_response(
+    file_type: str, headers: list[str], batches: Iterator[list[list]], rows: int
+) -> HttpResponse | StreamingHttpResponse:
+    """The download's file: sent as it is made, a batch of rows at a time, when it has more
+    rows than one batch, so the server never holds all of it; whole otherwise, so the page
+    cache (which keeps only whole answers) can keep the usual, filtered files."""
+    chunks = spreadsheets.file_chunks(file_type, headers, batches)
+    content_type = spreadsheets.WRITERS[file_type][1]
+    if rows <= exporting.batch_size():
+        return HttpResponse(b"".join(chunks), content_type=content_type)
+    return StreamingHttpResponse(
+        in_language(translation.get_language(), chunks), content_type=content_type
+    )
+
+
+def in_language(language: str, chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """The chunks made in ``language``: a streamed file is made after the view has returned,
+    and its pages' addresses (``/ko/…``, ``/en/…``) must still be the request's."""
+    with translation.override(language):
+        yield from chunks
+
+
 def filter_errors_text(filterset: MilestoneFilterSet) -> str:
     """The 400 answer's body: what is wrong with which parameter, one line each."""
     lines = [gettext("No file was made, because some filters in the address are not valid:")]
@@ -80,15 +109,15 @@ class MilestoneExportView(PublicMilestonesMixin, FilterMixin, View):
     file_type = "csv"
     http_method_names = ["get", "head", "options"]
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         filterset = self.get_filterset(self.get_filterset_class())
         if filterset.is_bound and not filterset.is_valid():
             return HttpResponse(filter_errors_text(filterset), status=400, content_type=PLAIN_TEXT)
-        headers, rows = download.milestone_table(
-            filterset.qs, self.file_type, request.build_absolute_uri
+        keys = exporting.ordered_keys(filterset.qs)
+        headers, batches = download.milestone_batches(
+            filterset.qs, self.file_type, request.build_absolute_uri, keys
         )
-        writer, content_type = spreadsheets.WRITERS[self.file_type]
-        response = HttpResponse(writer(headers, rows), content_type=content_type)
+        response = file_response(self.file_type, headers, batches, len(keys))
         cleaned = filterset.form.cleaned_data if filterset.is_bound else {}
         # Never None for an attachment.
         response["Content-Disposition"] = cast(

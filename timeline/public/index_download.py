@@ -12,26 +12,28 @@ What a download promises, as the timeline's (exports.py) does:
 * The licence (KOGL Type 1) and the open-data page travel in the ``Link`` header.
 * An invalid filter makes no file: HTTP 400 with a plain-text message naming it.
 
-A fixed number of queries whatever the number of rows.
+Made and sent a batch of rows at a time, in a fixed number of queries per batch, as the
+timeline's download is (``exports.file_response``).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from timeline.caching.canonical import Parameter
-from timeline.models import MAX_YEAR, MIN_YEAR, IndexArea, Indicator, Observation
-from timeline.public.download import source_object
-from timeline.public.exports import PLAIN_TEXT, license_links
+from timeline.models import MAX_YEAR, MIN_YEAR, Citation, IndexArea, Indicator, Observation
+from timeline.public.download import grouped, source_object
+from timeline.public.exports import PLAIN_TEXT, file_response, license_links
 from timeline.public.index_views import public_observations
-from timeline.transfer import resources, spreadsheets
+from timeline.transfer import exporting, resources
 
 MODEL_KEY = "observations"
 DROPPED = ("is_published",)
@@ -97,23 +99,57 @@ def extra_values(observation: Observation, page_url: Callable[[str], str]) -> di
 def observation_table(
     observations: QuerySet[Observation], file_type: str, page_url: Callable[[str], str]
 ) -> tuple[list[str], list[list]]:
-    """(headers, rows) of the public download of these (published, filtered) observations."""
-    observations = observations.select_related("indicator__area", "evaluation__indicator_set")
-    headers, rows = resources.export_rows(MODEL_KEY, observations)
-    records = {observation.slug: observation for observation in observations}
-    kept = [index for index, name in enumerate(headers) if name not in DROPPED]
-    slug_at, value_at, sources_at = (headers.index(name) for name in ("slug", "value", "sources"))
-    table = []
-    for row in rows:
-        observation = records[row[slug_at]]
-        row = [*row]
-        citations = observation.citations.all()
-        if file_type == "json":
-            row[value_at] = float(row[value_at])
-            row[sources_at] = [source_object(citation) for citation in citations]
-        extra = extra_values(observation, page_url)
-        table.append([row[index] for index in kept] + [extra[name] for name in EXTRA])
-    return [headers[index] for index in kept] + list(EXTRA), table
+    """(headers, rows) of the public download of these observations, every row at once."""
+    headers, batches = observation_batches(observations, file_type, page_url)
+    return headers, [row for rows in batches for row in rows]
+
+
+def observation_batches(
+    observations: QuerySet[Observation],
+    file_type: str,
+    page_url: Callable[[str], str],
+    keys: Sequence[Any] | None = None,
+) -> tuple[list[str], Iterator[list[list]]]:
+    """(headers, rows a batch at a time) of the public download of these (published,
+    filtered) observations; ``keys``: their primary keys in order, if already read."""
+    resource = resources.resource_for(MODEL_KEY)
+    staff_headers, staff_batches = resource.export_batches(observations, keys=keys)
+    kept = [index for index, name in enumerate(staff_headers) if name not in DROPPED]
+    slug_at, value_at, sources_at = (
+        staff_headers.index(name) for name in ("slug", "value", "sources")
+    )
+    plain = observations.prefetch_related(None).select_related(
+        "indicator__area", "evaluation__indicator_set"
+    )
+
+    def batches() -> Iterator[list[list]]:
+        for rows in staff_batches:
+            records = {
+                observation.slug: observation
+                for observation in plain.filter(slug__in=[row[slug_at] for row in rows])
+            }
+            cited = (
+                Citation.objects.select_related("source__outlet")
+                .filter(observation__in=[observation.pk for observation in records.values()])
+                .order_by("order", "id")
+            )
+            citations = grouped(cited, "observation_id")
+            table = []
+            for row in rows:
+                observation = records.get(row[slug_at])
+                if observation is None:
+                    continue  # withdrawn since its key was read
+                row = [*row]
+                if file_type == "json":
+                    row[value_at] = float(row[value_at])
+                    row[sources_at] = [
+                        source_object(citation) for citation in citations.get(observation.pk, ())
+                    ]
+                extra = extra_values(observation, page_url)
+                table.append([row[index] for index in kept] + [extra[name] for name in EXTRA])
+            yield table
+
+    return [staff_headers[index] for index in kept] + list(EXTRA), batches()
 
 
 def download_filename(cleaned: dict[str, Any], file_type: str) -> str:
@@ -136,16 +172,18 @@ class ObservationExportView(View):
     file_type = "csv"
     http_method_names = ["get", "head", "options"]
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         form = ObservationFilterForm(request.GET)
         if not form.is_valid():
             return HttpResponse(filter_errors_text(form), status=400, content_type=PLAIN_TEXT)
         observations = form.filtered(public_observations()).order_by(
             "indicator__order", "indicator__slug", "year", "value", "slug"
         )
-        headers, rows = observation_table(observations, self.file_type, request.build_absolute_uri)
-        writer, content_type = spreadsheets.WRITERS[self.file_type]
-        response = HttpResponse(writer(headers, rows), content_type=content_type)
+        keys = exporting.ordered_keys(observations)
+        headers, batches = observation_batches(
+            observations, self.file_type, request.build_absolute_uri, keys
+        )
+        response = file_response(self.file_type, headers, batches, len(keys))
         response["Content-Disposition"] = cast(
             str,
             content_disposition_header(

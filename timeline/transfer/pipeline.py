@@ -41,6 +41,11 @@ from timeline.transfer.writing import WriteSteps
 Progress = Callable[[int, int], None]
 
 
+# What a row's ``values`` become once merged: they are read only until then, and for a
+# large file they are the largest thing the rows hold. Shared, never written to.
+READ: dict = {}
+
+
 class Row:
     """A row of the file on its way through the checks."""
 
@@ -293,10 +298,12 @@ class Importer(WriteSteps):
         new_rows_refused = self.check_columns_for_new_records()
         for row in self.rows:
             if not row.ok:
+                row.values = READ
                 continue
             existing = self.existing.get(row.key) if row.key is not None else None
             if existing is None and new_rows_refused:
                 row.ok = False
+                row.values = READ
                 continue
             merged = dict(existing) if existing else dict(defaults)
             for column in scalar_columns:
@@ -319,9 +326,11 @@ class Importer(WriteSteps):
             self.resource.check_row(merged, existing, self.problem_reporter(row))
             if len(report.problems) > problems_before:
                 row.ok = False
+                row.values = READ
                 report.invalid_raw[row.line] = row.raw
                 continue
             row.merged, row.existing = merged, existing
+            row.values = READ
 
     def problem_reporter(self, row: Row) -> Callable[[str | tuple[str, ...], str | Promise], None]:
         """``problem(columns, message)`` for a check across ``row``'s columns."""
@@ -383,11 +392,12 @@ class Importer(WriteSteps):
         self.resource.prepare_new(new_rows, self)
         self.generate_keys(new_rows)
         compared = [c for c in self.present_columns if c not in self.key_columns]
+        every_column = tuple(c.name for c in self.present_columns)  # one tuple for all new rows
         for row in valid:
             values = row.merged
             old = row.existing
             if old is None:
-                action, changed = ImportReport.NEW, tuple(c.name for c in self.present_columns)
+                action, changed = ImportReport.NEW, every_column
             else:
                 differing = []
                 for column in compared:

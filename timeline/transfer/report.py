@@ -46,7 +46,7 @@ class Problem:
         return f"{', '.join(parts)}: {self.message}"
 
 
-@dataclass
+@dataclass(slots=True)
 class RowOutcome:
     line: int
     key: Any
@@ -55,7 +55,6 @@ class RowOutcome:
     old: dict | None = None  # same, before import (updates only)
     changed: tuple = ()  # names of the columns whose value changes
     raw: list = field(default_factory=list)
-    instance: Any = None
 
 
 class ImportReport:

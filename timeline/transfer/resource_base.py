@@ -7,7 +7,7 @@ their own (``resources`` for the record, ``source_resources`` for its sources) a
 listed, in import order, by ``register`` -- the one registry behind ``resources.RESOURCES``.
 """
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from typing import Any
 
 import tablib
@@ -165,13 +165,25 @@ class TimelineResource(resources.ModelResource):
     def export_rows(
         self, queryset: QuerySet | None = None, selected: Collection[str] | None = None
     ) -> tuple[list[str], list[list]]:
-        """(headers, rows) of these records (default: all), in a few queries whatever their number."""
+        """(headers, rows) of these records (default: all), in a few queries per batch."""
+        headers, batches = self.export_batches(queryset, selected)
+        return headers, [row for rows in batches for row in rows]
+
+    def export_batches(
+        self,
+        queryset: QuerySet | None = None,
+        selected: Collection[str] | None = None,
+        keys: Sequence[Any] | None = None,
+    ) -> tuple[list[str], Iterator[list[list]]]:
+        """(headers, rows a batch at a time) of these records (default: all; ``keys``:
+        those of the queryset with these primary keys, in this order)."""
         columns = self.get_columns()
         if selected:
             columns = [column for column in columns if column.name in selected]
         if queryset is None:
             queryset = self._meta.model.objects.all()
-        return exporting.table(columns, self.exportable(queryset))
+        queryset = self.exportable(queryset)
+        return exporting.headers(columns), exporting.batches(columns, queryset, keys)
 
 
 # Every resource by model key, in dependency order: importing in this order into an empty

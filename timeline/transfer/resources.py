@@ -32,7 +32,7 @@ Public API (for the admin, the public export views and the commands): ``RESOURCE
 (``user``; None: the operator) matters: see ``roles`` and ``versions``.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -307,11 +307,15 @@ def export_rows(model_key: str, queryset: QuerySet | None = None) -> tuple[list[
 
 def export_file(model_key: str, queryset: QuerySet | None = None, file_type: str = "csv") -> bytes:
     """The file's bytes: ``csv`` (UTF-8 with BOM), ``xlsx`` or ``json`` (array of objects)."""
-    headers, rows = export_rows(model_key, queryset)
-    writer, _content_type = spreadsheets.WRITERS[file_type]
-    if file_type == "xlsx":
-        return writer(headers, rows, title=model_key)
-    return writer(headers, rows)
+    return b"".join(export_chunks(model_key, queryset, file_type))
+
+
+def export_chunks(
+    model_key: str, queryset: QuerySet | None = None, file_type: str = "csv"
+) -> Iterator[bytes]:
+    """``export_file``'s bytes a batch of records at a time: what a large export writes."""
+    headers, batches = resource_for(model_key).export_batches(queryset)
+    return spreadsheets.file_chunks(file_type, headers, batches, title=model_key)
 
 
 def content_type(file_type: str) -> str:

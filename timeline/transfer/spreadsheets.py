@@ -31,7 +31,7 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -225,11 +225,26 @@ def _pick_delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
+def _lines(text: str) -> Iterator[str]:
+    """The text's lines with their ends, as ``io.StringIO(text, newline="")`` gives them,
+    without its copy of the whole text (four bytes a character: for a large file, more
+    than everything read from it). A text with a lone CR as a line end is left to it."""
+    if text.count("\r") != text.count("\r\n"):
+        yield from io.StringIO(text, newline="")
+        return
+    start, size = 0, len(text)
+    while start < size:
+        end = text.find("\n", start)
+        end = size if end == -1 else end + 1
+        yield text[start:end]
+        start = end
+
+
 def _read_csv(text: str) -> tuple[list[str], list[list]]:
     if "\x00" in text:
         raise SpreadsheetError(_("This is not a CSV or Excel file. Choose a .csv or .xlsx file."))
     delimiter = _pick_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(_lines(text), delimiter=delimiter)
     records: list[list] = []
     lines_read = 0  # the physical lines before the record being read
     try:
@@ -473,7 +488,7 @@ def _sheet_records(
             if column > width:
                 raise SpreadsheetError(_beyond_the_header(number, column, width))
             row[column - 1] = value
-        records.extend([[]] * (number - 1 - len(records)))
+        records.extend([] for _blank in range(number - 1 - len(records)))  # each its own list
         records.append(row)
     return records
 
@@ -509,11 +524,11 @@ def _shape(records: list[list]) -> tuple[list[str], list[list]]:
                 break
     header = [cell_text(cell).strip() for cell in records[0][:width]]
     header += [""] * (width - len(header))
-    rows = []
-    for record in records[1:]:
-        row = list(record[:width])
+    # In place: a copy of every row would double what a large file holds while it is read.
+    rows = records[1:]
+    for row in rows:
+        del row[width:]
         row += [None] * (width - len(row))
-        rows.append(row)
     return header, rows
 
 
@@ -526,13 +541,25 @@ def _csv_cell(value: Any) -> str:
     return cell_text(value)
 
 
-def write_csv(headers: Sequence[Any], rows: Sequence[Sequence[Any]]) -> bytes:
-    """CSV bytes: UTF-8 with BOM, CRLF line ends, formula-looking text neutralised."""
+def csv_chunks(
+    headers: Sequence[Any], batches: Iterable[Iterable[Sequence[Any]]]
+) -> Iterator[bytes]:
+    """The CSV file a batch of rows at a time: its bytes joined are ``write_csv``'s."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([_csv_cell(header) for header in headers])
-    writer.writerows([_csv_cell(value) for value in row] for row in rows)
-    return buffer.getvalue().encode("utf-8-sig")
+    yield buffer.getvalue().encode("utf-8-sig")
+    for rows in batches:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerows([_csv_cell(value) for value in row] for row in rows)
+        if buffer.tell():
+            yield buffer.getvalue().encode("utf-8")
+
+
+def write_csv(headers: Sequence[Any], rows: Iterable[Sequence[Any]]) -> bytes:
+    """CSV bytes: UTF-8 with BOM, CRLF line ends, formula-looking text neutralised."""
+    return b"".join(csv_chunks(headers, [rows]))
 
 
 def _xlsx_cell(value: Any) -> Any:
@@ -542,7 +569,7 @@ def _xlsx_cell(value: Any) -> Any:
 
 
 def write_xlsx(
-    headers: Sequence[Any], rows: Sequence[Sequence[Any]], title: str = "export"
+    headers: Sequence[Any], rows: Iterable[Sequence[Any]], title: str = "export"
 ) -> bytes:
     """XLSX bytes: one sheet, header row frozen, numbers/dates/booleans as real cells."""
     import openpyxl
@@ -564,10 +591,45 @@ def _json_default(value: Any) -> str:
     raise TypeError(type(value).__name__)
 
 
-def write_json(headers: Sequence[Any], rows: Sequence[Sequence[Any]]) -> bytes:
+def json_chunks(
+    headers: Sequence[Any], batches: Iterable[Iterable[Sequence[Any]]]
+) -> Iterator[bytes]:
+    """The JSON array a batch of rows at a time: its bytes joined are ``write_json``'s
+    (``json.dumps`` of the whole list, whose items it separates with ``", "``)."""
+    yield b"["
+    separator = ""
+    for rows in batches:
+        records = [
+            json.dumps(
+                dict(zip(headers, row, strict=True)), ensure_ascii=False, default=_json_default
+            )
+            for row in rows
+        ]
+        if records:
+            yield (separator + ", ".join(records)).encode("utf-8")
+            separator = ", "
+    yield b"]"
+
+
+def write_json(headers: Sequence[Any], rows: Iterable[Sequence[Any]]) -> bytes:
     """A JSON array of objects, one per row, keys in column order (no neutralising)."""
-    records = [dict(zip(headers, row, strict=True)) for row in rows]
-    return json.dumps(records, ensure_ascii=False, default=_json_default).encode("utf-8")
+    return b"".join(json_chunks(headers, [rows]))
+
+
+def file_chunks(
+    file_type: str,
+    headers: Sequence[Any],
+    batches: Iterable[Iterable[Sequence[Any]]],
+    title: str = "export",
+) -> Iterator[bytes]:
+    """The file of this type a batch of rows at a time (an .xlsx, a zip, comes out whole:
+    openpyxl's write-only workbook keeps its rows in a temporary file meanwhile)."""
+    if file_type == "xlsx":
+        yield write_xlsx(headers, (row for rows in batches for row in rows), title=title)
+    elif file_type == "json":
+        yield from json_chunks(headers, batches)
+    else:
+        yield from csv_chunks(headers, batches)
 
 
 WRITERS: dict[str, tuple[Callable[..., bytes], str]] = {

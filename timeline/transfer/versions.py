@@ -23,6 +23,7 @@ other option is refused rather than versioned differently from reversion.
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
 from typing import Any, ClassVar, TypeVar, cast
 
 from django.contrib.contenttypes.models import ContentType
@@ -197,9 +198,12 @@ def _version_rows_of(plan: _Plan, items: Iterable[Model], seen: set) -> Iterator
             yield plan.version_row(item)
 
 
-def _insert_versions(revision: Revision, rows: list[VersionRow]) -> None:
+def _insert_versions(revision: Revision, rows: Iterable[VersionRow]) -> None:
     """One parameterised INSERT run for every version: bulk_create() builds a model instance
-    per row, which for thousands of versions takes longer than the import itself."""
+    per row, which for thousands of versions takes longer than the import itself.
+
+    ``rows`` are made as they are inserted, a chunk at a time: the versions' JSON of a large
+    import, held at once, would be larger than everything else the import holds."""
     connection = connections[router.db_for_write(Version)]
     quote = connection.ops.quote_name
     opts = Version._meta
@@ -215,8 +219,9 @@ def _insert_versions(revision: Revision, rows: list[VersionRow]) -> None:
     columns = ", ".join(quote(opts.get_field(name).column) for name in names)
     placeholders = ", ".join(["%s"] * len(names))
     sql = f"INSERT INTO {quote(opts.db_table)} ({columns}) VALUES ({placeholders})"
+    rows = iter(rows)
     with connection.cursor() as cursor:
-        for chunk in _chunks(rows, CHUNK * 4):
+        while chunk := list(islice(rows, CHUNK * 4)):
             cursor.executemany(sql, [(revision.pk, *row) for row in chunk])
 
 
@@ -229,7 +234,7 @@ def _save(model: type[Model], pks: list[Any], user: Any, comment: str) -> Revisi
         comment=str(comment),
     )
     revision.save()
-    _insert_versions(revision, list(_version_rows(_Plan.of(model), pks, set())))
+    _insert_versions(revision, _version_rows(_Plan.of(model), pks, set()))
     return revision
 
 

@@ -20,7 +20,7 @@ waits, or one of the two gets "database is locked" and writes nothing), so the r
 and the write see the same rows there too.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -39,6 +39,9 @@ from timeline.transfer.report import ImportReport, RowOutcome, database_message
 
 if TYPE_CHECKING:
     from timeline.transfer.columns import Column
+
+# Rows whose model instances exist at once while they are written (and logged).
+WRITE_BATCH = BATCH_SIZE * 4
 
 
 class WriteSteps:
@@ -146,18 +149,22 @@ class WriteSteps:
             ) % {"count": count, "items": items}
 
     def record_history(self, outcomes: list[RowOutcome]) -> None:
-        instances = [row.instance for row in outcomes]
-        comment = self.history_comment(len(instances))
-        versions.record_revision(self.model, [obj.pk for obj in instances], self.user, comment)
+        comment = self.history_comment(len(outcomes))
+        pks = [row.values["pk"] for row in outcomes]
+        versions.record_revision(self.model, pks, self.user, comment)
         user = self.user
         if user is not None and user.is_authenticated:
             for action, flag in ((ImportReport.NEW, ADDITION), (ImportReport.UPDATE, CHANGE)):
-                done = [row.instance for row in outcomes if row.action == action]
-                if done:
+                done = [row for row in outcomes if row.action == action]
+                for batch in chunks(done, WRITE_BATCH):
                     # django-stubs overload single_object on Literal[True] / Literal[False]
                     # only, so no overload takes a bool known at run time; Django does.
                     LogEntry.objects.log_actions(  # type: ignore[call-overload]
-                        user.pk, done, flag, change_message=comment, single_object=len(done) == 1
+                        user.pk,
+                        [self.instance(row.values) for row in batch],
+                        flag,
+                        change_message=comment,
+                        single_object=len(done) == 1,
                     )
 
     def instance(self, values: dict) -> models.Model:
@@ -174,46 +181,57 @@ class WriteSteps:
         return instance
 
     def _write(self, outcomes: list[RowOutcome]) -> None:
+        """Every row, a batch at a time: a batch's model instances are dropped once it is
+        written, and each row keeps only its record's id (``values["pk"]``)."""
         model = self.model
-        key_attname = self.resource.key_attname()
         created = [row for row in outcomes if row.action == ImportReport.NEW]
         changed = [row for row in outcomes if row.action == ImportReport.UPDATE]
-        for row in created:
-            row.instance = self.instance(row.values)
-        model._base_manager.bulk_create([row.instance for row in created], batch_size=BATCH_SIZE)
-        if any(row.instance.pk is None for row in created):
-            ids = dict(
-                model._base_manager.filter(
-                    **{f"{key_attname}__in": [row.key for row in created]}
-                ).values_list(key_attname, "pk")
-            )
-            for row in created:
-                row.instance.pk = ids[row.key]
+        for batch in chunks(created, WRITE_BATCH):
+            self.insert(batch)
         update_fields: set[str] = set()
         columns = {column.name: column for column in self.present_columns}
         for row in changed:
-            row.instance = self.instance(row.values)
             for name in row.changed:
                 column = columns[name]
                 if column.attname and not isinstance(row.values.get(column.attname), Pending):
                     update_fields.add(column.field.name)
                     if column.translated_field is not None:
                         update_fields.add(column.translated_field.name)
-        if changed and any(f.name == "updated" for f in model._meta.concrete_fields):
-            now = timezone.now()
-            for row in changed:
-                row.instance.updated = now
+        stamped = changed and any(f.name == "updated" for f in model._meta.concrete_fields)
+        if stamped:
             update_fields.add("updated")
-        update_rows(model, [row.instance for row in changed], update_fields)
+        now = timezone.now()
+        for batch in chunks(changed, WRITE_BATCH):
+            instances = [self.instance(row.values) for row in batch]
+            if stamped:
+                for instance in instances:
+                    instance.updated = now  # type: ignore[attr-defined]  # checked above
+            update_rows(model, instances, update_fields)
         self.resolve_pending(created + changed)
         for column in self.present_columns:
             if not column.external:
                 continue
             touched = [row for row in created + changed if column.name in row.changed]
             column.replace(  # type: ignore[attr-defined]  # external columns replace
-                [(row.instance.pk, row.values[column.name]) for row in touched],
-                [row.instance.pk for row in touched if row.action == ImportReport.UPDATE],
+                [(row.values["pk"], row.values[column.name]) for row in touched],
+                [row.values["pk"] for row in touched if row.action == ImportReport.UPDATE],
             )
+
+    def insert(self, rows: Sequence[RowOutcome]) -> None:
+        """Create these new records; each row's ``values["pk"]`` is then its record's id."""
+        instances = [self.instance(row.values) for row in rows]
+        self.model._base_manager.bulk_create(instances, batch_size=BATCH_SIZE)
+        if any(instance.pk is None for instance in instances):
+            key_attname = self.resource.key_attname()
+            ids = dict(
+                self.model._base_manager.filter(
+                    **{f"{key_attname}__in": [row.key for row in rows]}
+                ).values_list(key_attname, "pk")
+            )
+            for row, instance in zip(rows, instances, strict=True):
+                instance.pk = ids[row.key]
+        for row, instance in zip(rows, instances, strict=True):
+            row.values["pk"] = instance.pk
 
     def resolve_pending(self, rows: list[RowOutcome]) -> None:
         """Fill in the parents that are new records of this file, now that they have ids."""
@@ -233,13 +251,13 @@ class WriteSteps:
             )
         )
         fields_ = set()
+        instances: dict[int, models.Model] = {}
         for row, column in pending:
             assert column.attname is not None  # a parent is a foreign key in the record's row
-            setattr(row.instance, column.attname, ids[row.values[column.attname].key])
+            instance = instances.setdefault(id(row), self.instance(row.values))
+            setattr(instance, column.attname, ids[row.values[column.attname].key])
             fields_.add(column.field.name)
-        update_rows(
-            self.model, list({id(row): row.instance for row, column in pending}.values()), fields_
-        )
+        update_rows(self.model, list(instances.values()), fields_)
 
     def locate_database_problems(self, outcomes: list[RowOutcome]) -> None:
         """The bulk write failed: save row by row (then roll back) to say which rows."""

@@ -1,5 +1,10 @@
-"""``python manage.py exportcsv MODEL [-o FILE] [--format csv|xlsx]``: every record, for staff."""
+"""``python manage.py exportcsv MODEL [-o FILE] [--format csv|xlsx]``: every record, for staff.
 
+The file is written a batch of records at a time (``exporting``), so memory stays flat
+however many there are; with ``-o`` it appears only once it is complete.
+"""
+
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO, cast
 
@@ -37,31 +42,61 @@ class Command(BaseCommand):
         except resources.UnknownModel as error:
             raise CommandError(str(error)) from None
         file_type = format or ("xlsx" if output and output.lower().endswith(".xlsx") else "csv")
-        headers, rows = resource.export_rows()
-        writer, _content_type = spreadsheets.WRITERS[file_type]
-        data = writer(headers, rows, title=model) if file_type == "xlsx" else writer(headers, rows)
+        if file_type == "xlsx" and not output:
+            self.check_binary_stdout()
+        headers, batches = resource.export_batches()
+        written = 0
+
+        def counted() -> Iterator[list[list]]:
+            nonlocal written
+            for rows in batches:
+                written += len(rows)
+                yield rows
+
+        data = spreadsheets.file_chunks(file_type, headers, counted(), title=model)
         if output:
-            try:
-                Path(output).write_bytes(data)
-            except OSError as error:
-                raise CommandError(f"Cannot write {output}: {error.strerror}") from None
-            self.stderr.write(f"{model}: {len(rows)} records written to {output}")
+            self.write_file(Path(output), data)
+            self.stderr.write(f"{model}: {written} records written to {output}")
             return
         self.write_stdout(data, file_type)
 
-    def write_stdout(self, data: bytes, file_type: str) -> None:
+    @staticmethod
+    def write_file(path: Path, data: Iterator[bytes]) -> None:
+        """Beside the target first, then renamed: a failed export leaves no half file."""
+        partial = path.with_name(f".{path.name}.part")
+        try:
+            try:
+                with partial.open("wb") as file:
+                    for chunk in data:
+                        file.write(chunk)
+                partial.replace(path)
+            except BaseException:
+                partial.unlink(missing_ok=True)
+                raise
+        except OSError as error:
+            raise CommandError(f"Cannot write {path}: {error.strerror}") from None
+
+    def stream(self) -> TextIO:
         # The stream OutputWrapper wraps: private, so the stubs type it by the wrapper's
         # __getattr__ (a Callable).
-        stream = cast(TextIO, self.stdout._out)
-        if file_type == "xlsx" and stream.isatty():
+        return cast(TextIO, self.stdout._out)
+
+    def check_binary_stdout(self) -> None:
+        stream = self.stream()
+        if stream.isatty():
             raise CommandError("An .xlsx file is binary: give -o FILE or redirect the output.")
+        if getattr(stream, "buffer", None) is None:
+            raise CommandError("An .xlsx file is binary: give -o FILE.")
+
+    def write_stdout(self, data: Iterator[bytes], file_type: str) -> None:
+        stream = self.stream()
         binary = getattr(stream, "buffer", None)
         if binary is not None:
             stream.flush()
-            binary.write(data)
+            for chunk in data:
+                binary.write(chunk)
             binary.flush()
-        elif file_type == "csv":
-            # A text stream (tests, call_command(stdout=StringIO())): the same text, no BOM.
-            stream.write(data.decode("utf-8-sig"))
-        else:
-            raise CommandError("An .xlsx file is binary: give -o FILE.")
+            return
+        # A text stream (tests, call_command(stdout=StringIO())): the same text, no BOM.
+        for index, chunk in enumerate(data):
+            stream.write(chunk.decode("utf-8-sig" if index == 0 else "utf-8"))
