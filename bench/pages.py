@@ -107,6 +107,7 @@ PAGE_ORDER = (
     "policies",
     "institutions",
     "sources",
+    "index",
     "open data",
     "privacy",
     "accessibility",

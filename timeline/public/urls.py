@@ -124,7 +124,11 @@ urlpatterns = [
     path("feed/", MilestoneFeed(), name="feed"),
     # Staff only, never cached: see timeline/public/preview.py.
     path("preview/<str:token>/", PreviewView.as_view(), name="preview"),
-    path("open-data/", views.OpenDataView.as_view(), name="open-data"),
-    path("privacy/", views.PrivacyView.as_view(), name="privacy"),
-    path("accessibility/", views.AccessibilityView.as_view(), name="accessibility"),
+    path("open-data/", cache_public_page(views.OpenDataView.as_view()), name="open-data"),
+    path("privacy/", cache_public_page(views.PrivacyView.as_view()), name="privacy"),
+    path(
+        "accessibility/",
+        cache_public_page(views.AccessibilityView.as_view()),
+        name="accessibility",
+    ),
 ]
