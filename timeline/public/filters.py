@@ -267,17 +267,25 @@ class PublicFilterSet(FilterSet):
         ]
         return (*parameters, PAGE_PARAMETER) if paged else tuple(parameters)
 
+    def given(self, name: str) -> list[Any]:
+        """The values the visitor gave for the parameter ``name``, as typed."""
+        data = self.data
+        values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
+        return [value for value in values if value is not None]
+
+    @property
+    def filled(self) -> list[str]:
+        """The filters the visitor set: a parameter with some value that is not blank."""
+        if not self.is_bound:
+            return []
+        return [
+            name for name in self.filters if any(str(value).strip() for value in self.given(name))
+        ]
+
     @property
     def is_filtered(self) -> bool:
         """True when the visitor asked for something narrower than everything."""
-        if not self.is_bound:
-            return False
-        data = self.form.data
-        for name in self.filters:
-            values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
-            if any(str(value).strip() for value in values if value is not None):
-                return True
-        return False
+        return bool(self.filled)
 
     @property
     def asked(self) -> str:
@@ -286,14 +294,9 @@ class PublicFilterSet(FilterSet):
         other parameters and their order do not make another copy of it."""
         if not self.is_bound:
             return ""
-        data = self.data
-        asked = [
-            (name, value)
-            for name in sorted(self.filters)
-            for value in (data.getlist(name) if hasattr(data, "getlist") else [data.get(name)])
-            if value is not None
-        ]
-        return urlencode(asked)
+        return urlencode(
+            [(name, value) for name in sorted(self.filters) for value in self.given(name)]
+        )
 
     def filter_search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         return queryset.filter(search_condition(value, self.search_fields, queryset.model))

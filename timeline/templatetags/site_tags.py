@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from timeline.public import opendata
 
 if TYPE_CHECKING:
-    from django_filters import FilterSet
+    from timeline.public.filters import PublicFilterSet
 
 register = template.Library()
 # JSON in a <script> block must not contain "</script>" or "<!--": escape the characters
@@ -101,17 +101,9 @@ def capture(parser: Parser, token: Token) -> CaptureNode:
 
 
 @register.filter
-def active_filter_count(filterset: "FilterSet | None") -> int:
+def active_filter_count(filterset: "PublicFilterSet | None") -> int:
     """How many filter fields the visitor has set (a field with two ticked boxes counts once)."""
-    if filterset is None or not filterset.is_bound:
-        return 0
-    data = filterset.form.data
-    count = 0
-    for name in filterset.filters:
-        values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
-        if any(str(value).strip() for value in values if value is not None):
-            count += 1
-    return count
+    return 0 if filterset is None else len(filterset.filled)
 
 
 @register.simple_tag
