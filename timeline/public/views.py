@@ -395,17 +395,25 @@ class YearDetailView(PreviewableMixin, SectionMixin, DetailView):
         return super().get_context_data(page=page, **kwargs)
 
 
-class YearPage:
-    """A year page's milestones and neighbouring years, read only when its ready part is not
-    stored (templates/timeline/year_detail.html, ``{% ready "year" %}``)."""
+class ListingPage:
+    """A page's body that lists public milestones (``listed``: a preview's own assumption),
+    read only when the body's ready part is not stored."""
 
-    def __init__(self, year: int, listed: Callable[[], MilestoneQuerySet]) -> None:
-        self.year = year
+    def __init__(self, listed: Callable[[], MilestoneQuerySet]) -> None:
         self._listed = listed
 
     @cached_property
     def listed(self) -> MilestoneQuerySet:
         return self._listed()
+
+
+class YearPage(ListingPage):
+    """A year page's milestones and neighbouring years, read only when its ready part is not
+    stored (templates/timeline/year_detail.html, ``{% ready "year" %}``)."""
+
+    def __init__(self, year: int, listed: Callable[[], MilestoneQuerySet]) -> None:
+        super().__init__(listed)
+        self.year = year
 
     @cached_property
     def milestones(self) -> list[Milestone]:
@@ -501,17 +509,13 @@ class SubjectDetailView(PreviewableMixin, SubjectMixin, DetailView):
         return super().get_context_data(**context, **kwargs)
 
 
-class SubjectPage:
+class SubjectPage(ListingPage):
     """What a subject's page shows below its heading, read only when its ready part is not
     stored (templates/timeline/subject_detail.html, ``{% ready "subject" %}``)."""
 
     def __init__(self, shown: Subject, listed: Callable[[], MilestoneQuerySet]) -> None:
+        super().__init__(listed)
         self.shown = shown
-        self._listed = listed
-
-    @cached_property
-    def listed(self) -> MilestoneQuerySet:
-        return self._listed()
 
     @cached_property
     def subject(self) -> Subject:
