@@ -222,7 +222,7 @@ class VersionBumper:
 
     def __init__(self, **env: Any) -> None:
         self.process = subprocess.Popen(
-            [PYTHON, "-c", self.CODE],
+            [PYTHON, *self.arguments()],
             cwd=ROOT,
             env=production_env(**env),
             stdin=subprocess.PIPE,
@@ -230,6 +230,10 @@ class VersionBumper:
             text=True,
         )
         self._expect("ready")
+
+    def arguments(self) -> list[str]:
+        """What the helper process runs, after ``python``."""
+        return ["-c", self.CODE]
 
     def _expect(self, word: str) -> None:
         assert self.process.stdout is not None
@@ -289,15 +293,10 @@ class Editor(VersionBumper):
 
     def __init__(self, milestone_id: int, **env: Any) -> None:
         self.milestone_id = milestone_id
-        self.process = subprocess.Popen(
-            [PYTHON, "-m", "bench.edits"],
-            cwd=ROOT,
-            env=production_env(**env),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        self._expect("ready")
+        super().__init__(**env)
+
+    def arguments(self) -> list[str]:
+        return ["-m", "bench.edits"]
 
     def bump(self) -> float:
         assert self.process.stdin is not None and self.process.stdout is not None
