@@ -147,3 +147,21 @@ def test_other_parameters_and_their_order_share_one_filter_form(record):
     assert stored_parts("filter-form") == 1
     client.get("/en/timeline/?theme=equality&kind=policy")
     assert stored_parts("filter-form") == 2
+
+
+def test_directories_of_two_kinds_never_share_a_card():
+    """An initiative and a policy may have the same primary key; each directory shows its own
+    subject, whichever was visited first."""
+    from .factories import make_initiative
+
+    initiative = make_initiative(slug="training", name_en="Officials' training")
+    policy = make_policy(slug="charter", name_en="Charter")
+    assert initiative.pk == policy.pk  # what once made the two directories share a card
+    make_milestone(2011, initiative, slug="training-starts")
+    make_milestone(2012, policy, slug="charter-adopted")
+    client = Client()
+
+    assert "Officials&#x27; training" in client.get("/en/initiatives/").text
+    policies = client.get("/en/policies/").text
+    assert "Charter" in policies
+    assert "training" not in policies
