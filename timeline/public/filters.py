@@ -76,8 +76,9 @@ def search_condition(text: str, fields: Sequence[str], model: type[Model]) -> Q:
 
     Substring matching, so a Korean stem finds its inflected forms: 인권 finds 인권도시와.
     A word is found in any of its spellings (search.spellings): 5.18 finds 5·18.
-    Related fields (``initiative__name_ko``) are searched by subquery, so that PostgreSQL
-    answers the search from its trigram indexes (timeline/search.py).
+    Related fields (``initiative__name_ko``, ``citations__source__title``) are searched by
+    subquery, so that PostgreSQL answers the search from its trigram indexes
+    (timeline/public/search.py).
     """
     condition = Q()
     for term in text.split()[:MAX_SEARCH_TERMS]:
@@ -334,7 +335,10 @@ class MilestoneFilterSet(PublicFilterSet):
     """The timeline's filters (DESIGN.md: year, year_min, year_max, kind, theme, q)."""
 
     q = SearchFilter(
-        help_text=_("Words in titles, summaries or subject names, in Korean or English.")
+        help_text=_(
+            "Words in titles, summaries, subject names or the titles of cited sources, in "
+            "Korean or English."
+        )
     )
     year = YearFilter(field_name="year", label=_("Year"))
     year_min = YearFilter(field_name="year", lookup_expr="gte", label=_("From year"))
@@ -345,6 +349,9 @@ class MilestoneFilterSet(PublicFilterSet):
     search_fields = (
         *localized("title", "summary"),
         *(f"{subject}__{field}" for subject in SUBJECT_FIELDS for field in localized("name")),
+        # A headline is in the language its page is in: one field. Only what the public sees
+        # is searched, since a source is public exactly when a public milestone cites it.
+        "citations__source__title",
     )
 
     class Meta:
