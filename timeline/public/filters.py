@@ -361,6 +361,8 @@ class MilestoneFilterSet(PublicFilterSet):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The years the public record has milestones for, read once per page.
+        self.record_years = frozenset(remembered_public_years())
         choices = self.year_choices()
         for name in ("year", "year_min", "year_max"):
             self.filters[name].extra["widget"] = Select(choices=choices)
@@ -371,7 +373,7 @@ class MilestoneFilterSet(PublicFilterSet):
         A shared link may ask for a year outside the list (``year_min=2010``): keeping it
         selected shows the visitor what is applied.
         """
-        years = remembered_public_years()
+        years = set(self.record_years)
         for name in ("year", "year_min", "year_max"):
             try:
                 asked = int(self.data.get(name, ""))
@@ -380,6 +382,23 @@ class MilestoneFilterSet(PublicFilterSet):
             if MIN_YEAR <= asked <= MAX_YEAR:
                 years.add(asked)
         return [("", _("Any year")), *((year, year) for year in sorted(years, reverse=True))]
+
+    @property
+    def year_not_in_record(self) -> int | None:
+        """The one year asked for (``year``, or ``year_min`` equal to ``year_max``) when the
+        public record has nothing for it, else None.
+
+        The page then says the year is not in the record, as the chart does for 2010 and
+        2015, instead of counting 0 milestones, which would claim the year was searched and
+        found empty.
+        """
+        if not self.is_bound or not self.is_valid():
+            return None
+        asked = self.form.cleaned_data
+        year = asked.get("year")
+        if year is None and asked.get("year_min") == asked.get("year_max"):
+            year = asked.get("year_min")
+        return year if year is not None and year not in self.record_years else None
 
     def filter_kind(
         self, queryset: MilestoneQuerySet, name: str, value: list[str]
