@@ -76,7 +76,7 @@ def search_condition(text: str, fields: Sequence[str], model: type[Model]) -> Q:
     Substring matching, so a Korean stem finds its inflected forms: 인권 finds 인권도시와.
     A word is found in any of its spellings (search.spellings): 5.18 finds 5·18.
     Related fields (``initiative__name_ko``) are searched by subquery, so that PostgreSQL
-    answers the search from its trigram indexes (timeline/search.py).
+    answers the search from its trigram indexes (timeline/public/search.py).
     """
     condition = Q()
     for term in text.split()[:MAX_SEARCH_TERMS]:
