@@ -52,7 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    # /sitemap.xml (timeline/sitemaps.py) needs the app for its templates.
+    # /sitemap.xml (timeline/public/sitemaps.py) needs the app for its templates.
     "django.contrib.sitemaps",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",

@@ -19,7 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from timeline.models import Citation, Initiative, Institution, Milestone
-from timeline.transfer import cells, relations, resources, spreadsheets
+from timeline.transfer import cells, relations, resources, spreadsheets, tables, writers
 from timeline.transfer.resources import MODEL_KEYS, export_file, import_file
 
 from .factories import make_initiative, make_institution, make_milestone, make_year, with_em_dash
@@ -67,7 +67,7 @@ def snapshot():
 def table(key, file_type="csv"):
     """The export of ``key`` read back as (headers, rows of text)."""
     read = spreadsheets.read_table(export_file(key, file_type=file_type))
-    return read.headers, [[spreadsheets.cell_text(cell) for cell in row] for row in read.rows]
+    return read.headers, [[tables.cell_text(cell) for cell in row] for row in read.rows]
 
 
 def to_csv(headers, rows, encoding="utf-8-sig"):
@@ -768,8 +768,8 @@ def test_problems_carry_line_column_value_and_reason_without_python_words(gwangj
 def test_admin_export_formats_write_bom_csv_and_neutralised_xlsx(dangerous_milestone):
     dataset = resources.MilestoneResource().export()
 
-    csv_bytes = spreadsheets.CSVFormat().export_data(dataset)
-    xlsx_bytes = spreadsheets.XLSXFormat().export_data(dataset)
+    csv_bytes = writers.CSVFormat().export_data(dataset)
+    xlsx_bytes = writers.XLSXFormat().export_data(dataset)
 
     assert csv_bytes.startswith(b"\xef\xbb\xbf")
     assert "'=HYPERLINK" in csv_bytes.decode("utf-8-sig")
@@ -779,7 +779,7 @@ def test_admin_export_formats_write_bom_csv_and_neutralised_xlsx(dangerous_miles
 
 
 def test_reading_errors_become_a_plain_sentence_for_the_admin_form():
-    with pytest.raises(spreadsheets.SpreadsheetError) as error:
+    with pytest.raises(tables.SpreadsheetError) as error:
         spreadsheets.read_table(b"")
     assert spreadsheets.read_error_message(error.value) == "The file is empty."
     assert "Error" not in spreadsheets.read_error_message(KeyError("x"))

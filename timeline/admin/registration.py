@@ -1,9 +1,9 @@
 """The staff door: the Django admin for every model of the record.
 
 Translated fields get Korean/English tabs (modeltranslation's tabbed admin, with jQuery UI
-served from our own static files). Shared pieces live in admin_publishing.py (publish rule,
-actions, "view on site"), admin_history.py (history, restore, recover deleted),
-admin_import_export.py (Import and Export buttons) and admin_filters.py (changelist filters).
+served from our own static files). Shared pieces live beside it: publishing.py (publish
+rule, actions, "view on site"), history.py (history, restore, recover deleted), transfer.py
+(Import and Export buttons) and filters.py (changelist filters).
 """
 
 from typing import TYPE_CHECKING, Any, cast

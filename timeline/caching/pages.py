@@ -2,7 +2,7 @@
 
 How it fits together:
 
-* ``cache_public_page(view)`` marks a public view (timeline/urls.py). Nothing else is cached.
+* ``cache_public_page(view)`` marks a public view (timeline/public/urls.py). Nothing else is cached.
 * ``PublicPageCacheMiddleware`` (near the top of settings.MIDDLEWARE) serves a marked page
   from the cache before the rest of the stack runs, and stores it after the whole stack has
   run, so what is stored is exactly what was sent: its security headers included, and never a

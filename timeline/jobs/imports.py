@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from timeline.jobs.heartbeat import Heartbeat
 from timeline.jobs.progress import JobProgress, Stopped
 from timeline.models import ImportJob
-from timeline.transfer import resources, spreadsheets
+from timeline.transfer import resources, spreadsheets, tables
 from timeline.transfer.pipeline import Progress
 from timeline.transfer.report import ImportReport, Problem
 
@@ -89,7 +89,7 @@ def check_or_import(
     confirm: bool,
     user: Any,
     echo: Progress | None = None,
-    table: spreadsheets.Table | None = None,
+    table: tables.Table | None = None,
 ) -> ImportReport:
     """Run the engine on the job's file, in the job's running phase; record the outcome.
 
@@ -112,7 +112,7 @@ def check_or_import(
     try:
         if table is None:
             table = spreadsheets.read_table(data, filename=job.file_name)
-    except spreadsheets.SpreadsheetError as error:
+    except tables.SpreadsheetError as error:
         report = ImportReport(job.model_key, resources.resource_for(job.model_key), not confirm)
         report.add(None, "", "", error.message)
     else:

@@ -86,7 +86,8 @@ def year_counts(milestones: QuerySet[Milestone]) -> YearCounts:
 
 
 def remembered_year_counts(milestones: QuerySet[Milestone], question: Hashable) -> YearCounts:
-    """``year_counts(milestones)``, computed once per content version (timeline/content_cache.py).
+    """``year_counts(milestones)``, computed once per content version
+    (timeline/caching/remembered.py).
 
     ``question`` must say which milestones these are, e.g. the normalised filters
     (``PublicFilterSet.question``); ``()`` is every public milestone.

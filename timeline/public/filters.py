@@ -35,7 +35,6 @@ from timeline.models import (
     MIN_YEAR,
     SUBJECT_FIELDS,
     SUBJECT_MODELS,
-    Initiative,
     Milestone,
     Subject,
     Theme,
@@ -451,4 +450,3 @@ class SubjectFilterSet(PublicFilterSet):
 SUBJECT_FILTERSETS: dict[type[Subject], type[SubjectFilterSet]] = {
     model: filterset_factory(model, filterset=SubjectFilterSet) for model in SUBJECT_MODELS.values()
 }
-InitiativeFilterSet = SUBJECT_FILTERSETS[Initiative]

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from timeline.models import EvaluationAreaResult, IndexArea
 from timeline.transfer.cells import BATCH_SIZE, CellError, chunks, join_cell, shown, split_cell
 from timeline.transfer.columns import Column, Lookups
-from timeline.transfer.spreadsheets import cell_text
+from timeline.transfer.tables import cell_text
 
 # (area pk, rate, improved, of), sorted by area: one evaluation's results.
 Result = tuple[Any, Decimal | None, int | None, int | None]

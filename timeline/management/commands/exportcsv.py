@@ -10,7 +10,7 @@ from typing import Any, TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from timeline.transfer import resources, spreadsheets
+from timeline.transfer import resources, writers
 
 
 class Command(BaseCommand):
@@ -53,7 +53,7 @@ class Command(BaseCommand):
                 written += len(rows)
                 yield rows
 
-        data = spreadsheets.file_chunks(file_type, headers, counted(), title=model)
+        data = writers.file_chunks(file_type, headers, counted(), title=model)
         if output:
             self.write_file(Path(output), data)
             self.stderr.write(f"{model}: {written} records written to {output}")
