@@ -681,18 +681,43 @@ def test_importcsv_fails_listing_every_problem_and_writes_nothing(gwangju, tmp_p
     assert snapshot() == before
 
 
-def test_importcsv_shows_a_progress_bar_for_long_files(tmp_path):
+def many_milestones(count):
+    """A CSV of ``count`` new milestones, long enough for the commands' progress bar."""
     make_initiative(slug="forum")
     make_year(2014)
-    rows = [["2014", f"m-{n}", f"Milestone {n}", "forum"] for n in range(1200)]
+    rows = [["2014", f"m-{n}", f"Milestone {n}", "forum"] for n in range(count)]
+    return to_csv(["year", "slug", "title_en", "initiative"], rows)
+
+
+def test_importcsv_shows_a_progress_bar_for_long_files(tmp_path):
     path = tmp_path / "many.csv"
-    path.write_bytes(to_csv(["year", "slug", "title_en", "initiative"], rows))
+    path.write_bytes(many_milestones(1200))
     err = io.StringIO()
 
     call_command("importcsv", "milestones", str(path), stdout=io.StringIO(), stderr=err)
 
     assert "100%  1200/1200" in err.getvalue()
     assert Milestone.objects.count() == 1200
+
+
+def test_exportcsv_shows_its_progress_batch_by_batch_on_stderr_only(settings, tmp_path):
+    assert import_file("milestones", many_milestones(1200)).ok
+    settings.TIMELINE_TRANSFER_BATCH_ROWS = 500
+    out, err = io.StringIO(), io.StringIO()
+
+    call_command("exportcsv", "milestones", stdout=out, stderr=err)
+
+    progress = err.getvalue()
+    assert " 41%  500/1200" in progress and " 83%  1000/1200" in progress
+    assert progress.endswith("100%  1200/1200\n")
+    # The file on stdout is the file, with no bar in it.
+    assert out.getvalue() == export_file("milestones").decode("utf-8-sig")
+
+    target = tmp_path / "milestones.csv"
+    err = io.StringIO()
+    call_command("exportcsv", "milestones", "-o", str(target), stderr=err)
+    # The summary starts a line of its own after the bar.
+    assert err.getvalue().endswith(f"1200/1200\nmilestones: 1200 records written to {target}\n")
 
 
 # --- speed: no query per row ------------------------------------------------------

@@ -21,6 +21,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy
 
+from timeline.jobs.file_bytes import create_with_file
 from timeline.jobs.heartbeat import Heartbeat
 from timeline.jobs.progress import JobProgress, Stopped
 from timeline.models import ImportJob
@@ -66,12 +67,13 @@ def open_job(
     """
     ImportJob.objects.expire_abandoned()
     now = timezone.now()
-    return ImportJob.objects.create(
+    return create_with_file(
+        ImportJob.objects,
+        data,
         user=user if user is not None and user.is_authenticated else None,
         model_key=model_key,
         file_name=filename[: ImportJob._meta.get_field("file_name").max_length],
         size=len(data),
-        data=data,
         source=source,
         background=background,
         dry_run=dry_run,
