@@ -39,6 +39,10 @@ REFUSALS = {
         lambda: hostile_files.one_cell_rows(100_001),
         "The file has more than 100000 rows.",
     ),
+    "wide-header": (
+        lambda: hostile_files.wide_header(5_000),
+        "Line 1 has more than 200 columns",
+    ),
     "packed-shared-strings": (
         lambda: hostile_files.packed_shared_strings(50),
         "The workbook unpacks to 50 MB from 0.2 MB, more than 100 times smaller",
@@ -190,3 +194,20 @@ def test_a_long_cell_in_the_header_line_is_named_without_a_column_name():
     with pytest.raises(tables.SpreadsheetError) as refusal:
         spreadsheets.read_table(data, "long.csv")
     assert str(refusal.value).startswith("Line 1, column B: the cell is longer than 131,072")
+
+
+def test_a_csv_with_a_header_of_16384_columns_is_refused_before_rows_are_built(
+    existing, no_rows_built
+):
+    report = resources.import_file("milestones", hostile_files.wide_csv(), filename="wide.csv")
+    (problem,) = report.problems
+    assert str(problem.message).startswith("Line 1 has more than 200 columns")
+    assert_nothing_written(existing)
+
+
+def test_a_csv_row_wider_than_any_file_is_refused_at_its_line(existing):
+    data = "slug,title_en\r\nm-3,Title\r\n" + "," * 300 + "\r\n"
+    report = resources.import_file("milestones", data.encode(), filename="wide.csv")
+    (problem,) = report.problems
+    assert str(problem.message).startswith("Line 3 has more than 200 columns")
+    assert_nothing_written(existing)

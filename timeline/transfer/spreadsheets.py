@@ -38,12 +38,14 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from timeline.transfer.tables import (
+    MAX_COLUMNS,
     MAX_ROWS,
     SpreadsheetError,
     Table,
     cell_text,
     is_blank,
     megabytes,
+    too_many_columns,
 )
 
 # What the CSV reader and ``read_table`` share with workbooks.py, under the names they use.
@@ -194,6 +196,8 @@ def _read_csv(text: str) -> tuple[list[str], list[list]]:
         for record in reader:
             if len(records) > MAX_ROWS:
                 raise SpreadsheetError(_too_many_rows())
+            if len(record) > MAX_COLUMNS:
+                raise SpreadsheetError(too_many_columns(len(records) + 1))
             records.append(record)
             lines_read = reader.line_num
     except csv.Error:

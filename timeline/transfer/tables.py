@@ -13,6 +13,10 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 MAX_ROWS = 100_000
+# Far wider than any file of ours (17 columns at most). Every row is kept as wide as the
+# header, so a header of 16,384 columns made each one-cell row take 128 KiB: a 100 KB file
+# held a worker for seconds and hundreds of megabytes. Refused before any row is built.
+MAX_COLUMNS = 200
 
 
 class SpreadsheetError(Exception):
@@ -35,6 +39,13 @@ def too_many_rows() -> str:
     return _("The file has more than %(limit)d rows. Split it into smaller files.") % {
         "limit": MAX_ROWS
     }
+
+
+def too_many_columns(line: int) -> str:
+    return _(
+        "Line %(line)d has more than %(limit)d columns; no file of this site has more than a "
+        "few dozen. Delete the columns that are not part of the file."
+    ) % {"line": line, "limit": MAX_COLUMNS}
 
 
 # --- Cell values ------------------------------------------------------------------

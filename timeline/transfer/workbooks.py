@@ -31,11 +31,13 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from timeline.transfer.tables import (
+    MAX_COLUMNS,
     MAX_ROWS,
     SpreadsheetError,
     is_blank,
     megabytes,
     shape,
+    too_many_columns,
     too_many_rows,
 )
 
@@ -191,6 +193,8 @@ def _sheet_records(
             width = max((column for column, value in values), default=0)
             if not width:
                 break  # no header: the file is empty, whatever follows
+            if width > MAX_COLUMNS:
+                raise SpreadsheetError(too_many_columns(1))
         elif not values:
             continue
         if number <= len(records):
