@@ -123,6 +123,27 @@ def test_a_publisher_schedules_it(editor_with_email, draft, publisher):
     assert mail.outbox[-1].to == ["editor@example.org"]
 
 
+def test_a_schedule_in_the_morning_says_its_times_with_one_full_stop(editor, draft, publisher):
+    """English times end with their own full stop ("9:30 a.m."); a sentence adds no second."""
+    submit(client_for(editor), draft)
+    response = client_for(publisher).post(
+        admin_url(Milestone, "review", draft.pk),
+        {
+            "decision": "publish",
+            "publish_at": "2030-05-17T09:30",
+            "withdraw_at": "2030-05-18T10:00",
+        },
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    comment = history_comments(draft)[-1]
+    assert comment == (
+        "Published after review; public from May 17, 2030, 9:30 a.m. "
+        "Withdrawn at May 18, 2030, 10 a.m."
+    )
+    assert not [message for message in messages_of(response) if ".." in message]
+
+
 def test_the_review_refuses_a_withdraw_before_the_publish_time(as_publisher, draft):
     draft.review_state = ReviewState.IN_REVIEW
     draft.save()

@@ -17,7 +17,7 @@ from django.utils.translation import gettext, ngettext
 
 from timeline.admin.history import RESTORING, Restoring
 from timeline.admin.publishing import can_publish, is_public
-from timeline.admin.review_steps import when
+from timeline.admin.review_steps import one_full_stop, when
 from timeline.models import Editorial
 from timeline.permissions import PUBLISHED_FIELD
 
@@ -40,9 +40,10 @@ def public_sentence(request: HttpRequest, obj: Model) -> str:
             sentence += " " + gettext("Submit it for review when it is ready.")
         return sentence
     if obj.publish_at and obj.publish_at > timezone.now():
-        return gettext("It will appear on the public site at %(time)s.") % {
-            "time": when(obj.publish_at)
-        }
+        return one_full_stop(
+            gettext("It will appear on the public site at %(time)s.")
+            % {"time": when(obj.publish_at)}
+        )
     if is_public(obj):
         return gettext("The public site shows it now.")
     return gettext(
@@ -68,10 +69,10 @@ def saved_message(
     name = f"{obj._meta.verbose_name} “{obj}”"
     restoring: Restoring | None = getattr(request, RESTORING, None)
     if restoring is not None and restoring.saved_on is not None:
-        text = gettext("Restored %(record)s to its version saved on %(time)s.") % {
-            "record": name,
-            "time": when(restoring.saved_on),
-        }
+        text = one_full_stop(
+            gettext("Restored %(record)s to its version saved on %(time)s.")
+            % {"record": name, "time": when(restoring.saved_on)}
+        )
     elif restoring is not None or not change:
         text = gettext("Added %(record)s.") % {"record": name}
     else:

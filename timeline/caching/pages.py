@@ -18,7 +18,9 @@ How it fits together:
   and a spelled-out default share one entry, and the view renders from that canonical query.
   A page the view refuses to vouch for (invalid filters, a page number that does not exist:
   ``do_not_store``) and a free-text search (``q``, whose key space has no bound) are rendered
-  each time and never stored. Every entry expires after ``PAGE_CACHE_SECONDS``.
+  each time and never stored, and neither are the ready parts and remembered figures
+  rendered for them (timeline/caching/keeping.py). Every entry expires after
+  ``PAGE_CACHE_SECONDS``.
 * A signed-in staff member (a session cookie naming a live staff session, timeline/caching/
   staff.py) bypasses the cache entirely and gets
   ``Cache-Control: private, no-store``; any other visitor is anonymous, and gets ``public`` with a short
@@ -39,7 +41,6 @@ If the cache itself fails (Redis unreachable, a full disk), pages are served unc
 import hashlib
 import logging
 from collections.abc import Callable, Sequence
-from contextlib import nullcontext
 from typing import Any, TypeGuard, TypeVar
 
 from django.conf import settings
@@ -52,8 +53,8 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control, pat
 from django.utils.translation import get_language_from_path
 
 from timeline.caching.canonical import Parameter, asks_free_text, canonical_query
+from timeline.caching.keeping import keep_nothing_more, rendering
 from timeline.caching.origins import remember_origin
-from timeline.caching.parts import fresh_parts
 from timeline.caching.schedule import seconds_until_next_change, with_current_version
 from timeline.caching.staff import has_session_cookie, is_staff_session
 from timeline.caching.version import MISSING, content_changed
@@ -90,8 +91,10 @@ def is_public_page(request: HttpRequest) -> bool:
 
 
 def do_not_store(request: HttpRequest) -> None:
-    """The view tells the cache that this page must not be stored (say, invalid filters)."""
+    """The view tells the cache that this page must not be stored (say, invalid filters),
+    nor the parts and figures rendered for it from now on: the same values name them."""
     setattr(request, NOT_STORED, True)
+    keep_nothing_more()
 
 
 # --- The middleware ---------------------------------------------------------------------
@@ -153,7 +156,9 @@ class PublicPageCacheMiddleware:
                 if stored is not MISSING:
                     return self.rebuild(stored)
                 entry = (key, version)
-        with fresh_parts() if getattr(request, RENDER_FRESH, False) else nullcontext():
+        # This request's own rendering, which ends with it (timeline/caching/keeping.py).
+        fresh, kept = getattr(request, RENDER_FRESH, False), not getattr(request, NOT_STORED, False)
+        with rendering(fresh=fresh, keep=kept):
             response = self.get_response(request)
         if request.method not in SAFE_METHODS and has_session_cookie(request):
             self.after_staff_write(request, response)
@@ -185,10 +190,12 @@ class PublicPageCacheMiddleware:
         if staff:
             # Staff see the record as it is now, even after a change that sent no signal.
             setattr(request, RENDER_FRESH, True)
+        if asks_free_text(request.GET, parameters):
+            # Searches: any text is another page, so none is stored, cache on or off.
+            do_not_store(request)
+            return None
         if request.method != "GET" or settings.PAGE_CACHE_SECONDS <= 0:
             return None
-        if asks_free_text(request.GET, parameters):
-            return None  # searches: any text is another page, so none is stored
         try:
             request.get_host()
         except DisallowedHost:

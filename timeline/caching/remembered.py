@@ -9,6 +9,10 @@ so a remembered figure is never older than the record it describes (nor than the
 scheduled publish or withdraw time: timeline/caching/schedule.py). This works even when the
 page cache is off (``PAGE_CACHE_SECONDS = 0``): it stores data, never a page.
 
+A page the page cache does not store (a search, invalid filters) reads the figures
+remembered already and leaves none of its own: the questions it asks have no bound
+(timeline/caching/keeping.py).
+
 If the cache fails, the figure is computed as if nothing were remembered.
 """
 
@@ -19,6 +23,7 @@ from typing import TypeVar
 
 from django.core.cache import cache
 
+from timeline.caching.keeping import may_keep
 from timeline.caching.schedule import with_current_version
 from timeline.caching.version import MISSING
 
@@ -47,8 +52,9 @@ def remembered(name: str, compute: Callable[[], T], *parts: object) -> T:
         return compute()
     if value is MISSING:
         value = compute()
-        try:
-            cache.set(key, (token, value), TIMEOUT)
-        except Exception:
-            logger.exception("Could not store %s in the data cache", name)
+        if may_keep():  # not for a page the page cache will not store either
+            try:
+                cache.set(key, (token, value), TIMEOUT)
+            except Exception:
+                logger.exception("Could not store %s in the data cache", name)
     return value
