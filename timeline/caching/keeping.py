@@ -7,8 +7,11 @@ and the valid questions one can ask of it. A page it does not store is another m
 invalid values (``?year=abc1``), a free-text search (``?q=…``), a page number that does not
 exist. Anyone can ask for as many of those as they like, and each used to leave its own
 filter form, counts and chart behind (issue 13: a hundred junk requests of four kinds took
-Redis from 53 keys to 576). So what is rendered for such a page is not kept; what is kept
-already is still read, since a card is the same card on any page.
+Redis from 53 keys to 576). So what such a page renders for its question (its filter form,
+its list, its counts and chart) is not kept. What belongs to the record alone is, as on any
+page: a card (``ready_parts(of_records=True)``), the theme choices, the years
+(``remembered`` without ``asked``), since there are only as many of them as records, and a
+search's cards serve the next search.
 
 Staff go further: their parts are neither read nor kept (``fresh_parts``), for staff see the
 record as it is now, and a preview shows drafts that must not reach the cache.

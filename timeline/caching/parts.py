@@ -37,11 +37,15 @@ def ready_parts(
     ids: Sequence[K],
     render: Callable[[list[K]], Mapping[K, str]],
     *variant: object,
+    of_records: bool = False,
 ) -> dict[K, str]:
     """The HTML of each of ``ids``: stored, or rendered by ``render(missing ids)``.
 
     ``variant``: plain values that change what a part looks like (the language, a heading
     level). An id ``render`` does not return (no longer public) has no part.
+    ``of_records``: the ids are records' (a card each), so there are only as many parts as
+    records, whatever is asked: they are kept even for a page that is not (a search's cards
+    serve the next search), where parts named by what was asked are not.
     """
     if not ids:
         return {}
@@ -59,7 +63,7 @@ def ready_parts(
     if missing:
         rendered = render(missing)
         parts.update(rendered)
-        if may_keep():  # not for a page the page cache will not store either
+        if of_records or may_keep():  # see keeping.py
             try:
                 cache.set_many(
                     {keys[ident]: (token, html) for ident, html in rendered.items()}, TIMEOUT

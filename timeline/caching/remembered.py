@@ -36,12 +36,14 @@ TIMEOUT = 60 * 60
 T = TypeVar("T")
 
 
-def remembered(name: str, compute: Callable[[], T], *parts: object) -> T:
+def remembered(name: str, compute: Callable[[], T], *parts: object, asked: bool = False) -> T:
     """``compute()``, or its value from the cache for this content version and ``parts``.
 
     ``parts`` must be plain values whose ``repr`` identifies the question (sorted where order
     does not matter); if ``compute()``'s value depends on the language, the language must be
-    one of them.
+    one of them. ``asked``: ``parts`` hold what a visitor asked (filters, a search), which
+    anyone can vary at will, so the value is not kept for a page the page cache does not
+    keep (keeping.py); a figure of the record alone (its years, its themes) always is.
     """
     try:
         digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
@@ -52,7 +54,7 @@ def remembered(name: str, compute: Callable[[], T], *parts: object) -> T:
         return compute()
     if value is MISSING:
         value = compute()
-        if may_keep():  # not for a page the page cache will not store either
+        if not asked or may_keep():
             try:
                 cache.set(key, (token, value), TIMEOUT)
             except Exception:

@@ -92,7 +92,9 @@ def remembered_year_counts(milestones: QuerySet[Milestone], question: Hashable) 
     ``question`` must say which milestones these are, e.g. the normalised filters
     (``PublicFilterSet.question``); ``()`` is every public milestone.
     """
-    return remembered("year-counts", lambda: year_counts(milestones), question)
+    return remembered(
+        "year-counts", lambda: year_counts(milestones), question, asked=bool(question)
+    )
 
 
 def year_chart(

@@ -244,7 +244,9 @@ class TimelineView(MilestoneListMixin, ForgivingPaginationMixin, FilterView):
 
         if question is None:
             return render()
-        return remembered("timeline-chart-html", render, question, get_language())
+        return remembered(
+            "timeline-chart-html", render, question, get_language(), asked=bool(question)
+        )
 
     def get_paginator(
         self,
