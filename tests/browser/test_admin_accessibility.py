@@ -6,6 +6,7 @@ and the preview. Every control on the milestone form is reachable by keyboard.""
 import pytest
 from django.contrib.auth import get_user_model
 
+from tests.media_files import make_document, make_image
 from timeline.models import (
     Citation,
     Initiative,
@@ -41,9 +42,17 @@ LISTS = (
 )
 
 
+def with_media(record):
+    """``record``, given a saved image and document: their inlines then show each file's
+    preview and its "View on site" link."""
+    make_image(record)
+    make_document(record)
+    return record
+
+
 def admin_pages():
     """Every admin page to check, by name: its address."""
-    milestone = Milestone.objects.order_by("pk").first()
+    milestone = with_media(Milestone.objects.order_by("pk").first())
     draft, editable = Milestone.objects.order_by("-pk")[:2]
     editable.is_published = False
     editable.save()
@@ -81,6 +90,8 @@ def admin_pages():
     for model in (Initiative, Policy, Institution):
         name = model._meta.model_name
         subject = model.objects.order_by("pk").first()
+        if model is Initiative:
+            with_media(subject)
         pages[f"{name} change"] = f"/admin/timeline/{name}/{subject.pk}/change/"
         pages[f"{name} add"] = f"/admin/timeline/{name}/add/"
     return pages, draft
