@@ -55,7 +55,7 @@ from django.utils.translation import get_language_from_path
 from timeline.caching.canonical import Parameter, asks_free_text, canonical_query
 from timeline.caching.keeping import keep_nothing_more, rendering
 from timeline.caching.origins import remember_origin
-from timeline.caching.schedule import seconds_until_next_change, with_current_version
+from timeline.caching.schedule import seconds_until_next_change, with_seconds_left
 from timeline.caching.staff import has_session_cookie, is_staff_session
 from timeline.caching.version import MISSING, content_changed
 
@@ -136,6 +136,20 @@ def storable(response: HttpResponseBase) -> TypeGuard[HttpResponse]:
     return response.status_code == 200 and not response.streaming and not response.cookies
 
 
+def capped(seconds: int, limit: int | None) -> int:
+    return seconds if limit is None else min(seconds, limit)
+
+
+def patch_public_ages(response: HttpResponseBase, limit: int | None) -> None:
+    """Any cache may keep the page for the configured ages, but not past ``limit`` seconds."""
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=capped(settings.PAGE_CACHE_MAX_AGE, limit),
+        s_maxage=capped(settings.PAGE_CACHE_S_MAXAGE, limit),
+    )
+
+
 class PublicPageCacheMiddleware:
     """Serves and stores marked public pages for anonymous visitors; see the module docstring.
 
@@ -150,11 +164,11 @@ class PublicPageCacheMiddleware:
         key = self.lookup_key(request)
         entry: tuple[str, str] | None = None  # (key, the content version it is stored with)
         if key is not None:
-            found = self.cache_call(with_current_version, key)
+            found = self.cache_call(with_seconds_left, key)
             if found is not None:
-                version, stored = found
+                version, stored, seconds_left = found
                 if stored is not MISSING:
-                    return self.rebuild(stored)
+                    return self.rebuild(stored, seconds_left)
                 entry = (key, version)
         # This request's own rendering, which ends with it (timeline/caching/keeping.py).
         fresh, kept = getattr(request, RENDER_FRESH, False), not getattr(request, NOT_STORED, False)
@@ -205,11 +219,14 @@ class PublicPageCacheMiddleware:
         return page_key(request)
 
     @staticmethod
-    def rebuild(stored: Stored) -> HttpResponse:
+    def rebuild(stored: Stored, seconds_left: int | None) -> HttpResponse:
         status, headers, content = stored
         response = HttpResponse(content, status=status)
         for name, value in headers:
             response[name] = value
+        # The ages stored with the page were capped when it was rendered; by now the next
+        # scheduled change is nearer, and no copy downstream may outlive it.
+        patch_public_ages(response, seconds_left)
         response[STATUS_HEADER] = "hit"
         return response
 
@@ -228,22 +245,15 @@ class PublicPageCacheMiddleware:
         # No copy, here or downstream, outlives the next scheduled change (caching/schedule.py).
         # (The cache down, nothing is stored and the configured ages apply.)
         limit = self.cache_call(seconds_until_next_change)
-
-        def cap(seconds: int) -> int:
-            return seconds if limit is None else min(seconds, limit)
-
-        patch_cache_control(
-            response,
-            public=True,
-            max_age=cap(settings.PAGE_CACHE_MAX_AGE),
-            s_maxage=cap(settings.PAGE_CACHE_S_MAXAGE),
-        )
+        patch_public_ages(response, limit)
         if entry is not None and storable(response) and not getattr(request, NOT_STORED, False):
             # Stored with the version read before rendering: a change saved meanwhile
             # replaced it, so this page, perhaps older than that change, is never served.
             key, version = entry
             stored = (response.status_code, list(response.items()), response.content)
-            self.cache_call(cache.set, key, (version, stored), cap(settings.PAGE_CACHE_SECONDS))
+            self.cache_call(
+                cache.set, key, (version, stored), capped(settings.PAGE_CACHE_SECONDS, limit)
+            )
             self.cache_call(remember_origin, request)  # where to warm pages (caching/origins.py)
             response[STATUS_HEADER] = "miss"
         else:
