@@ -13,6 +13,7 @@ from django.utils.functional import cached_property
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
+from timeline import previews
 from timeline.models import Citation, Milestone, Outlet, Source
 from timeline.public import opendata
 from timeline.public.views import SectionMixin
@@ -77,6 +78,11 @@ class AboutPageView(SectionMixin, TemplateView):
 
 class PrivacyView(AboutPageView):
     template_name = "timeline/privacy.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        # What the policy promises follows the setting (DJANGO_PREVIEW_LINK_DAYS).
+        days = max(1, previews.max_age() // (24 * 60 * 60))
+        return super().get_context_data(preview_link_days=days, **kwargs)
 
 
 class AccessibilityView(AboutPageView):
