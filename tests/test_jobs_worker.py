@@ -70,7 +70,15 @@ class WorkerDatabase:
                 self.name,
             )
             return rows[0][0] > 0
-        return Path(f"{self.path}-journal").exists()
+        # In write-ahead-log mode (the settings') a write leaves no -journal file: ask for
+        # the write lock without waiting; only another open write transaction refuses it.
+        try:
+            with closing(sqlite3.connect(self.path, timeout=0, isolation_level=None)) as probe:
+                probe.execute("BEGIN IMMEDIATE")
+                probe.execute("ROLLBACK")
+        except sqlite3.OperationalError:
+            return True
+        return False
 
     def drop(self) -> None:
         if self.postgres:
