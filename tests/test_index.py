@@ -20,6 +20,7 @@ from timeline.models import (
     Evaluation,
     EvaluationAreaResult,
     Indicator,
+    IndicatorSet,
     Observation,
     Policy,
 )
@@ -255,6 +256,22 @@ def test_the_chart_never_joins_across_a_gap_a_change_of_set_or_a_disagreement():
     assert chart.gap_years == [2014, 2015]
     assert len(chart.points) == 7
     assert len({series.marker for series in chart.series}) == 2  # a shape per set
+
+
+def test_the_chart_description_says_which_lines_are_drawn(client, index_record):
+    """Sources disagree on 2018 within the 2016 set, yet the 2018 set's single 2018 value is
+    joined to 2019: the description must not claim that no line touches such a year."""
+    html = page(client, "index-indicator", slug=WOMEN)
+    description = html.split('<desc id="value-chart-desc">', 1)[1].split("</desc>", 1)[0]
+    values = Observation.objects.filter(indicator__slug=WOMEN).select_related(
+        "evaluation__indicator_set"
+    )
+    chart = value_chart(list(values), "none")
+    x = {mark.year: mark.x for mark in chart.years}
+    set_2018 = IndicatorSet.objects.get(slug="set-2018").pk
+    assert [(s.series.key, s.x1, s.x2) for s in chart.segments] == [(set_2018, x[2018], x[2019])]
+    assert "no line touches a year" not in description
+    assert "no line of that set leads to or from that year" in description
 
 
 # --- Downloads -----------------------------------------------------------------------------
