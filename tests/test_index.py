@@ -308,6 +308,117 @@ def test_the_json_download_gives_numbers_sources_and_the_licence(client, index_r
     assert {record["indicator_set"] for record in records} == {"set-2016", "set-2018"}
 
 
+def area_rows(rows):
+    """(data year, evaluation, area result, rate, improved, of, English note) of each row."""
+    return [
+        (
+            row["data_year"],
+            row["evaluation"],
+            row["area_result"],
+            row["area_rate"],
+            row["area_improved"],
+            row["area_indicator_count"],
+            row["area_note_en"],
+        )
+        for row in rows
+    ]
+
+
+def test_one_areas_results_download_with_the_years_without_results(client, index_record):
+    response = client.get(reverse("timeline:index-evaluations-csv"), {"area": "vulnerable-groups"})
+    assert response["Content-Disposition"] == (
+        'attachment; filename="gwangju-index-evaluations-vulnerable-groups.csv"'
+    )
+    assert 'rel="license"' in response["Link"]
+    rows = rows_of(response)
+    assert {row["area"] for row in rows} == {"vulnerable-groups"}
+    assert area_rows(rows) == [
+        ("2013", "2013", "reported", "6.3", "", "", ""),
+        ("2014", "2014", "not_reported", "", "", "", ""),
+        ("2015", "2015", "not_found", "", "", "", ""),
+        ("2016", "2016", "not_reported", "", "", "", ""),
+        ("2017", "2017", "not_found", "", "", "", ""),
+        ("2018", "2018", "reported", "", "13", "16", ""),
+        ("2018", "2018-sub-indicators", "not_reported", "", "", "", ""),
+        ("2019", "2019", "reported", "5.2", "", "", ""),
+        ("2020", "2020", "not_found", "", "", "", ""),
+        ("2021", "2021", "not_found", "", "", "", ""),
+        ("2022", "2022", "reported", "0.7", "", "", "Lowest"),
+        ("2023", "2023", "not_found", "", "", "", ""),
+    ]
+    gap = next(row for row in rows if row["data_year"] == "2015")
+    assert (gap["status"], gap["improved"], gap["overall_rate"]) == ("not_found", "", "")
+    assert "No public results" in gap["note_en"]
+
+
+def test_the_evaluations_download_gives_the_headline_figures_with_their_sources(
+    client, index_record
+):
+    response = client.get(reverse("timeline:index-evaluations-json"), {"year": "2019"})
+    assert response["Content-Disposition"] == (
+        'attachment; filename="gwangju-index-evaluations-2019.json"'
+    )
+    records = json.loads(response.content)
+    assert [(r["area"], r["area_rate"]) for r in records] == [
+        ("communication", 2.5),
+        ("happy-life", 22.9),
+        ("vulnerable-groups", 5.2),
+        ("environment-safety", -5.5),
+        ("culture-solidarity", 17.8),
+    ]
+    cited = Citation.objects.filter(evaluation__slug="2019").order_by("order", "id")
+    for record in records:
+        assert (record["indicators_evaluated"], record["improved"], record["improved_percent"]) == (
+            73,
+            61,
+            83.6,
+        )
+        assert [source["url"] for source in record["sources"]] == [
+            citation.source.url for citation in cited
+        ]
+        assert record["url"] == "http://testserver/en/index/#evaluation-2019"
+
+
+def test_every_evaluation_is_in_the_whole_evaluations_download(client, index_record):
+    rows = rows_of(client.get(reverse("timeline:index-evaluations-csv")))
+    assert {row["evaluation"] for row in rows} == set(
+        Evaluation.objects.values_list("slug", flat=True)
+    )
+    (survey,) = [row for row in rows if row["evaluation"] == "citizen-survey-2012-2014"]
+    assert (survey["area"], survey["area_result"], survey["worsened"]) == ("", "", "11")
+    assert len(rows) == 1 + 5 * (Evaluation.objects.count() - 1)  # a row per area, but the survey
+    notes = {(row["evaluation"], row["area"]): row["area_note_en"] for row in rows}
+    assert notes[("2014", "happy-life")] == "More cases of notifiable diseases."
+    assert "0" not in {row["improved"] for row in rows if row["status"] == "not_found"}
+    assert "http" in next(row["sources"] for row in rows if row["evaluation"] == "2016")
+
+
+def test_the_index_pages_link_the_evaluations_download(client, index_record):
+    for language in ("ko", "en"):
+        with translation.override(language):
+            csv_url = reverse("timeline:index-evaluations-csv")
+            json_url = reverse("timeline:index-evaluations-json")
+        for html in (page(client, "index", language), page(client, "open-data", language)):
+            assert f'href="{csv_url}"' in html and f'href="{json_url}"' in html
+        area = page(client, "index-area", language, slug="vulnerable-groups")
+        assert f'href="{csv_url}?area=vulnerable-groups"' in area
+
+
+@pytest.mark.parametrize(
+    ("name", "query"),
+    [
+        ("index-evaluations-csv", {"year": "abc"}),
+        ("index-evaluations-json", {"year": "1066"}),
+        ("index-evaluations-csv", {"area": "<script>"}),
+        ("index-evaluations-csv", {"area": "nowhere"}),
+    ],
+)
+def test_a_bad_evaluations_filter_makes_no_file(client, index_record, name, query):
+    response = client.get(reverse(f"timeline:{name}"), query)
+    assert response.status_code == 400
+    assert "not valid" in response.content.decode()
+
+
 @pytest.mark.parametrize(
     "query",
     [
@@ -371,6 +482,11 @@ def test_drafts_never_reach_the_pages_the_downloads_or_the_sources(client):
     assert client.get(reverse("timeline:index-area", args=["hidden-area"])).status_code == 404
     download = client.get(reverse("timeline:index-export-json")).content.decode()
     assert json.loads(download)[0]["value"] == 11.11 and len(json.loads(download)) == 1
+    evaluations = client.get(reverse("timeline:index-evaluations-csv")).content.decode()
+    for secret in ("2030", "2031", "draft-set", "hidden-area", "secret"):
+        assert secret not in evaluations
+    hidden_area = client.get(reverse("timeline:index-evaluations-csv"), {"area": "hidden-area"})
+    assert hidden_area.status_code == 400
     assert "secret" not in page(client, "source-list")
 
 
@@ -471,7 +587,10 @@ def grow_index(areas, count):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["index", "index-area", "index-indicator", "index-export-csv"])
+@pytest.mark.parametrize(
+    "name",
+    ["index", "index-area", "index-indicator", "index-export-csv", "index-evaluations-csv"],
+)
 def test_index_pages_run_the_same_queries_for_a_small_and_a_large_record(
     client, django_assert_num_queries, name
 ):

@@ -4,7 +4,7 @@ from django.urls import URLPattern, path, register_converter
 
 from timeline.caching.pages import cache_public_page
 from timeline.models import Initiative, Institution, Policy, Subject
-from timeline.public import exports, index_download, index_views, views
+from timeline.public import evaluation_download, exports, index_download, index_views, views
 from timeline.public.feeds import EvaluationFeed, MilestoneFeed
 from timeline.public.filters import SUBJECT_FILTERSETS, MilestoneFilterSet
 from timeline.public.preview import PreviewView
@@ -109,6 +109,17 @@ urlpatterns = [
             index_download.QUERY_PARAMETERS,
         ),
         name="index-export-json",
+    ),
+    *(
+        path(
+            f"index/evaluations.{file_type}",
+            cache_public_page(
+                evaluation_download.EvaluationExportView.as_view(file_type=file_type),
+                evaluation_download.QUERY_PARAMETERS,
+            ),
+            name=f"index-evaluations-{file_type}",
+        )
+        for file_type in ("csv", "json")
     ),
     path("index/feed/", EvaluationFeed(), name="index-feed"),
     path(

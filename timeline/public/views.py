@@ -50,6 +50,7 @@ from timeline.public.charts import (
     year_counts,
     year_strip,
 )
+from timeline.public.evaluation_columns import EVALUATION_COLUMNS
 from timeline.public.filters import (
     SUBJECT_FILTERSETS,
     MilestoneFilterSet,
@@ -627,6 +628,7 @@ class OpenDataView(AboutPageView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(
             columns=opendata.MILESTONE_COLUMNS,
+            evaluation_columns=EVALUATION_COLUMNS,
             figures=OpenDataFigures(),
             kogl_name_ko=opendata.KOGL_NAME["ko"],
             kogl_name_en=opendata.KOGL_NAME["en"],
