@@ -18,7 +18,18 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from timeline.models import Citation, Initiative, Institution, Milestone
+from timeline.models import (
+    Citation,
+    Evaluation,
+    EvaluationAreaResult,
+    IndexArea,
+    Indicator,
+    IndicatorSet,
+    Initiative,
+    Institution,
+    Milestone,
+    Observation,
+)
 from timeline.transfer import cells, relations, resources, spreadsheets
 from timeline.transfer.resources import MODEL_KEYS, export_file, import_file
 
@@ -50,10 +61,48 @@ def gwangju():
 
 
 def in_file(key):
-    """How many records the file of ``key`` holds: the citations file names milestones, so
-    the index's citations (in the index files' ``sources`` columns) are not in it."""
+    """How many records the file of ``key`` holds."""
     resource = resources.RESOURCES[key]
     return resource.exportable(MODELS[key].objects.all()).count()
+
+
+INDEX_MODELS = (
+    IndexArea,
+    IndicatorSet,
+    Indicator,
+    Evaluation,
+    EvaluationAreaResult,
+    Observation,
+    Citation,
+)
+
+
+def natural_key(record):
+    """How a file names a record: its slug, a source's URL, a user's name."""
+    for name in ("slug", "url", "username"):
+        if hasattr(record, name):
+            return getattr(record, name)
+    raise AssertionError(record)
+
+
+def database_content():
+    """Every field of the index's records and of every citation, relations by their natural
+    keys (ids change when records are made again), an empty text and NULL alike."""
+    content = {}
+    for model in INDEX_MODELS:
+        rows = []
+        for record in model._base_manager.all():
+            row = {}
+            for field in model._meta.concrete_fields:
+                if field.primary_key:
+                    continue
+                value = getattr(record, field.attname)
+                if field.is_relation and value is not None:
+                    value = natural_key(getattr(record, field.name))
+                row[field.name] = "" if value is None else value
+            rows.append(row)
+        content[model.__name__] = sorted(rows, key=repr)
+    return content
 
 
 def snapshot():
@@ -119,6 +168,7 @@ def test_export_then_import_changes_nothing(gwangju, key, file_type):
 def test_gwangju_record_rebuilt_from_csv_files_into_an_empty_database(gwangju):
     files = {key: export_file(key) for key in MODEL_KEYS}
     counts = {key: in_file(key) for key in MODEL_KEYS}
+    content = database_content()
     charter = Milestone.objects.get(slug=FORUM_2021)
     sources = list(charter.citations.values_list("source__title", "source__url"))
     Citation.objects.all().delete()
@@ -129,11 +179,14 @@ def test_gwangju_record_rebuilt_from_csv_files_into_an_empty_database(gwangju):
         report = import_file(key, files[key])
         assert report.ok, [str(p) for p in report.problems]
         made = report.counts["new"]
-        if key == "citations":  # the milestones' sources column cited them; this adds the rest
+        if key == "citations":  # the records' sources columns cited them; this adds the rest
             made += report.counts["update"]
         assert made == counts[key]
 
     assert {key: export_file(key) for key in MODEL_KEYS} == files
+    rebuilt_content = database_content()
+    for model, rows in content.items():
+        assert rebuilt_content[model] == rows, model
     assert counts["milestones"] == 41
     rebuilt = Milestone.objects.get(slug=FORUM_2021)
     assert rebuilt.initiative.slug == "world-human-rights-cities-forum"
@@ -621,7 +674,10 @@ def test_commands_name_the_valid_models_when_given_an_unknown_one(command, tmp_p
     args = ["stories"] if command == "exportcsv" else ["stories", str(tmp_path / "x.csv")]
     with pytest.raises(CommandError) as error:
         call_command(command, *args)
-    models = "themes, years, institutions, policies, initiatives, outlets, sources, milestones, citations"
+    models = (
+        "themes, years, institutions, policies, initiatives, outlets, sources, milestones, "
+        "indexareas, indicatorsets, indicators, evaluations, observations, citations"
+    )
     assert models in str(error.value)
 
 

@@ -519,11 +519,35 @@ def test_next_years_evaluation_is_one_spreadsheet_row(index_record):
 
 def test_an_area_results_cell_keeps_the_notes_of_the_areas_it_still_lists(index_record):
     evaluation = Evaluation.objects.get(slug="2016")
-    data = export_file("evaluations", Evaluation.objects.filter(pk=evaluation.pk))
-    text = data.decode("utf-8-sig").replace("happy-life: +10.6%", "happy-life: +10.7%")
-    assert import_file("evaluations", text.encode()).counts["update"] == 1
+    data = b'slug,area_results\n2016,"happy-life: +10.7% | environment-safety: 8/9"\n'
+    assert import_file("evaluations", data).counts["update"] == 1
     happy = evaluation.area_results.get(area__slug="happy-life")
-    assert (happy.rate, happy.note_en) == (Decimal("10.70"), "Highest")
+    assert (happy.rate, happy.note_ko, happy.note_en) == (Decimal("10.70"), "가장 높음", "Highest")
+
+
+def test_area_notes_travel_in_the_evaluations_file(index_record):
+    evaluation = Evaluation.objects.get(slug="2022")
+    data = export_file("evaluations", Evaluation.objects.filter(pk=evaluation.pk))
+    text = data.decode("utf-8-sig")
+    assert "vulnerable-groups: Lowest|culture-solidarity: Highest" in text
+    text = text.replace("vulnerable-groups: Lowest", "vulnerable-groups: Lowest of the five")
+    assert import_file("evaluations", text.encode()).counts["update"] == 1
+    notes = dict(evaluation.area_results.values_list("area__slug", "note_en"))
+    assert notes == {"culture-solidarity": "Highest", "vulnerable-groups": "Lowest of the five"}
+
+
+def test_a_note_for_an_area_without_a_result_is_refused(index_record):
+    for data in (
+        b"slug,area_notes_en\n2022,happy-life: Highest\n",
+        b'slug,area_results,area_notes_en\n2022,"culture-solidarity: +15.8%",'
+        b'"vulnerable-groups: Lowest"\n',
+    ):
+        report = import_file("evaluations", data)
+        assert not report.ok
+        (problem,) = report.problems
+        assert (problem.line, problem.column) == (2, "area_notes_en")
+        assert "has none for" in problem.message
+    assert Evaluation.objects.get(slug="2022").area_results.count() == 2
 
 
 @pytest.mark.parametrize(
@@ -550,10 +574,36 @@ def test_a_gap_year_with_figures_is_refused(index_record):
     assert "no public results has no figures" in report.problems[0].message
 
 
-def test_the_citations_file_keeps_to_milestones(index_record):
+def test_the_citations_file_says_what_each_source_supports_for_the_index(index_record):
     text = export_file("citations").decode("utf-8-sig")
-    assert "honam.co.kr" not in text  # cited only by index figures
-    assert Citation.objects.filter(milestone__isnull=True).count() > 0
+    header, *lines = text.splitlines()
+    assert header == (
+        "milestone,source,order,supports_ko,supports_en,indicator_set,evaluation,observation"
+    )
+    assert len(lines) == Citation.objects.count()
+    citation = Citation.objects.filter(evaluation__slug="2019").first()
+    row = [line for line in lines if citation.supports_en in line and ",2019," in line]
+    assert len(row) == 1
+    edited = text.replace(row[0], row[0].replace(citation.supports_en, "Edited"))
+    report = import_file("citations", edited.encode())
+    assert report.counts["update"] == 1, [str(problem) for problem in report.problems]
+    citation.refresh_from_db()
+    assert citation.supports_en == "Edited"
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        "world-human-rights-cities-forum-2021,{url},,2019,",  # two records
+        ",{url},,,",  # none
+    ],
+)
+def test_a_citation_row_names_exactly_one_record(index_record, row):
+    url = Citation.objects.filter(evaluation__slug="2019").first().source.url
+    data = f"milestone,source,indicator_set,evaluation,observation\n{row.format(url=url)}\n"
+    report = import_file("citations", data.encode())
+    assert not report.ok
+    assert "exactly one cited record" in report.problems[0].message
 
 
 # --- Sitemap and feed -------------------------------------------------------------------------
@@ -623,6 +673,18 @@ def test_an_editor_cannot_publish_or_change_a_published_evaluation_by_import(ind
     changed = b"slug,improved\n2019,62\n"
     assert not import_file("evaluations", changed, user=editor).ok
     assert Evaluation.objects.get(slug="2019").improved == 61
+
+
+def test_an_editor_cannot_change_what_a_published_evaluations_source_supports(index_record, editor):
+    citation = Citation.objects.filter(evaluation__slug="2019").first()
+    data = f"evaluation,source,supports_en\n2019,{citation.source.url},Edited\n".encode()
+    report = import_file("citations", data, user=editor)
+    assert not report.ok
+    assert "Only a publisher can change the sources of a published evaluation." in (
+        report.problems[0].message
+    )
+    citation.refresh_from_db()
+    assert citation.supports_en != "Edited"
 
 
 def test_a_published_evaluations_page_is_view_only_to_an_editor(index_record, as_editor):

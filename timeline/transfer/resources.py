@@ -13,8 +13,8 @@ Column rules that a person editing the file should know:
 * ``slug`` (``year`` for years) identifies the record: a known slug updates it, an
   empty one creates a new record whose slug is made from its English name/title
   (``milestone-2014``, ``initiative-2`` ... when there is only Korean text). Sources are
-  identified by ``url``, citations by ``milestone`` and ``source`` together
-  (``source_resources``).
+  identified by ``url``, citations by ``source`` and the record citing it (``milestone``,
+  or a figure of the index) together (``source_resources``).
 * A column left out of the file leaves that field alone; an empty cell clears a text,
   but keeps the current value of ``order`` and ``is_published`` (new records: default).
 * ``themes``: theme slugs separated by ``|``. ``sources``: entries separated by ``|``,
@@ -275,8 +275,9 @@ RESOURCES = register(
     OutletResource,
     SourceResource,
     MilestoneResource,
-    CitationResource,
     *INDEX_RESOURCES,
+    # Last: what each source supports, for milestones and the index's figures alike.
+    CitationResource,
 )
 MODEL_KEYS = tuple(RESOURCES)
 
