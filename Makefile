@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 ENV_FILE ?= .env
 
 .PHONY: run serve worker test test-fast install lint format clean backup restore messages
-.PHONY: bench-pages bench-sitemap bench-import bench-export bench-explain bench-jobs bench-templates
+.PHONY: bench-pages bench-sitemap bench-import bench-export bench-explain bench-jobs bench-admin-import bench-templates
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -93,6 +93,10 @@ bench-templates: $(STAMP)
 
 bench-jobs: $(STAMP)
 	$(BIN)/python bench/jobs.py
+
+# The admin's import of 100,000 milestones over HTTP (gunicorn and a worker): every request timed.
+bench-admin-import: $(STAMP)
+	$(BIN)/python bench/admin_import.py
 
 # Everything, as CI runs it (README "Development" records how long it takes).
 test: $(STAMP)

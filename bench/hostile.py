@@ -32,7 +32,7 @@ import json, resource, sys, time, tracemalloc
 import django
 django.setup()
 from django.utils import translation
-from timeline.transfer import spreadsheets
+from timeline.transfer import spreadsheets, tables
 
 translation.activate("en")
 
@@ -42,7 +42,7 @@ data = open(path, "rb").read()
 def read():
     try:
         table = spreadsheets.read_table(data, filename=path)
-    except spreadsheets.SpreadsheetError as error:
+    except tables.SpreadsheetError as error:
         return "refused: " + str(error)
     return f"read: {len(table.headers)} columns, {len(table.rows)} rows"
 

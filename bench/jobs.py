@@ -49,9 +49,10 @@ POLL_SECONDS = 0.02
 LONG_COLUMNS = {"summary_ko", "summary_en", "note_ko", "note_en", "sources"}
 
 
-def write_file(rows):
-    """The demo milestones' export, repeated with new slugs to ``rows`` rows."""
-    from timeline.transfer import resources, spreadsheets
+def write_file(rows, path=CSV_FILE):
+    """The demo milestones' export, repeated with new slugs to ``rows`` rows (also the file
+    of bench/admin_import.py)."""
+    from timeline.transfer import resources, spreadsheets, writers
 
     table = spreadsheets.read_table(resources.export_file("milestones"), "milestones.csv")
     kept = [i for i, name in enumerate(table.headers) if name not in LONG_COLUMNS]
@@ -62,7 +63,7 @@ def write_file(rows):
         row[slug] = f"{row[slug]}-{n // len(table.rows)}"
         out.append([row[i] for i in kept])
     headers = [table.headers[i] for i in kept]
-    CSV_FILE.write_bytes(spreadsheets.WRITERS["csv"][0](headers, out))
+    path.write_bytes(writers.WRITERS["csv"][0](headers, out))
 
 
 def run_in_process(rows):

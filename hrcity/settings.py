@@ -52,7 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    # /sitemap.xml (timeline/sitemaps.py) needs the app for its templates.
+    # /sitemap.xml (timeline/public/sitemaps.py) needs the app for its templates.
     "django.contrib.sitemaps",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
@@ -119,6 +119,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Write-ahead logging: a writer never blocks readers. In SQLite's default mode a long
+    # write (a large import) locks out every page that reads the database once its changes
+    # outgrow the page cache, and those pages fail after the 5-second timeout. Writers still
+    # take turns (README, "Background jobs").
+    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
 if os.environ.get("DJANGO_TEST_DB_NAME"):
     # Lets parallel test runs on one PostgreSQL server keep out of each other's way.
     DATABASES["default"]["TEST"] = {"NAME": os.environ["DJANGO_TEST_DB_NAME"]}

@@ -5,8 +5,8 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from hrcity.health import healthz
+from timeline.public.about_views import robots_txt
 from timeline.public.sitemaps import sitemap_index, sitemap_section
-from timeline.public.views import robots_txt
 
 urlpatterns = [
     # Staff pages of our own inside the admin (record quality, review queue), before the admin's catch-all.

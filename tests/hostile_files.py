@@ -132,6 +132,26 @@ def one_cell_rows(rows: int = 100_001) -> bytes:
     return workbook(lambda: sheet_data(data()))
 
 
+def wide_header(rows: int = 5_000) -> bytes:
+    """A header in every column Excel has (A to XFD), then ``rows`` rows of one cell each:
+    about 100 KB on disk, but each row would be kept as wide as the header."""
+    from openpyxl.utils import get_column_letter
+
+    def data() -> Iterator[str]:
+        columns = (get_column_letter(n) for n in range(1, 16_385))
+        yield row(1, ((column, f"c{n}") for n, column in enumerate(columns)))
+        for number in range(2, rows + 2):
+            yield f'<row r="{number}"><c r="A{number}"><v>1</v></c></row>'
+
+    return workbook(lambda: sheet_data(data()))
+
+
+def wide_csv(rows: int = 5_000) -> bytes:
+    """The same as a CSV file: a header of 16,384 names, then rows of one cell."""
+    header = ",".join(f"c{n}" for n in range(16_384))
+    return (header + "\r\n" + "1\r\n" * rows).encode()
+
+
 def packed_shared_strings(megabytes: int = 50) -> bytes:
     """A shared-strings part of ``megabytes`` MB of one repeated text: it packs to almost nothing."""
     piece = "<si><t>" + "human rights city " * 50 + "</t></si>"
@@ -158,6 +178,7 @@ HOSTILE = {
     "lying-dimension": (lying_dimension, 100_000, 1_048_576),
     "value-in-column-XFD": (value_in_column_xfd, 1_000, 100_000),
     "one-cell-rows": (one_cell_rows, 100_001, 1_000_000),
+    "wide-header": (wide_header, 5_000, 100_000),
     "packed-shared-strings": (packed_shared_strings, 50, 500),
     "packed-sheet": (packed_sheet, 50, 500),
 }

@@ -1,5 +1,5 @@
 """Files for the media tests, made here: real images, an image with GPS, a decompression
-bomb, a PDF, and impostors."""
+bomb, a PDF, and impostors; and saved images and documents of a record."""
 
 import io
 import struct
@@ -7,6 +7,11 @@ import zlib
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
+
+from timeline.models import Document
+from timeline.models import Image as StoredImage
+
+from .factories import make_milestone
 
 # A minimal valid PDF (one empty page).
 PDF = (
@@ -53,3 +58,32 @@ def png_declaring(width, height):
 
 def upload(name, content, content_type="application/octet-stream"):
     return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+ALT = {
+    "alt_text_ko": "광주 인권헌장 선포식 사진",
+    "alt_text_en": "The proclamation of the Gwangju Human Rights Charter",
+}
+
+
+def make_image(record=None, content=None, name="photo.png", **fields):
+    record = record or make_milestone()
+    fields = {**ALT, **fields}
+    image = StoredImage(
+        file=upload(name, content if content is not None else image_bytes(size=(700, 400))),
+        **{record._meta.model_name: record},
+        **fields,
+    )
+    image.full_clean()
+    image.save()
+    return image
+
+
+def make_document(record=None, content=PDF, name="white-paper.pdf", **fields):
+    record = record or make_milestone()
+    fields.setdefault("title_ko", "인권백서")
+    fields.setdefault("title_en", "White Paper on Human Rights")
+    document = Document(file=upload(name, content), **{record._meta.model_name: record}, **fields)
+    document.full_clean()
+    document.save()
+    return document

@@ -25,7 +25,7 @@ from reversion.models import Revision, Version
 
 from timeline.history import record_revision
 from timeline.models import ImportJob, Milestone, Theme
-from timeline.transfer import resources, spreadsheets
+from timeline.transfer import resources, writers
 
 from .admin_helpers import INLINE_CODE, MODELS, admin_url, client_for, messages_of, staff_member
 from .factories import cite, make_initiative, make_milestone, make_source, make_year, with_em_dash
@@ -94,7 +94,7 @@ def export_via_admin(client, model, file_type="csv", query=""):
     url = admin_url(model, "export") + (f"?{query}" if query else "")
     page = client.get(url)
     assert page.status_code == 200
-    extensions = [format_().get_extension() for format_ in spreadsheets.ADMIN_FORMATS]
+    extensions = [format_().get_extension() for format_ in writers.ADMIN_FORMATS]
     value = str(extensions.index(file_type))
     assert value in dict(page.context["form"].fields["format"].choices)
     response = client.post(url, {"format": value, "resource": "0"})

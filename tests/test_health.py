@@ -29,3 +29,11 @@ def test_healthz_fails_when_the_database_is_unreachable(client, monkeypatch):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"] == "unreachable"
+
+
+def test_healthz_answers_a_head_probe_with_the_get_status_and_no_body(client):
+    """Some load balancers probe with HEAD: a 405 there would take a healthy server out."""
+    response = client.head("/healthz")
+    assert response.status_code == 200
+    assert response.content == b""
+    assert response["Content-Type"] == "application/json"

@@ -15,7 +15,7 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from timeline.models import Milestone
-from timeline.transfer import pipeline, resources, spreadsheets
+from timeline.transfer import pipeline, resources, spreadsheets, tables
 
 from . import hostile_files
 from .admin_helpers import admin_url, client_for, staff_member
@@ -38,6 +38,10 @@ REFUSALS = {
     "one-cell-rows": (
         lambda: hostile_files.one_cell_rows(100_001),
         "The file has more than 100000 rows.",
+    ),
+    "wide-header": (
+        lambda: hostile_files.wide_header(5_000),
+        "Line 1 has more than 200 columns",
     ),
     "packed-shared-strings": (
         lambda: hostile_files.packed_shared_strings(50),
@@ -95,7 +99,7 @@ def test_a_sheet_that_says_it_is_a1_to_xfd100000_is_read_as_what_it_holds(existi
 def test_the_unpacked_size_limit_is_a_setting_and_the_refusal_names_it(settings, no_rows_built):
     settings.TIMELINE_IMPORT_MAX_UNPACKED_BYTES = 1024 * 1024
     data = hostile_files.one_cell_rows(40_000)  # 1.8 MB of honest XML: it packs 10 times
-    with pytest.raises(spreadsheets.SpreadsheetError) as refusal:
+    with pytest.raises(tables.SpreadsheetError) as refusal:
         spreadsheets.read_table(data, "big.xlsx")
     assert str(refusal.value).startswith("The workbook unpacks to 1.8 MB; the limit is 1 MB.")
 
@@ -107,7 +111,7 @@ def test_a_value_beyond_the_header_is_refused_at_its_line_and_blank_cells_there_
         hostile_files.row(4, [("A", "m-4"), ("C", "stray")]),
     ]
     data = hostile_files.workbook(lambda: hostile_files.sheet_data(iter(rows)))
-    with pytest.raises(spreadsheets.SpreadsheetError) as refusal:
+    with pytest.raises(tables.SpreadsheetError) as refusal:
         spreadsheets.read_table(data, "stray.xlsx")
     assert str(refusal.value).startswith("Line 4 has a value in column C, beyond the last")
 
@@ -187,6 +191,23 @@ def test_a_csv_cell_over_the_field_limit_is_named_by_line_and_column(existing):
 
 def test_a_long_cell_in_the_header_line_is_named_without_a_column_name():
     data = csv_bytes([["slug", "x" * (csv.field_size_limit() + 1)], ["m-2", "Title"]])
-    with pytest.raises(spreadsheets.SpreadsheetError) as refusal:
+    with pytest.raises(tables.SpreadsheetError) as refusal:
         spreadsheets.read_table(data, "long.csv")
     assert str(refusal.value).startswith("Line 1, column B: the cell is longer than 131,072")
+
+
+def test_a_csv_with_a_header_of_16384_columns_is_refused_before_rows_are_built(
+    existing, no_rows_built
+):
+    report = resources.import_file("milestones", hostile_files.wide_csv(), filename="wide.csv")
+    (problem,) = report.problems
+    assert str(problem.message).startswith("Line 1 has more than 200 columns")
+    assert_nothing_written(existing)
+
+
+def test_a_csv_row_wider_than_any_file_is_refused_at_its_line(existing):
+    data = "slug,title_en\r\nm-3,Title\r\n" + "," * 300 + "\r\n"
+    report = resources.import_file("milestones", data.encode(), filename="wide.csv")
+    (problem,) = report.problems
+    assert str(problem.message).startswith("Line 3 has more than 200 columns")
+    assert_nothing_written(existing)

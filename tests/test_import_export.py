@@ -30,7 +30,7 @@ from timeline.models import (
     Milestone,
     Observation,
 )
-from timeline.transfer import cells, relations, resources, spreadsheets
+from timeline.transfer import cells, relations, resources, spreadsheets, tables, writers
 from timeline.transfer.resources import MODEL_KEYS, export_file, import_file
 
 from .factories import make_initiative, make_institution, make_milestone, make_year, with_em_dash
@@ -116,7 +116,7 @@ def snapshot():
 def table(key, file_type="csv"):
     """The export of ``key`` read back as (headers, rows of text)."""
     read = spreadsheets.read_table(export_file(key, file_type=file_type))
-    return read.headers, [[spreadsheets.cell_text(cell) for cell in row] for row in read.rows]
+    return read.headers, [[tables.cell_text(cell) for cell in row] for row in read.rows]
 
 
 def to_csv(headers, rows, encoding="utf-8-sig"):
@@ -737,18 +737,43 @@ def test_importcsv_fails_listing_every_problem_and_writes_nothing(gwangju, tmp_p
     assert snapshot() == before
 
 
-def test_importcsv_shows_a_progress_bar_for_long_files(tmp_path):
+def many_milestones(count):
+    """A CSV of ``count`` new milestones, long enough for the commands' progress bar."""
     make_initiative(slug="forum")
     make_year(2014)
-    rows = [["2014", f"m-{n}", f"Milestone {n}", "forum"] for n in range(1200)]
+    rows = [["2014", f"m-{n}", f"Milestone {n}", "forum"] for n in range(count)]
+    return to_csv(["year", "slug", "title_en", "initiative"], rows)
+
+
+def test_importcsv_shows_a_progress_bar_for_long_files(tmp_path):
     path = tmp_path / "many.csv"
-    path.write_bytes(to_csv(["year", "slug", "title_en", "initiative"], rows))
+    path.write_bytes(many_milestones(1200))
     err = io.StringIO()
 
     call_command("importcsv", "milestones", str(path), stdout=io.StringIO(), stderr=err)
 
     assert "100%  1200/1200" in err.getvalue()
     assert Milestone.objects.count() == 1200
+
+
+def test_exportcsv_shows_its_progress_batch_by_batch_on_stderr_only(settings, tmp_path):
+    assert import_file("milestones", many_milestones(1200)).ok
+    settings.TIMELINE_TRANSFER_BATCH_ROWS = 500
+    out, err = io.StringIO(), io.StringIO()
+
+    call_command("exportcsv", "milestones", stdout=out, stderr=err)
+
+    progress = err.getvalue()
+    assert " 41%  500/1200" in progress and " 83%  1000/1200" in progress
+    assert progress.endswith("100%  1200/1200\n")
+    # The file on stdout is the file, with no bar in it.
+    assert out.getvalue() == export_file("milestones").decode("utf-8-sig")
+
+    target = tmp_path / "milestones.csv"
+    err = io.StringIO()
+    call_command("exportcsv", "milestones", "-o", str(target), stderr=err)
+    # The summary starts a line of its own after the bar.
+    assert err.getvalue().endswith(f"1200/1200\nmilestones: 1200 records written to {target}\n")
 
 
 # --- speed: no query per row ------------------------------------------------------
@@ -824,8 +849,8 @@ def test_problems_carry_line_column_value_and_reason_without_python_words(gwangj
 def test_admin_export_formats_write_bom_csv_and_neutralised_xlsx(dangerous_milestone):
     dataset = resources.MilestoneResource().export()
 
-    csv_bytes = spreadsheets.CSVFormat().export_data(dataset)
-    xlsx_bytes = spreadsheets.XLSXFormat().export_data(dataset)
+    csv_bytes = writers.CSVFormat().export_data(dataset)
+    xlsx_bytes = writers.XLSXFormat().export_data(dataset)
 
     assert csv_bytes.startswith(b"\xef\xbb\xbf")
     assert "'=HYPERLINK" in csv_bytes.decode("utf-8-sig")
@@ -835,7 +860,7 @@ def test_admin_export_formats_write_bom_csv_and_neutralised_xlsx(dangerous_miles
 
 
 def test_reading_errors_become_a_plain_sentence_for_the_admin_form():
-    with pytest.raises(spreadsheets.SpreadsheetError) as error:
+    with pytest.raises(tables.SpreadsheetError) as error:
         spreadsheets.read_table(b"")
     assert spreadsheets.read_error_message(error.value) == "The file is empty."
     assert "Error" not in spreadsheets.read_error_message(KeyError("x"))

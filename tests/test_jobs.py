@@ -86,6 +86,16 @@ def queued_job(user, data=b"year,slug,title_en,initiative\r\n", **fields):
     )
 
 
+def test_a_job_keeps_its_file_byte_for_byte():
+    # Every byte value: on PostgreSQL the file goes in by a way of its own (jobs.file_bytes).
+    data = bytes(range(256)) * 4096
+    job = imports.open_job(
+        user=None, model_key="milestones", filename="big.xlsx", data=data, background=True
+    )
+    assert bytes(ImportJob.objects.get(pk=job.pk).data) == data
+    assert job.size == len(data)
+
+
 # --- The admin, above the threshold ---------------------------------------------------
 
 

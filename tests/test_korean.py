@@ -15,7 +15,14 @@ from django.test.utils import CaptureQueriesContext
 from timeline.models import Initiative, Institution, Policy
 from timeline.models.sort_keys import name_sort_key
 
-from .factories import make_initiative, make_institution, make_milestone, make_policy
+from .factories import (
+    cite,
+    make_initiative,
+    make_institution,
+    make_milestone,
+    make_policy,
+    make_source,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -83,6 +90,59 @@ def test_a_spelt_out_date_name_costs_no_more_queries(client, special_act):
 
     queries("warm-up")  # the figures every question shares are remembered now
     assert queries("5.18") == queries("인권")
+
+
+# --- Cited headlines ---------------------------------------------------------------------
+
+
+def found_slugs(client, query):
+    response = client.get("/ko/timeline/", {"q": query})
+    assert response.status_code == 200
+    return [milestone.slug for milestone in response.context["page_obj"].object_list]
+
+
+@pytest.mark.parametrize(
+    ("words", "slug"),
+    [
+        # Only the cited press headlines have these words, not the milestones' own text.
+        ("급물살", "national-violence-trauma-healing-center-act-passed"),
+        ("내달 징역", "may-18-special-act-revision"),
+    ],
+)
+def test_words_of_a_cited_headline_find_the_milestone_in_the_record(client, words, slug):
+    call_command("loaddata", FIXTURE, verbosity=0)
+    assert found_slugs(client, words) == [slug]
+
+
+@pytest.fixture
+def headline():
+    return make_source(title="내달 5일부터 5·18 왜곡·폄훼하면 5년 이하 징역")
+
+
+def test_a_headline_is_found_however_its_date_name_is_typed(client, headline):
+    milestone = make_milestone(2021, slug="cites-it", title_ko="개정법 시행")
+    cite(milestone, headline)
+    assert found_slugs(client, "5.18 징역") == ["cites-it"]
+
+
+def test_a_headline_and_the_milestones_own_words_are_searched_together(client, headline):
+    cite(make_milestone(2021, slug="cites-it", title_ko="개정법 시행"), headline)
+    make_milestone(2021, slug="other", title_ko="개정법 공포")
+    # One word from the title, one from the headline: only the milestone with both.
+    assert found_slugs(client, "개정법 내달") == ["cites-it"]
+
+
+def test_a_milestone_citing_two_matching_headlines_is_listed_once(client, headline):
+    milestone = make_milestone(2021, slug="cites-both")
+    cite(milestone, headline)
+    cite(milestone, make_source(title="내달부터 처벌 강화"))
+    assert found_slugs(client, "내달") == ["cites-both"]
+
+
+def test_a_draft_citing_the_headline_is_not_found(client, headline):
+    cite(make_milestone(2021, slug="draft", is_published=False), headline)
+    cite(make_milestone(2021, slug="public"), headline)
+    assert found_slugs(client, "내달") == ["public"]
 
 
 # --- Directory order -------------------------------------------------------------------

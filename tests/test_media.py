@@ -14,37 +14,18 @@ from PIL import Image as PillowImage
 from timeline.models import Document, Image, Milestone
 
 from .factories import make_initiative, make_milestone, make_policy
-from .media_files import PDF, image_bytes, jpeg_with_gps, png_declaring, upload
+from .media_files import (
+    ALT,
+    PDF,
+    image_bytes,
+    jpeg_with_gps,
+    make_document,
+    make_image,
+    png_declaring,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db
-
-ALT = {
-    "alt_text_ko": "광주 인권헌장 선포식 사진",
-    "alt_text_en": "The proclamation of the Gwangju Human Rights Charter",
-}
-
-
-def make_image(record=None, content=None, name="photo.png", **fields):
-    record = record or make_milestone()
-    fields = {**ALT, **fields}
-    image = Image(
-        file=upload(name, content if content is not None else image_bytes(size=(700, 400))),
-        **{record._meta.model_name: record},
-        **fields,
-    )
-    image.full_clean()
-    image.save()
-    return image
-
-
-def make_document(record=None, content=PDF, name="white-paper.pdf", **fields):
-    record = record or make_milestone()
-    fields.setdefault("title_ko", "인권백서")
-    fields.setdefault("title_en", "White Paper on Human Rights")
-    document = Document(file=upload(name, content), **{record._meta.model_name: record}, **fields)
-    document.full_clean()
-    document.save()
-    return document
 
 
 def errors_of(excinfo):

@@ -19,8 +19,7 @@ from django.utils import translation
 from PIL import Image as PillowImage
 
 from .factories import make_milestone
-from .media_files import PDF, image_bytes, jpeg_with_gps
-from .test_media import make_document, make_image
+from .media_files import PDF, image_bytes, jpeg_with_gps, make_document, make_image
 
 pytestmark = [pytest.mark.s3, pytest.mark.slow, pytest.mark.django_db]
 

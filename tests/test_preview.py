@@ -98,3 +98,12 @@ def test_subjects_and_years_preview_with_their_milestones(as_editor):
 def test_the_privacy_policy_covers_previews_and_review_comments(client, lang, words):
     text = client.get(f"/{lang}/privacy/").text
     assert all(word in text for word in words)
+
+
+@pytest.mark.parametrize(("lang", "promise"), [("en", "after 3 days"), ("ko", "3일이 지나면")])
+def test_the_privacy_policy_states_the_preview_links_configured_life(
+    client, settings, lang, promise
+):
+    settings.PREVIEW_LINK_MAX_AGE = 3 * 24 * 60 * 60  # DJANGO_PREVIEW_LINK_DAYS=3
+    settings.PAGE_CACHE_SECONDS = 0
+    assert promise in client.get(f"/{lang}/privacy/").text

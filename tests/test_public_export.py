@@ -333,3 +333,19 @@ def test_query_count_does_not_grow_with_the_rows(
     with django_assert_num_queries(len(small.captured_queries)):
         large_rows = read_rows(client.get(address))
     assert len(large_rows) > len(small_rows) * 5
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+@pytest.mark.parametrize("file_type", ["csv", "json"])
+def test_each_rows_url_opens_its_milestones_page(client, record, lang, file_type):
+    """The ``url`` column is the page's own address in the download's language, a Korean
+    slug included (the file builds addresses without asking the URL resolver each time)."""
+    korean = make_milestone(2013, Milestone.objects.first().subject, slug="인권-헌장")
+    rows = read_rows(download(client, file_type, lang=lang))
+    assert any(row["slug"] == korean.slug for row in rows)
+    for row in rows:
+        milestone = Milestone.objects.get(slug=row["slug"])
+        with translation.override(lang):
+            expected = f"http://testserver{milestone.get_absolute_url()}"
+        assert row["url"] == expected
+        assert client.get(row["url"]).status_code == 200

@@ -50,6 +50,31 @@ def test_a_filtered_chart_tells_no_match_from_not_in_the_record(client, gappy_re
     assert "not in the record" not in html
 
 
+def result_count(html):
+    """The line above the results that says how many there are, as text."""
+    line = re.search(r'<p class="result-count">(.*?)</p>', html, re.S)
+    return re.sub(r"<[^>]+>", "", line.group(1)).strip()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"year": "2010"}, {"year_min": "2010", "year_max": "2010"}, {"year": "2010", "q": "포럼"}],
+)
+def test_asking_for_a_year_the_record_has_nothing_for_says_so_not_zero(client, gappy_record, query):
+    html = page(client, "/ko/timeline/", query)
+    assert result_count(html) == "2010년은 기록에 없습니다."
+    assert "0건" not in html
+    assert "이 연도에는 기록된 주요 연혁이 없습니다" in html
+    english = page(client, "/en/timeline/", query)
+    assert result_count(english) == "2010 is not in the record."
+
+
+def test_a_year_in_the_record_with_no_match_is_a_real_zero(client, gappy_record):
+    html = page(client, "/ko/timeline/", {"year": "2011", "q": "헌장"})
+    assert result_count(html) == "주요 연혁 0건"
+    assert "기록에 없습니다" not in html
+
+
 def test_earlier_and_later_run_the_same_way_on_milestone_and_year_pages(client, gappy_record):
     html = page(client, "/en/timeline/2012/charter/")
     assert re.search(r'href="/en/timeline/2011/forum/" rel="prev">.*?Earlier milestone', html)

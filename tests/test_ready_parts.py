@@ -147,3 +147,53 @@ def test_other_parameters_and_their_order_share_one_filter_form(record):
     assert stored_parts("filter-form") == 1
     client.get("/en/timeline/?theme=equality&kind=policy")
     assert stored_parts("filter-form") == 2
+
+
+def test_directories_of_two_kinds_never_share_a_card():
+    """An initiative and a policy may have the same primary key; each directory shows its own
+    subject, whichever was visited first."""
+    from .factories import make_initiative
+
+    initiative = make_initiative(slug="training", name_en="Officials' training")
+    policy = make_policy(slug="charter", name_en="Charter")
+    assert initiative.pk == policy.pk  # what once made the two directories share a card
+    make_milestone(2011, initiative, slug="training-starts")
+    make_milestone(2012, policy, slug="charter-adopted")
+    client = Client()
+
+    assert "Officials&#x27; training" in client.get("/en/initiatives/").text
+    policies = client.get("/en/policies/").text
+    assert "Charter" in policies
+    assert "training" not in policies
+
+
+@pytest.mark.parametrize(
+    "query", ["year=abc", "theme=no-such-theme", "q=Charter", "q=nothing", "page=99"]
+)
+def test_a_page_the_cache_does_not_store_leaves_no_part_or_figure_of_its_own(record, query):
+    """Its filter form, counts and chart are named by values anyone can vary without end."""
+    client = Client()
+    client.get("/en/timeline/")
+    kept = set(cache._cache)  # type: ignore[attr-defined]  # the local-memory cache
+
+    assert client.get(f"/en/timeline/?{query}").status_code == 200
+
+    assert set(cache._cache) == kept  # type: ignore[attr-defined]
+    # The request's rule ended with it: the next page keeps its own parts as ever.
+    client.get("/en/timeline/?theme=equality")
+    assert stored_parts("filter-form") == 2
+
+
+def test_a_search_reads_the_cards_other_pages_kept(record):
+    client = Client()
+    with CaptureQueriesContext(connection) as cold:
+        client.get("/en/timeline/?q=Charter")
+    # Counted now: the next request empties the log these queries are read from.
+    cold_queries = len(cold.captured_queries)
+    client.get("/en/timeline/")  # keeps the cards, the counts of all years, the theme list
+    with CaptureQueriesContext(connection) as warm:
+        again = client.get("/en/timeline/?q=Charter")
+    assert "Charter adopted" in again.text
+    # The search's own counts and list; the card and the rest were read from the cache.
+    assert len(warm.captured_queries) == 2, [q["sql"] for q in warm.captured_queries]
+    assert cold_queries > 2

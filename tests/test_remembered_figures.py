@@ -2,7 +2,7 @@
 renders exactly what Django's own widget does.
 
 The year choices, the chart (counts and markup), the match count and the record's span are
-computed once per version of the record (timeline/content_cache.py); these tests change the
+computed once per version of the record (timeline/caching/remembered.py); these tests change the
 record between two requests and require the page to show the change.
 """
 

@@ -3,6 +3,9 @@ its history entry groups -- a bulk publish, an import, a first-change snapshot -
 before changing what the public sees. A refused action records nothing (issue 13, finding 1).
 """
 
+import datetime
+import zoneinfo
+
 import pytest
 from reversion.models import Revision, Version
 
@@ -213,3 +216,28 @@ def test_a_restore_says_which_version_it_put_back(as_publisher):
     assert message.startswith("Restored milestone “2012 · ")
     assert "to its version saved on" in message
     assert "It is a draft: the public site does not show it." in message
+
+
+@pytest.mark.parametrize(
+    ("language", "saved_on"),
+    [
+        ("en", "Jan. 5, 2025, 3:07 a.m. It is a draft"),
+        ("ko", "2025년 1월 5일 3:07 오전에 저장된 버전으로 되돌렸습니다. "),
+    ],
+)
+def test_a_restore_saved_at_night_ends_its_sentence_with_one_full_stop(
+    as_publisher, language, saved_on
+):
+    milestone = make_milestone(is_published=False, title_en="Draft")
+    change_title(as_publisher, milestone, "Draft, retitled")
+    first = version_by_comment(milestone, "As it was before its first recorded change.")
+    night = datetime.datetime(2025, 1, 5, 3, 7, tzinfo=zoneinfo.ZoneInfo("Asia/Seoul"))
+    Revision.objects.filter(pk=first.revision_id).update(date_created=night)
+    as_publisher.defaults["HTTP_ACCEPT_LANGUAGE"] = language
+    url = admin_url(Milestone, "revision", milestone.pk, first.pk)
+
+    response = as_publisher.post(url, form_data(as_publisher.get(url)), follow=True)
+
+    [message] = [str(m) for m in response.context["messages"]]
+    assert saved_on in message
+    assert ".." not in message

@@ -114,6 +114,21 @@ def test_cache_headers_are_capped_at_the_next_change(clock, settings):
     assert max_ages(response) == {"max-age": 600, "s-maxage": 3600}
 
 
+def test_a_page_served_from_the_cache_is_not_kept_past_the_next_change(clock, settings):
+    settings.PAGE_CACHE_MAX_AGE = 60
+    settings.PAGE_CACHE_S_MAXAGE = 3600
+    make_milestone(publish_at=START + datetime.timedelta(seconds=90))
+    visitor = Client()
+    assert max_ages(visitor.get("/ko/timeline/")) == {"max-age": 60, "s-maxage": 90}
+    # 80 seconds on, the stored page is served: a browser or CDN keeping it for the ages it
+    # was stored with would show it after the milestone appears.
+    clock.now = START + datetime.timedelta(seconds=80)
+    response = visitor.get("/ko/timeline/")
+    assert response["X-Page-Cache"] == "hit"
+    assert max_ages(response) == {"max-age": 10, "s-maxage": 10}
+    assert "public" in response["Cache-Control"]
+
+
 def test_sitemap_and_feed_agree_with_the_pages(clock):
     milestone = make_milestone(publish_at=MAY_18, slug="may-18-ceremony")
     visitor = Client()

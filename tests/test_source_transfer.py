@@ -17,7 +17,7 @@ from django.utils import translation
 from reversion.models import Version
 
 from timeline.models import Citation, Outlet, Source
-from timeline.transfer import spreadsheets
+from timeline.transfer import spreadsheets, tables
 from timeline.transfer.resources import export_file, import_file
 
 from .admin_helpers import admin_url, client_for, staff_member
@@ -58,7 +58,7 @@ def csv_bytes(headers: list[str], rows: list[list[str]], encoding: str = "utf-8-
 
 def exported_rows(key: str) -> tuple[list[str], list[list[str]]]:
     table = spreadsheets.read_table(export_file(key))
-    return table.headers, [[spreadsheets.cell_text(cell) for cell in row] for row in table.rows]
+    return table.headers, [[tables.cell_text(cell) for cell in row] for row in table.rows]
 
 
 def only_problem(report, line: int, column: str) -> str:

@@ -20,7 +20,7 @@ from timeline.models import ExportJob, Milestone
 from timeline.transfer import resources
 
 from .factories import cite, make_initiative, make_milestone, make_theme, make_year
-from .test_media import make_document, make_image
+from .media_files import make_document, make_image
 
 pytestmark = pytest.mark.django_db
 

@@ -123,6 +123,27 @@ def test_a_publisher_schedules_it(editor_with_email, draft, publisher):
     assert mail.outbox[-1].to == ["editor@example.org"]
 
 
+def test_a_schedule_in_the_morning_says_its_times_with_one_full_stop(editor, draft, publisher):
+    """English times end with their own full stop ("9:30 a.m."); a sentence adds no second."""
+    submit(client_for(editor), draft)
+    response = client_for(publisher).post(
+        admin_url(Milestone, "review", draft.pk),
+        {
+            "decision": "publish",
+            "publish_at": "2030-05-17T09:30",
+            "withdraw_at": "2030-05-18T10:00",
+        },
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    comment = history_comments(draft)[-1]
+    assert comment == (
+        "Published after review; public from May 17, 2030, 9:30 a.m. "
+        "Withdrawn at May 18, 2030, 10 a.m."
+    )
+    assert not [message for message in messages_of(response) if ".." in message]
+
+
 def test_the_review_refuses_a_withdraw_before_the_publish_time(as_publisher, draft):
     draft.review_state = ReviewState.IN_REVIEW
     draft.save()
@@ -214,12 +235,23 @@ def test_the_slug_says_where_it_comes_from(as_editor):
     assert '"#id_title_en"' in page.context["prepopulated_fields_json"]
 
 
-def test_saving_several_rows_of_a_list_keeps_the_count(as_publisher):
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "Saved 2 milestones: changed Order within the year."),
+        ("ko", "주요 연혁 2건을 저장했습니다. 바뀐 내용: 연도 내 순서."),
+    ],
+)
+def test_saving_several_rows_of_a_list_says_how_many_and_what_changed(
+    as_publisher, language, expected
+):
     make_milestone(order=1)
     make_milestone(order=2)
+    make_milestone(order=3)  # left as it was: not counted
+    as_publisher.defaults["HTTP_ACCEPT_LANGUAGE"] = language
     url = admin_url(Milestone, "changelist")
     data = changelist_data(as_publisher.get(url))
-    for key in [key for key in data if key.endswith("-order")]:
+    for key in sorted(key for key in data if key.endswith("-order"))[:2]:
         data[key] = str(int(data[key]) + 10)
     response = as_publisher.post(url, data, follow=True)
-    assert "2 milestones were changed successfully." in messages_of(response)
+    assert messages_of(response) == [expected]

@@ -2,7 +2,7 @@
 
 reversion's ``VersionAdmin`` gives each record a History page (who, when, what; open a
 version to restore it) and each list a "Recover deleted ..." page, and records a revision
-for every change made by a form. The publish actions record theirs (admin_publishing).
+for every change made by a form. The publish actions record theirs (publishing.py).
 What is versioned, and why reversion: timeline/history.py.
 
 Restore and recover are ours, not reversion's: reversion reverts the version's whole

@@ -21,16 +21,6 @@ from modeltranslation.admin import TranslationStackedInline
 from timeline.media.pictures import picture
 from timeline.models import Document, Image
 
-
-@admin.display(description=_("preview"))
-def preview(image: Image) -> SafeString | str:
-    if image.pk is None:
-        return "—"
-    drawn = picture(image, "card")
-    # The template escapes every value; the result is markup of our own.
-    return mark_safe(render_to_string("includes/picture.html", {"picture": drawn}))
-
-
 # Text a reader meets as a sentence or two: a box that shows it whole while it is written.
 SHORT_TEXTS = ("alt_text", "title", "caption")
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
 from django.db.models import Model, QuerySet
+from django.db.models.options import Options
 from django.forms import BaseFormSet, ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -17,7 +18,7 @@ from django.utils.translation import gettext, ngettext
 
 from timeline.admin.history import RESTORING, Restoring
 from timeline.admin.publishing import can_publish, is_public
-from timeline.admin.review_steps import when
+from timeline.admin.review_steps import one_full_stop, when
 from timeline.models import Editorial
 from timeline.permissions import PUBLISHED_FIELD
 
@@ -28,6 +29,8 @@ else:
 
 # Set on the request once the message is known; ``message_user`` uses it once.
 SAVED = "timeline_saved_message"
+# What each record saved by the request changed (several when rows of a list are saved).
+SAVED_ROWS = "timeline_saved_rows"
 
 
 def public_sentence(request: HttpRequest, obj: Model) -> str:
@@ -40,9 +43,10 @@ def public_sentence(request: HttpRequest, obj: Model) -> str:
             sentence += " " + gettext("Submit it for review when it is ready.")
         return sentence
     if obj.publish_at and obj.publish_at > timezone.now():
-        return gettext("It will appear on the public site at %(time)s.") % {
-            "time": when(obj.publish_at)
-        }
+        return one_full_stop(
+            gettext("It will appear on the public site at %(time)s.")
+            % {"time": when(obj.publish_at)}
+        )
     if is_public(obj):
         return gettext("The public site shows it now.")
     return gettext(
@@ -68,10 +72,10 @@ def saved_message(
     name = f"{obj._meta.verbose_name} “{obj}”"
     restoring: Restoring | None = getattr(request, RESTORING, None)
     if restoring is not None and restoring.saved_on is not None:
-        text = gettext("Restored %(record)s to its version saved on %(time)s.") % {
-            "record": name,
-            "time": when(restoring.saved_on),
-        }
+        text = one_full_stop(
+            gettext("Restored %(record)s to its version saved on %(time)s.")
+            % {"record": name, "time": when(restoring.saved_on)}
+        )
     elif restoring is not None or not change:
         text = gettext("Added %(record)s.") % {"record": name}
     else:
@@ -86,17 +90,34 @@ def saved_message(
     return f"{text} {public_sentence(request, obj)}".strip()
 
 
+def rows_saved_message(opts: Options[Any], rows: list[list[str]]) -> str:
+    """Several rows of a list saved at once: how many, and which of its columns changed."""
+    count = len(rows)
+    columns = dict.fromkeys(part for parts in rows for part in parts)  # each once, in order
+    return ngettext(
+        "Saved %(count)d %(model)s: changed %(fields)s.",
+        "Saved %(count)d %(models)s: changed %(fields)s.",
+        count,
+    ) % {
+        "count": count,
+        "model": opts.verbose_name,
+        "models": opts.verbose_name_plural,
+        "fields": ", ".join(columns),
+    }
+
+
 class SavedMessagesAdmin(ModelAdminBase):
     """Plain messages after saving, restoring and deleting; see the module docstring."""
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
-        if hasattr(request, SAVED):
-            # Several rows of a list saved at once: Django's count says it better than the
-            # last row's message would.
-            setattr(request, SAVED, None)
-        else:
+        rows = getattr(request, SAVED_ROWS, [])
+        rows.append(changed_parts(form, list(formsets)))
+        setattr(request, SAVED_ROWS, rows)
+        if len(rows) == 1:
             setattr(request, SAVED, saved_message(request, form, list(formsets), change))
+        else:
+            setattr(request, SAVED, rows_saved_message(self.opts, rows))
 
     def response_delete(self, request: HttpRequest, obj_display: str, obj_id: int) -> HttpResponse:
         setattr(

@@ -41,6 +41,12 @@ def when(moment: datetime.datetime) -> str:
     return str(localize(timezone.localtime(moment)))
 
 
+def one_full_stop(sentence: str) -> str:
+    """``sentence``, which ends with ``when(...)`` and a full stop, with one full stop only:
+    an English time ends with its own ("3:07 a.m."), and English takes no second one."""
+    return sentence[:-1] if sentence.endswith("..") else sentence
+
+
 # --- the steps ------------------------------------------------------------------------
 
 
@@ -86,13 +92,15 @@ def schedule_sentence(obj: Editorial) -> str:
     """What publishing ``obj`` did to the public site, in a sentence."""
     now = timezone.now()
     if obj.publish_at and obj.publish_at > now:
-        text = gettext("Published after review; public from %(start)s.") % {
-            "start": when(obj.publish_at)
-        }
+        text = one_full_stop(
+            gettext("Published after review; public from %(start)s.")
+            % {"start": when(obj.publish_at)}
+        )
     else:
         text = gettext("Published after review; public now.")
     if obj.withdraw_at:
-        text += " " + gettext("Withdrawn at %(end)s.") % {"end": when(obj.withdraw_at)}
+        withdrawn = gettext("Withdrawn at %(end)s.") % {"end": when(obj.withdraw_at)}
+        text += " " + one_full_stop(withdrawn)
     return text
 
 

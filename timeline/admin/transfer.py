@@ -41,7 +41,7 @@ from import_export.admin import ImportExportMixin
 from timeline.jobs import exports, imports, tasks
 from timeline.jobs.progress import Stopped
 from timeline.models import ExportJob, ImportJob
-from timeline.transfer import resources, spreadsheets
+from timeline.transfer import resources, spreadsheets, tables, writers
 from timeline.transfer.columns import Column
 from timeline.transfer.report import ImportReport
 
@@ -73,7 +73,7 @@ class SpreadsheetImportForm(import_export_forms.ImportForm):
         upload.help_text = _(
             "A .csv file (UTF-8, or CP949 as Korean Excel saves it) or an .xlsx workbook, "
             "at most %(limit)s MB. Its first line names the columns."
-        ) % {"limit": spreadsheets.megabytes(spreadsheets.max_upload_bytes())}
+        ) % {"limit": tables.megabytes(spreadsheets.max_upload_bytes())}
 
     @property
     def media(self) -> forms.Media:
@@ -130,11 +130,11 @@ class SpreadsheetImportExportMixin(ImportExportMixin):
 
     @property
     def import_formats(self) -> list[type[Any]]:
-        return spreadsheets.ADMIN_FORMATS
+        return writers.ADMIN_FORMATS
 
     @property
     def export_formats(self) -> list[type[Any]]:
-        return spreadsheets.ADMIN_FORMATS
+        return writers.ADMIN_FORMATS
 
     @property
     def model_key(self) -> str:
@@ -193,7 +193,7 @@ class SpreadsheetImportExportMixin(ImportExportMixin):
             return HttpResponseRedirect(self.job_url("import_job", job))
         try:
             table = spreadsheets.read_table(data, filename=upload.name)
-        except spreadsheets.SpreadsheetError as error:
+        except tables.SpreadsheetError as error:
             form.add_error("import_file", str(error))
             return self.render_import(request, form)
         job = imports.open_job(

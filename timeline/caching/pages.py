@@ -2,7 +2,7 @@
 
 How it fits together:
 
-* ``cache_public_page(view)`` marks a public view (timeline/urls.py). Nothing else is cached.
+* ``cache_public_page(view)`` marks a public view (timeline/public/urls.py). Nothing else is cached.
 * ``PublicPageCacheMiddleware`` (near the top of settings.MIDDLEWARE) serves a marked page
   from the cache before the rest of the stack runs, and stores it after the whole stack has
   run, so what is stored is exactly what was sent: its security headers included, and never a
@@ -18,7 +18,9 @@ How it fits together:
   and a spelled-out default share one entry, and the view renders from that canonical query.
   A page the view refuses to vouch for (invalid filters, a page number that does not exist:
   ``do_not_store``) and a free-text search (``q``, whose key space has no bound) are rendered
-  each time and never stored. Every entry expires after ``PAGE_CACHE_SECONDS``.
+  each time and never stored, and neither are the ready parts and remembered figures
+  rendered for them (timeline/caching/keeping.py). Every entry expires after
+  ``PAGE_CACHE_SECONDS``.
 * A signed-in staff member (a session cookie naming a live staff session, timeline/caching/
   staff.py) bypasses the cache entirely and gets
   ``Cache-Control: private, no-store``; any other visitor is anonymous, and gets ``public`` with a short
@@ -39,7 +41,6 @@ If the cache itself fails (Redis unreachable, a full disk), pages are served unc
 import hashlib
 import logging
 from collections.abc import Callable, Sequence
-from contextlib import nullcontext
 from typing import Any, TypeGuard, TypeVar
 
 from django.conf import settings
@@ -52,9 +53,9 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control, pat
 from django.utils.translation import get_language_from_path
 
 from timeline.caching.canonical import Parameter, asks_free_text, canonical_query
+from timeline.caching.keeping import keep_nothing_more, rendering
 from timeline.caching.origins import remember_origin
-from timeline.caching.parts import fresh_parts
-from timeline.caching.schedule import seconds_until_next_change, with_current_version
+from timeline.caching.schedule import seconds_until_next_change, with_seconds_left
 from timeline.caching.staff import has_session_cookie, is_staff_session
 from timeline.caching.version import MISSING, content_changed
 
@@ -90,8 +91,10 @@ def is_public_page(request: HttpRequest) -> bool:
 
 
 def do_not_store(request: HttpRequest) -> None:
-    """The view tells the cache that this page must not be stored (say, invalid filters)."""
+    """The view tells the cache that this page must not be stored (say, invalid filters),
+    nor the parts and figures rendered for it from now on: the same values name them."""
     setattr(request, NOT_STORED, True)
+    keep_nothing_more()
 
 
 # --- The middleware ---------------------------------------------------------------------
@@ -133,6 +136,20 @@ def storable(response: HttpResponseBase) -> TypeGuard[HttpResponse]:
     return response.status_code == 200 and not response.streaming and not response.cookies
 
 
+def capped(seconds: int, limit: int | None) -> int:
+    return seconds if limit is None else min(seconds, limit)
+
+
+def patch_public_ages(response: HttpResponseBase, limit: int | None) -> None:
+    """Any cache may keep the page for the configured ages, but not past ``limit`` seconds."""
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=capped(settings.PAGE_CACHE_MAX_AGE, limit),
+        s_maxage=capped(settings.PAGE_CACHE_S_MAXAGE, limit),
+    )
+
+
 class PublicPageCacheMiddleware:
     """Serves and stores marked public pages for anonymous visitors; see the module docstring.
 
@@ -147,13 +164,15 @@ class PublicPageCacheMiddleware:
         key = self.lookup_key(request)
         entry: tuple[str, str] | None = None  # (key, the content version it is stored with)
         if key is not None:
-            found = self.cache_call(with_current_version, key)
+            found = self.cache_call(with_seconds_left, key)
             if found is not None:
-                version, stored = found
+                version, stored, seconds_left = found
                 if stored is not MISSING:
-                    return self.rebuild(stored)
+                    return self.rebuild(stored, seconds_left)
                 entry = (key, version)
-        with fresh_parts() if getattr(request, RENDER_FRESH, False) else nullcontext():
+        # This request's own rendering, which ends with it (timeline/caching/keeping.py).
+        fresh, kept = getattr(request, RENDER_FRESH, False), not getattr(request, NOT_STORED, False)
+        with rendering(fresh=fresh, keep=kept):
             response = self.get_response(request)
         if request.method not in SAFE_METHODS and has_session_cookie(request):
             self.after_staff_write(request, response)
@@ -185,10 +204,12 @@ class PublicPageCacheMiddleware:
         if staff:
             # Staff see the record as it is now, even after a change that sent no signal.
             setattr(request, RENDER_FRESH, True)
+        if asks_free_text(request.GET, parameters):
+            # Searches: any text is another page, so none is stored, cache on or off.
+            do_not_store(request)
+            return None
         if request.method != "GET" or settings.PAGE_CACHE_SECONDS <= 0:
             return None
-        if asks_free_text(request.GET, parameters):
-            return None  # searches: any text is another page, so none is stored
         try:
             request.get_host()
         except DisallowedHost:
@@ -198,11 +219,14 @@ class PublicPageCacheMiddleware:
         return page_key(request)
 
     @staticmethod
-    def rebuild(stored: Stored) -> HttpResponse:
+    def rebuild(stored: Stored, seconds_left: int | None) -> HttpResponse:
         status, headers, content = stored
         response = HttpResponse(content, status=status)
         for name, value in headers:
             response[name] = value
+        # The ages stored with the page were capped when it was rendered; by now the next
+        # scheduled change is nearer, and no copy downstream may outlive it.
+        patch_public_ages(response, seconds_left)
         response[STATUS_HEADER] = "hit"
         return response
 
@@ -221,22 +245,15 @@ class PublicPageCacheMiddleware:
         # No copy, here or downstream, outlives the next scheduled change (caching/schedule.py).
         # (The cache down, nothing is stored and the configured ages apply.)
         limit = self.cache_call(seconds_until_next_change)
-
-        def cap(seconds: int) -> int:
-            return seconds if limit is None else min(seconds, limit)
-
-        patch_cache_control(
-            response,
-            public=True,
-            max_age=cap(settings.PAGE_CACHE_MAX_AGE),
-            s_maxage=cap(settings.PAGE_CACHE_S_MAXAGE),
-        )
+        patch_public_ages(response, limit)
         if entry is not None and storable(response) and not getattr(request, NOT_STORED, False):
             # Stored with the version read before rendering: a change saved meanwhile
             # replaced it, so this page, perhaps older than that change, is never served.
             key, version = entry
             stored = (response.status_code, list(response.items()), response.content)
-            self.cache_call(cache.set, key, (version, stored), cap(settings.PAGE_CACHE_SECONDS))
+            self.cache_call(
+                cache.set, key, (version, stored), capped(settings.PAGE_CACHE_SECONDS, limit)
+            )
             self.cache_call(remember_origin, request)  # where to warm pages (caching/origins.py)
             response[STATUS_HEADER] = "miss"
         else:

@@ -6,19 +6,22 @@ stored with the content version (timeline/caching/version.py), so any change ret
 all, and a page fetches all its parts and the version in one call to the cache; the
 missing ones are rendered together and stored in one call.
 
+A page the page cache does not store (a search, invalid filters) reads the parts kept
+already and keeps none of its own; staff's pages neither read nor keep any
+(timeline/caching/keeping.py).
+
 This wing stores and retires parts; what a part looks like is the public wing's
 (timeline/public/parts.py), which hands over how to render it.
 """
 
 import hashlib
 import logging
-from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import TypeVar
 
 from django.core.cache import cache
 
+from timeline.caching.keeping import may_keep, may_read_parts
 from timeline.caching.schedule import current_entries
 
 logger = logging.getLogger(__name__)
@@ -27,18 +30,6 @@ PART_KEY = "timeline:part"
 # A replaced version's parts are never served; this bounds how long unasked ones linger.
 TIMEOUT = 60 * 60 * 24
 K = TypeVar("K", bound=Hashable)
-_fresh: ContextVar[bool] = ContextVar("timeline_fresh_parts", default=False)
-
-
-@contextmanager
-def fresh_parts() -> Iterator[None]:
-    """Within it, parts are rendered, never read from or stored in the cache: for staff,
-    who see the record as it is now (timeline/caching/pages.py)."""
-    token = _fresh.set(True)
-    try:
-        yield
-    finally:
-        _fresh.reset(token)
 
 
 def ready_parts(
@@ -46,15 +37,19 @@ def ready_parts(
     ids: Sequence[K],
     render: Callable[[list[K]], Mapping[K, str]],
     *variant: object,
+    of_records: bool = False,
 ) -> dict[K, str]:
     """The HTML of each of ``ids``: stored, or rendered by ``render(missing ids)``.
 
     ``variant``: plain values that change what a part looks like (the language, a heading
     level). An id ``render`` does not return (no longer public) has no part.
+    ``of_records``: the ids are records' (a card each), so there are only as many parts as
+    records, whatever is asked: they are kept even for a page that is not (a search's cards
+    serve the next search), where parts named by what was asked are not.
     """
     if not ids:
         return {}
-    if _fresh.get():
+    if not may_read_parts():
         return dict(render(list(ids)))
     digest = hashlib.sha256(repr(variant).encode()).hexdigest()[:16]
     keys = {ident: f"{PART_KEY}:{kind}:{digest}:{ident}" for ident in ids}
@@ -68,10 +63,11 @@ def ready_parts(
     if missing:
         rendered = render(missing)
         parts.update(rendered)
-        try:
-            cache.set_many(
-                {keys[ident]: (token, html) for ident, html in rendered.items()}, TIMEOUT
-            )
-        except Exception:
-            logger.exception("Could not store %s parts", kind)
+        if of_records or may_keep():  # see keeping.py
+            try:
+                cache.set_many(
+                    {keys[ident]: (token, html) for ident, html in rendered.items()}, TIMEOUT
+                )
+            except Exception:
+                logger.exception("Could not store %s parts", kind)
     return parts

@@ -9,6 +9,10 @@ so a remembered figure is never older than the record it describes (nor than the
 scheduled publish or withdraw time: timeline/caching/schedule.py). This works even when the
 page cache is off (``PAGE_CACHE_SECONDS = 0``): it stores data, never a page.
 
+A page the page cache does not store (a search, invalid filters) reads the figures
+remembered already and leaves none of its own: the questions it asks have no bound
+(timeline/caching/keeping.py).
+
 If the cache fails, the figure is computed as if nothing were remembered.
 """
 
@@ -19,6 +23,7 @@ from typing import TypeVar
 
 from django.core.cache import cache
 
+from timeline.caching.keeping import may_keep
 from timeline.caching.schedule import with_current_version
 from timeline.caching.version import MISSING
 
@@ -31,12 +36,14 @@ TIMEOUT = 60 * 60
 T = TypeVar("T")
 
 
-def remembered(name: str, compute: Callable[[], T], *parts: object) -> T:
+def remembered(name: str, compute: Callable[[], T], *parts: object, asked: bool = False) -> T:
     """``compute()``, or its value from the cache for this content version and ``parts``.
 
     ``parts`` must be plain values whose ``repr`` identifies the question (sorted where order
     does not matter); if ``compute()``'s value depends on the language, the language must be
-    one of them.
+    one of them. ``asked``: ``parts`` hold what a visitor asked (filters, a search), which
+    anyone can vary at will, so the value is not kept for a page the page cache does not
+    keep (keeping.py); a figure of the record alone (its years, its themes) always is.
     """
     try:
         digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
@@ -47,8 +54,9 @@ def remembered(name: str, compute: Callable[[], T], *parts: object) -> T:
         return compute()
     if value is MISSING:
         value = compute()
-        try:
-            cache.set(key, (token, value), TIMEOUT)
-        except Exception:
-            logger.exception("Could not store %s in the data cache", name)
+        if not asked or may_keep():
+            try:
+                cache.set(key, (token, value), TIMEOUT)
+            except Exception:
+                logger.exception("Could not store %s in the data cache", name)
     return value

@@ -13,7 +13,8 @@ changes the public site then, with no save, so no signal replaces the content ve
   under the old one is retired at once, and the change announced, as after a save;
 * a page is stored, and told to browsers (``max-age``) and CDNs (``s-maxage``) to keep, for no
   longer than the seconds until that change (``seconds_until_next_change``), since a CDN can
-  be told nothing later.
+  be told nothing later; served again from the cache, it is told the seconds left then
+  (``with_seconds_left``), not the ages it was stored with.
 """
 
 import datetime
@@ -113,8 +114,19 @@ def current_entries(
 
 def with_current_version(key: str, now: datetime.datetime | None = None) -> tuple[str, Any]:
     """The content version as it is now and what ``key`` holds for it (else ``MISSING``)."""
-    version, entries = current_entries([key], now)
-    return version, entries.get(key, MISSING)
+    version, stored, _seconds = with_seconds_left(key, now)
+    return version, stored
+
+
+def with_seconds_left(
+    key: str, now: datetime.datetime | None = None
+) -> tuple[str, Any, int | None]:
+    """As ``with_current_version``, and the seconds until the next scheduled change (None if
+    none), from the same read: a page served from the cache is told to browsers and CDNs to
+    keep for no longer than that, however long ago it was stored."""
+    now = now or timezone.now()
+    version, change, entries = _read([key], now)
+    return version, entries.get(key, MISSING), _seconds_until(change, now)
 
 
 def next_change(now: datetime.datetime | None = None) -> datetime.datetime | None:
@@ -126,7 +138,10 @@ def next_change(now: datetime.datetime | None = None) -> datetime.datetime | Non
 def seconds_until_next_change(now: datetime.datetime | None = None) -> int | None:
     """Seconds until the public site next changes by itself (at least 1), or None if never."""
     now = now or timezone.now()
-    change = next_change(now)
+    return _seconds_until(next_change(now), now)
+
+
+def _seconds_until(change: datetime.datetime | None, now: datetime.datetime) -> int | None:
     if change is None:
         return None
     return max(1, math.ceil((change - now).total_seconds()))

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from timeline.jobs.heartbeat import Heartbeat
 from timeline.jobs.progress import JobProgress, Stopped
 from timeline.models import ExportJob
-from timeline.transfer import resources, spreadsheets
+from timeline.transfer import resources, writers
 
 logger = logging.getLogger(__name__)
 
@@ -98,6 +98,6 @@ def make_file(job: ExportJob, progress: JobProgress) -> bytes:
             progress(done, job.rows_total)
 
     buffer = io.BytesIO()
-    for chunk in spreadsheets.file_chunks(job.file_type, headers, reported(), job.model_key):
+    for chunk in writers.file_chunks(job.file_type, headers, reported(), job.model_key):
         buffer.write(chunk)
     return buffer.getvalue()

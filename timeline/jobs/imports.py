@@ -21,10 +21,11 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy
 
+from timeline.jobs.file_bytes import create_with_file
 from timeline.jobs.heartbeat import Heartbeat
 from timeline.jobs.progress import JobProgress, Stopped
 from timeline.models import ImportJob
-from timeline.transfer import resources, spreadsheets
+from timeline.transfer import resources, spreadsheets, tables
 from timeline.transfer.pipeline import Progress
 from timeline.transfer.report import ImportReport, Problem
 
@@ -66,12 +67,13 @@ def open_job(
     """
     ImportJob.objects.expire_abandoned()
     now = timezone.now()
-    return ImportJob.objects.create(
+    return create_with_file(
+        ImportJob.objects,
+        data,
         user=user if user is not None and user.is_authenticated else None,
         model_key=model_key,
         file_name=filename[: ImportJob._meta.get_field("file_name").max_length],
         size=len(data),
-        data=data,
         source=source,
         background=background,
         dry_run=dry_run,
@@ -89,7 +91,7 @@ def check_or_import(
     confirm: bool,
     user: Any,
     echo: Progress | None = None,
-    table: spreadsheets.Table | None = None,
+    table: tables.Table | None = None,
 ) -> ImportReport:
     """Run the engine on the job's file, in the job's running phase; record the outcome.
 
@@ -112,7 +114,7 @@ def check_or_import(
     try:
         if table is None:
             table = spreadsheets.read_table(data, filename=job.file_name)
-    except spreadsheets.SpreadsheetError as error:
+    except tables.SpreadsheetError as error:
         report = ImportReport(job.model_key, resources.resource_for(job.model_key), not confirm)
         report.add(None, "", "", error.message)
     else:

@@ -30,7 +30,7 @@ class StoredImage(StoredFile, Protocol):
     credit: str
 
 
-# Where an image appears, and how wide it is drawn there (CSS, styles.css): a card's
+# Where an image appears, and how wide it is drawn there (CSS, static/timeline/site.css): a card's
 # thumbnail, or the column of a milestone or subject page.
 SIZES = {
     "card": "(min-width: 40em) 8rem, 6rem",

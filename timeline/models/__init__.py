@@ -1,5 +1,5 @@
 """The record: themes, years, the subjects milestones are about, the milestones, the
-Human Rights Index (index.py), and the sources they cite.
+Human Rights Index (index.py, index_results.py), and the sources they cite.
 
 Translated text lives in ``*_ko`` / ``*_en`` columns added by modeltranslation
 (see translation.py). Korean is the default language; either may be empty, but a
@@ -22,15 +22,8 @@ from timeline.models.editorial import (
     public_now,
 )
 from timeline.models.imports import ExportJob, ImportJob
-from timeline.models.index import (
-    Evaluation,
-    EvaluationAreaResult,
-    IndexArea,
-    Indicator,
-    IndicatorSet,
-    Observation,
-    Unit,
-)
+from timeline.models.index import IndexArea, Indicator, IndicatorSet, Unit
+from timeline.models.index_results import Evaluation, EvaluationAreaResult, Observation
 from timeline.models.media import ATTACHED_TO, ATTACHMENTS, Document, Image, Licence
 from timeline.models.milestones import SUBJECT_FIELDS, Milestone
 from timeline.models.record import Theme, Year

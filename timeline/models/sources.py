@@ -31,7 +31,8 @@ from timeline.models.base import (
     require_either_language,
     slug_unique_in_any_case,
 )
-from timeline.models.index import Evaluation, IndicatorSet, Observation
+from timeline.models.index import IndicatorSet
+from timeline.models.index_results import Evaluation, Observation
 from timeline.models.milestones import Milestone
 
 # The records that may cite a source, one nullable foreign key each on Citation.

@@ -86,12 +86,15 @@ def year_counts(milestones: QuerySet[Milestone]) -> YearCounts:
 
 
 def remembered_year_counts(milestones: QuerySet[Milestone], question: Hashable) -> YearCounts:
-    """``year_counts(milestones)``, computed once per content version (timeline/content_cache.py).
+    """``year_counts(milestones)``, computed once per content version
+    (timeline/caching/remembered.py).
 
     ``question`` must say which milestones these are, e.g. the normalised filters
     (``PublicFilterSet.question``); ``()`` is every public milestone.
     """
-    return remembered("year-counts", lambda: year_counts(milestones), question)
+    return remembered(
+        "year-counts", lambda: year_counts(milestones), question, asked=bool(question)
+    )
 
 
 def year_chart(

@@ -38,7 +38,7 @@ from django_filters.views import FilterMixin
 from timeline.public import download, opendata
 from timeline.public.filters import MilestoneFilterSet
 from timeline.public.views import PublicMilestonesMixin
-from timeline.transfer import exporting, spreadsheets
+from timeline.transfer import exporting, writers
 
 PLAIN_TEXT = "text/plain; charset=utf-8"
 
@@ -83,8 +83,8 @@ def file_response(
     """The download's file: sent as it is made, a batch of rows at a time, when it has more
     rows than one batch, so the server never holds all of it; whole otherwise, so the page
     cache (which keeps only whole answers) can keep the usual, filtered files."""
-    chunks = spreadsheets.file_chunks(file_type, headers, batches)
-    content_type = spreadsheets.WRITERS[file_type][1]
+    chunks = writers.file_chunks(file_type, headers, batches)
+    content_type = writers.WRITERS[file_type][1]
     if rows <= exporting.batch_size():
         return HttpResponse(b"".join(chunks), content_type=content_type)
     return StreamingHttpResponse(

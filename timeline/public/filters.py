@@ -35,7 +35,6 @@ from timeline.models import (
     MIN_YEAR,
     SUBJECT_FIELDS,
     SUBJECT_MODELS,
-    Initiative,
     Milestone,
     Subject,
     Theme,
@@ -76,8 +75,9 @@ def search_condition(text: str, fields: Sequence[str], model: type[Model]) -> Q:
 
     Substring matching, so a Korean stem finds its inflected forms: 인권 finds 인권도시와.
     A word is found in any of its spellings (search.spellings): 5.18 finds 5·18.
-    Related fields (``initiative__name_ko``) are searched by subquery, so that PostgreSQL
-    answers the search from its trigram indexes (timeline/search.py).
+    Related fields (``initiative__name_ko``, ``citations__source__title``) are searched by
+    subquery, so that PostgreSQL answers the search from its trigram indexes
+    (timeline/public/search.py).
     """
     condition = Q()
     for term in text.split()[:MAX_SEARCH_TERMS]:
@@ -334,7 +334,10 @@ class MilestoneFilterSet(PublicFilterSet):
     """The timeline's filters (DESIGN.md: year, year_min, year_max, kind, theme, q)."""
 
     q = SearchFilter(
-        help_text=_("Words in titles, summaries or subject names, in Korean or English.")
+        help_text=_(
+            "Words in titles, summaries, subject names or the titles of cited sources, in "
+            "Korean or English."
+        )
     )
     year = YearFilter(field_name="year", label=_("Year"))
     year_min = YearFilter(field_name="year", lookup_expr="gte", label=_("From year"))
@@ -345,6 +348,9 @@ class MilestoneFilterSet(PublicFilterSet):
     search_fields = (
         *localized("title", "summary"),
         *(f"{subject}__{field}" for subject in SUBJECT_FIELDS for field in localized("name")),
+        # A headline is in the language its page is in: one field. Only what the public sees
+        # is searched, since a source is public exactly when a public milestone cites it.
+        "citations__source__title",
     )
 
     class Meta:
@@ -354,6 +360,8 @@ class MilestoneFilterSet(PublicFilterSet):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The years the public record has milestones for, read once per page.
+        self.record_years = frozenset(remembered_public_years())
         choices = self.year_choices()
         for name in ("year", "year_min", "year_max"):
             self.filters[name].extra["widget"] = Select(choices=choices)
@@ -364,7 +372,7 @@ class MilestoneFilterSet(PublicFilterSet):
         A shared link may ask for a year outside the list (``year_min=2010``): keeping it
         selected shows the visitor what is applied.
         """
-        years = remembered_public_years()
+        years = set(self.record_years)
         for name in ("year", "year_min", "year_max"):
             try:
                 asked = int(self.data.get(name, ""))
@@ -373,6 +381,23 @@ class MilestoneFilterSet(PublicFilterSet):
             if MIN_YEAR <= asked <= MAX_YEAR:
                 years.add(asked)
         return [("", _("Any year")), *((year, year) for year in sorted(years, reverse=True))]
+
+    @property
+    def year_not_in_record(self) -> int | None:
+        """The one year asked for (``year``, or ``year_min`` equal to ``year_max``) when the
+        public record has nothing for it, else None.
+
+        The page then says the year is not in the record, as the chart does for 2010 and
+        2015, instead of counting 0 milestones, which would claim the year was searched and
+        found empty.
+        """
+        if not self.is_bound or not self.is_valid():
+            return None
+        asked = self.form.cleaned_data
+        year = asked.get("year")
+        if year is None and asked.get("year_min") == asked.get("year_max"):
+            year = asked.get("year_min")
+        return year if year is not None and year not in self.record_years else None
 
     def filter_kind(
         self, queryset: MilestoneQuerySet, name: str, value: list[str]
@@ -425,4 +450,3 @@ class SubjectFilterSet(PublicFilterSet):
 SUBJECT_FILTERSETS: dict[type[Subject], type[SubjectFilterSet]] = {
     model: filterset_factory(model, filterset=SubjectFilterSet) for model in SUBJECT_MODELS.values()
 }
-InitiativeFilterSet = SUBJECT_FILTERSETS[Initiative]

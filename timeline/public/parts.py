@@ -28,7 +28,10 @@ def ready_cards(
 ) -> dict[int, SafeString]:
     """Each record's card, by primary key: ``template`` rendered with the record as ``name``
     and ``context``; the missing ones read from ``shown()`` (with what a card shows), which
-    is only built when some are missing: its joins and annotations cost time to build."""
+    is only built when some are missing: its joins and annotations cost time to build.
+
+    The records are of one model. It is part of the cards' key: an initiative and a policy
+    may share a primary key, and one template shows both."""
 
     def render(missing: list[int]) -> dict[int, str]:
         return {
@@ -36,8 +39,14 @@ def ready_cards(
             for record in shown().filter(pk__in=missing)
         }
 
+    records = list(records)
+    if not records:
+        return {}
     ids = [record.pk for record in records]
-    parts = ready_parts(template, ids, render, get_language(), *sorted(context.items()))
+    (model,) = {record._meta.label_lower for record in records}
+    parts = ready_parts(
+        template, ids, render, get_language(), model, *sorted(context.items()), of_records=True
+    )
     # Rendered from our template just above; a cache may hand back a plain str.
     return {ident: mark_safe(html) for ident, html in parts.items()}
 

@@ -22,11 +22,12 @@ from django.utils.decorators import method_decorator
 from django.views.generic import View
 from django.views.generic.base import TemplateResponseMixin
 
-from timeline.caching.parts import fresh_parts
+from timeline.caching.keeping import fresh_parts
 from timeline.models import Institution, Milestone, Policy, Subject, Year
 from timeline.models.subjects import Initiative
 from timeline.previews import PreviewLinkExpired, max_age, read_token
-from timeline.public.views import MilestoneDetailView, SubjectDetailView, YearDetailView
+from timeline.public.subject_views import SubjectDetailView
+from timeline.public.views import MilestoneDetailView, YearDetailView
 
 ROBOTS = "noindex, nofollow"
 

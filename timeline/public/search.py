@@ -1,9 +1,11 @@
-"""Text search that PostgreSQL's trigram indexes can answer (migration 0004).
+"""Text search that PostgreSQL's trigram indexes can answer (migrations 0004 and 0015).
 
-A search looks in a milestone's own text and in its subject's name. Written as one OR
-across a join, PostgreSQL has to read every milestone; written as "own text matches, or the
-subject is one of those whose name matches", each part is an index lookup (a trigram index
-for text, the foreign key's index for the subject), combined with BitmapOr.
+A search looks in a milestone's own text, in its subject's name and in the titles of the
+sources it cites. Written as one OR across joins, PostgreSQL has to read every milestone;
+written as "own text matches, or the subject is one of those whose name matches, or the
+milestone is one of those citing a source whose title matches", each part is an index
+lookup (a trigram index for text, a foreign key's index for the links), combined with
+BitmapOr.
 """
 
 import re
@@ -11,7 +13,17 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import BooleanField, Expression, F, Model, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Expression,
+    F,
+    ForeignKey,
+    ManyToOneRel,
+    Model,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.sql.compiler import SQLCompiler
 
 # The dots Korean puts between the month and day of a date-name (5·18, 4·19, 6·25): the
@@ -40,16 +52,18 @@ class InSubquery(Expression):
     """``column IN (SELECT pk ...)``; on PostgreSQL ``column = ANY(ARRAY(SELECT pk ...))``.
 
     PostgreSQL cannot combine ``IN (subquery)`` with other index scans in an OR; it can
-    combine ``= ANY(array)``, the array being computed once, before the scan.
+    combine ``= ANY(array)``, the array being computed once, before the scan. ``selected``
+    is what the subquery gives, when it is not the primary key (a link back, for a reverse
+    relation).
     """
 
     conditional = True
     output_field = BooleanField()
 
-    def __init__(self, field_name: str, queryset: QuerySet[Any]) -> None:
+    def __init__(self, field_name: str, queryset: QuerySet[Any], selected: str = "pk") -> None:
         super().__init__(output_field=BooleanField())
         self.column: Any = F(field_name)  # an F until the query resolves it to a column
-        self.subquery = Subquery(queryset.values("pk"))
+        self.subquery = Subquery(queryset.values(selected))
 
     def get_source_expressions(self) -> list[Any]:
         return [self.column, self.subquery]
@@ -84,11 +98,26 @@ def any_contains(field: str, terms: Sequence[str]) -> Q:
 
 
 def contains(model: type[Model], field: str, terms: Sequence[str]) -> Q:
-    """``field`` of ``model`` contains any of ``terms`` (any case, one term's spellings);
-    ``relation__field`` looks in the related record by one subquery, not by join."""
+    """``field`` of ``model`` contains any of ``terms`` (any case, one term's spellings).
+
+    ``relation__field`` looks in the related records by subquery, not by join, so a
+    milestone citing two matching sources is still found once: ``initiative__name_ko``
+    (the record it links to), ``citations__source__title`` (the records linking to it,
+    and on from them).
+    """
     relation, _, related_field = field.partition("__")
     if not related_field:
         return any_contains(field, terms)
-    related = cast("type[Model]", model._meta.get_field(relation).related_model)
-    matches = related._base_manager.filter(any_contains(related_field, terms))
-    return Q(InSubquery(relation, matches))
+    link = model._meta.get_field(relation)
+    related = cast("type[Model]", link.related_model)
+    # Unordered: the subquery is a set, and sorting it by the model's ordering is waste.
+    matches = related._base_manager.filter(contains(related, related_field, terms)).order_by()
+    if isinstance(link, ForeignKey):
+        return Q(InSubquery(relation, matches))
+    if isinstance(link, ManyToOneRel):
+        # The records pointing here, by the name of their link back (Citation.milestone).
+        # Those pointing elsewhere (an index figure's citation) would add only NULLs.
+        back = link.field.name
+        matches = matches.filter(**{f"{back}__isnull": False})
+        return Q(InSubquery("pk", matches, selected=back))
+    raise ValueError(f"Cannot search {model.__name__}.{relation}: not a foreign key either way")

@@ -4,7 +4,15 @@ from django.urls import URLPattern, path, register_converter
 
 from timeline.caching.pages import cache_public_page
 from timeline.models import Initiative, Institution, Policy, Subject
-from timeline.public import evaluation_download, exports, index_download, index_views, views
+from timeline.public import (
+    about_views,
+    evaluation_download,
+    exports,
+    index_download,
+    index_views,
+    subject_views,
+    views,
+)
 from timeline.public.feeds import EvaluationFeed, MilestoneFeed
 from timeline.public.filters import SUBJECT_FILTERSETS, MilestoneFilterSet
 from timeline.public.preview import PreviewView
@@ -48,14 +56,14 @@ def subject_urls(model: type[Subject], prefix: str) -> list[URLPattern]:
         path(
             f"{prefix}/",
             cache_public_page(
-                views.SubjectListView.as_view(model=model),
+                subject_views.SubjectListView.as_view(model=model),
                 SUBJECT_FILTERSETS[model].query_parameters(paged=True),
             ),
             name=f"{model.KIND}-list",
         ),
         path(
             f"{prefix}/<timeline_slug:slug>/",
-            cache_public_page(views.SubjectDetailView.as_view(model=model)),
+            cache_public_page(subject_views.SubjectDetailView.as_view(model=model)),
             name=f"{model.KIND}-detail",
         ),
     ]
@@ -92,7 +100,7 @@ urlpatterns = [
     *subject_urls(Initiative, "initiatives"),
     *subject_urls(Policy, "policies"),
     *subject_urls(Institution, "institutions"),
-    path("sources/", cache_public_page(views.SourceListView.as_view()), name="source-list"),
+    path("sources/", cache_public_page(about_views.SourceListView.as_view()), name="source-list"),
     path("index/", cache_public_page(index_views.IndexView.as_view()), name="index"),
     path(
         "index/export.csv",
@@ -135,11 +143,11 @@ urlpatterns = [
     path("feed/", MilestoneFeed(), name="feed"),
     # Staff only, never cached: see timeline/public/preview.py.
     path("preview/<str:token>/", PreviewView.as_view(), name="preview"),
-    path("open-data/", cache_public_page(views.OpenDataView.as_view()), name="open-data"),
-    path("privacy/", cache_public_page(views.PrivacyView.as_view()), name="privacy"),
+    path("open-data/", cache_public_page(about_views.OpenDataView.as_view()), name="open-data"),
+    path("privacy/", cache_public_page(about_views.PrivacyView.as_view()), name="privacy"),
     path(
         "accessibility/",
-        cache_public_page(views.AccessibilityView.as_view()),
+        cache_public_page(about_views.AccessibilityView.as_view()),
         name="accessibility",
     ),
 ]

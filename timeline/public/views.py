@@ -1,25 +1,24 @@
-"""The public pages. Thin: querysets come from the models, filtering from filters.py.
+"""The public pages of the timeline (home, the timeline, a milestone, a year) and the mixins
+every public page shares. Thin: querysets come from the models, filtering from filters.py.
+The subjects' pages are in subject_views.py; the sources, the about pages and robots.txt in
+about_views.py; the index's in index_views.py.
 
 Every page runs a fixed number of queries however much data there is: subjects are joined,
 their themes prefetched, and counts come from annotations.
 """
 
-import datetime
 from collections.abc import Callable, Hashable
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import F, Model, Prefetch, Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Model, Prefetch, Q, QuerySet
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, TemplateView
 from django.views.generic.base import ContextMixin
 from django.views.generic.list import MultipleObjectMixin
@@ -27,37 +26,19 @@ from django_filters.views import FilterView
 
 from timeline.caching.pages import do_not_store
 from timeline.caching.remembered import remembered
-from timeline.models import (
-    ATTACHMENTS,
-    SUBJECT_FIELDS,
-    SUBJECT_MODELS,
-    Citation,
-    Institution,
-    Milestone,
-    Outlet,
-    Source,
-    Subject,
-    Year,
-)
+from timeline.models import SUBJECT_FIELDS, SUBJECT_MODELS, Citation, Milestone, Year
 from timeline.models.milestones import MilestoneQuerySet
-from timeline.public import opendata, structured_data
+from timeline.public import structured_data
 from timeline.public.charts import (
     YearChart,
     YearCounts,
-    record_span,
     remembered_year_counts,
     year_chart,
     year_counts,
-    year_strip,
 )
-from timeline.public.evaluation_columns import EVALUATION_COLUMNS
-from timeline.public.filters import (
-    SUBJECT_FILTERSETS,
-    MilestoneFilterSet,
-    remembered_public_years,
-)
-from timeline.public.parts import milestone_cards, subject_cards
-from timeline.public.querysets import public_milestones, published_themes
+from timeline.public.filters import MilestoneFilterSet, remembered_public_years
+from timeline.public.parts import milestone_cards
+from timeline.public.querysets import public_milestones
 
 LATEST_MILESTONES = 6
 _M = TypeVar("_M", bound=Model)
@@ -263,7 +244,9 @@ class TimelineView(MilestoneListMixin, ForgivingPaginationMixin, FilterView):
 
         if question is None:
             return render()
-        return remembered("timeline-chart-html", render, question, get_language())
+        return remembered(
+            "timeline-chart-html", render, question, get_language(), asked=bool(question)
+        )
 
     def get_paginator(
         self,
@@ -431,234 +414,3 @@ class YearPage(ListingPage):
     @cached_property
     def later_year(self) -> Year | None:
         return Year.objects.published().filter(year__gt=self.year).order_by("year").first()
-
-
-class SubjectMixin(SectionMixin):
-    """One implementation for initiatives, policies and institutions: set ``model``."""
-
-    model: type[Subject]
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(
-            kind=self.model.KIND,
-            kind_plural=self.model._meta.verbose_name_plural,
-            list_url_name=f"timeline:{self.model.KIND}-list",
-            **kwargs,
-        )
-
-    @property
-    def section(self) -> str:  # type: ignore[override]  # a class attribute on the other pages
-        return self.model.KIND
-
-
-# The list mixin types ``model`` as optional; here it is always a kind of subject.
-class SubjectListView(SubjectMixin, ForgivingPaginationMixin, FilterView):  # type: ignore[misc]
-    template_name = "timeline/subject_list.html"
-
-    intros = {
-        "initiative": _(
-            "Forums, programmes, publications, training, campaigns and projects the city runs "
-            "or takes part in."
-        ),
-        "policy": _(
-            "Ordinances, charters, framework plans, laws, indices and programmes that set the "
-            "rules and goals."
-        ),
-        "institution": _(
-            "City offices, centres, committees, councils, civic groups and international "
-            "bodies that carry the work."
-        ),
-    }
-
-    def get_filterset_class(self) -> type[Any]:
-        return SUBJECT_FILTERSETS[self.model]
-
-    def get_queryset(self) -> QuerySet[Subject]:
-        # 가나다 on /ko/, A–Z on /en/, by the stored key (models/sort_keys.py), whatever the
-        # database's collation. Only the keys: each row is a ready card (subject_cards).
-        return self.model.objects.published().order_by(*self.model.directory_order()).only("pk")
-
-    def get_paginate_by(self, queryset: QuerySet[Any]) -> int:
-        return settings.DIRECTORY_PAGE_SIZE
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(intro=self.intros[self.model.KIND], **kwargs)
-        context["cards"] = subject_cards(context["object_list"], self.model)
-        return context
-
-
-class SubjectDetailView(PreviewableMixin, SubjectMixin, DetailView):
-    template_name = "timeline/subject_detail.html"
-    context_object_name = "subject"
-
-    def get_queryset(self) -> QuerySet[Subject]:
-        # What the head shows; the rest of the page is a ready part (SubjectPage).
-        subjects: QuerySet[Any] = self.records(self.model)
-        if self.model is Institution:
-            subjects = subjects.select_related("parent").prefetch_related("images")
-        return subjects
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        subject = self.object
-        # In a preview of a draft subject: its milestones as they will be once it is published.
-        page = SubjectPage(subject, partial(self.milestones, assuming=subject.KIND))
-        context: dict[str, Any] = {"page": page}
-        if isinstance(subject, Institution):
-            context["structured_data"] = structured_data.organisation(
-                subject, self.request, parent=page.parent
-            )
-        return super().get_context_data(**context, **kwargs)
-
-
-class SubjectPage(ListingPage):
-    """What a subject's page shows below its heading, read only when its ready part is not
-    stored (templates/timeline/subject_detail.html, ``{% ready "subject" %}``)."""
-
-    def __init__(self, shown: Subject, listed: Callable[[], MilestoneQuerySet]) -> None:
-        super().__init__(listed)
-        self.shown = shown
-
-    @cached_property
-    def subject(self) -> Subject:
-        return (
-            type(self.shown)
-            ._default_manager.filter(pk=self.shown.pk)
-            .prefetch_related(published_themes("themes"), *ATTACHMENTS)
-            .get()
-        )
-
-    @cached_property
-    def milestones(self) -> list[Milestone]:
-        # Oldest first: a subject's page tells its story in the order it happened.
-        return list(
-            self.listed.filter(**{self.shown.KIND: self.shown})
-            .select_related("year")
-            .order_by("year_id", "order", "pk")
-        )
-
-    @cached_property
-    def cards(self) -> dict[int, SafeString]:
-        # includes/timeline_list.html with year_level=3: cards one level below.
-        return milestone_cards(self.milestones, listed=self.listed, level=4, hide_subject=True)
-
-    @cached_property
-    def strip(self) -> Any:
-        return year_strip([milestone.year_id for milestone in self.milestones], record_span())
-
-    @cached_property
-    def parent(self) -> Institution | None:
-        parent = getattr(self.shown, "parent", None)
-        return parent if parent is not None and parent.is_public() else None
-
-    @cached_property
-    def children(self) -> QuerySet[Institution] | None:
-        if not isinstance(self.shown, Institution):
-            return None
-        return self.shown.children.published()
-
-
-def public_outlets() -> list[Outlet]:
-    """Outlets with public sources, by name; each with ``public_sources``, and each source
-    with ``public_citations`` (by published milestones, in timeline order, then by the
-    index's published figures). Three queries."""
-    # Milestones first, newest first; then the index's figures (they cite with no milestone).
-    citing = Citation.objects.published().select_related(
-        "milestone", "indicator_set", "evaluation__indicator_set", "observation__indicator"
-    )
-    sources = Source.objects.published().prefetch_related(
-        Prefetch(
-            "citations",
-            queryset=citing.order_by(
-                F("milestone__year_id").desc(nulls_last=True),
-                "milestone__order",
-                "milestone_id",
-                "id",
-            ),
-            to_attr="public_citations",
-        )
-    )
-    outlets = Outlet.objects.published().prefetch_related(
-        Prefetch("sources", queryset=sources, to_attr="public_sources")
-    )
-    # By the name shown, whatever the language: Hangul syllables sort in 가나다 order.
-    return sorted(outlets, key=lambda outlet: (outlet.name.casefold(), outlet.slug))
-
-
-class SourceListView(SectionMixin, TemplateView):
-    """Every public source, grouped by outlet, with the milestones that cite it."""
-
-    template_name = "timeline/source_list.html"
-    section = "sources"
-
-    def get_context_data(self, **kwargs: object) -> dict:
-        return super().get_context_data(sources=PublicSources(), **kwargs)
-
-
-class PublicSources:
-    """The source list, read only when its ready part is not stored
-    (templates/timeline/source_list.html, ``{% ready "sources" %}``)."""
-
-    @cached_property
-    def outlets(self) -> list[Any]:
-        return public_outlets()  # each with its prefetched public_sources
-
-    @cached_property
-    def count(self) -> int:
-        return sum(len(outlet.public_sources) for outlet in self.outlets)
-
-
-# --- About the site: privacy, accessibility, open data ----------------------------------
-
-
-class AboutPageView(SectionMixin, TemplateView):
-    section = "about"
-
-
-class PrivacyView(AboutPageView):
-    template_name = "timeline/privacy.html"
-
-
-class AccessibilityView(AboutPageView):
-    template_name = "timeline/accessibility.html"
-
-
-class OpenDataView(AboutPageView):
-    template_name = "timeline/open_data.html"
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(
-            columns=opendata.MILESTONE_COLUMNS,
-            evaluation_columns=EVALUATION_COLUMNS,
-            figures=OpenDataFigures(),
-            kogl_name_ko=opendata.KOGL_NAME["ko"],
-            kogl_name_en=opendata.KOGL_NAME["en"],
-            attribution_ko=opendata.KOGL_ATTRIBUTION["ko"],
-            attribution_en=opendata.KOGL_ATTRIBUTION["en"],
-            kogl_url=opendata.KOGL_URL,
-            **kwargs,
-        )
-
-
-class OpenDataFigures:
-    """The open-data page's figures, read only when its ready part is not stored
-    (templates/timeline/open_data.html): both read every public milestone."""
-
-    @cached_property
-    def reference_date(self) -> datetime.date | None:
-        return opendata.reference_date()
-
-    @cached_property
-    def milestone_count(self) -> int:
-        return Milestone.objects.published().count()
-
-
-@require_safe
-def robots_txt(request: HttpRequest) -> HttpResponse:
-    """Everything public may be crawled; the admin may not; the sitemap lists every page."""
-    lines = ["User-agent: *", "Allow: /"]
-    if settings.ADMIN_PATH == "admin/":
-        # A custom admin address is kept out of this public file: listing it would reveal it.
-        # (The admin's own pages tell robots not to index them either way.)
-        lines.append(f"Disallow: /{settings.ADMIN_PATH}")
-    lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
-    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -4,7 +4,8 @@ The block is rendered once per content version, language and ``value``s, then jo
 every page that shows it (timeline/caching/parts.py): the home page's figures and chart, a
 filter form for one query string, the source list. Like Django's ``{% cache %}``, but never
 older than the record — any change to it retires every part — and skipped for staff, who
-see the record as it is now.
+see the record as it is now. A page the page cache does not store (a search, invalid
+values) reads the blocks kept already but keeps none of its own (timeline/caching/keeping.py).
 
 What the block shows must depend on nothing but the record, the language and the values
 named in the tag. The context a block reads is only evaluated when the block is rendered,

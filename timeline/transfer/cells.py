@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
-from timeline.transfer.spreadsheets import cell_text
+from timeline.transfer.tables import cell_text
 
 BATCH_SIZE = 500  # rows per INSERT / executemany chunk
 QUERY_CHUNK = 900  # keys per IN (...) query; below SQLite's historical 999-parameter limit

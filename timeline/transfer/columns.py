@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from timeline.transfer.cells import CellError, same_text
-from timeline.transfer.spreadsheets import cell_text, is_blank
+from timeline.transfer.tables import cell_text, is_blank
 
 TRUE_WORDS = frozenset({"true", "1", "yes", "y", "t", "예", "네", "참"})
 FALSE_WORDS = frozenset({"false", "0", "no", "n", "f", "아니오", "아니요", "거짓"})

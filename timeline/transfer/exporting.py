@@ -5,7 +5,7 @@ The records' keys are read first, in the queryset's order (one query); then each
 from one ``values_list`` (related records' slugs by join), and each column whose values
 live in other tables (themes, sources) from one more query. So memory holds the keys and
 one batch of rows, never every row, however many records there are. Rows hold native values
-(int, bool, date, str); the writers in ``spreadsheets`` turn them into cells.
+(int, bool, date, str); writers.py turns them into cells.
 """
 
 from collections.abc import Callable, Iterator, Sequence

@@ -37,7 +37,7 @@ from timeline.transfer.cells import (
     split_cell,
 )
 from timeline.transfer.columns import Column, Lookups
-from timeline.transfer.spreadsheets import cell_text
+from timeline.transfer.tables import cell_text
 
 # (area pk, rate, improved, of), sorted by area: one evaluation's results.
 Result = tuple[Any, Decimal | None, int | None, int | None]

@@ -35,7 +35,7 @@ from timeline.transfer.cells import CellError, chunks
 from timeline.transfer.columns import Column, Lookups
 from timeline.transfer.relations import RelatedColumn
 from timeline.transfer.report import ImportReport, RowOutcome
-from timeline.transfer.spreadsheets import cell_text, is_blank
+from timeline.transfer.tables import cell_text, is_blank
 from timeline.transfer.writing import WriteSteps
 
 Progress = Callable[[int, int], None]

@@ -27,7 +27,7 @@ from timeline.transfer.cells import (
     split_cell,
 )
 from timeline.transfer.columns import WHOLE_NUMBER, Column, Lookups, url_validator
-from timeline.transfer.spreadsheets import cell_text
+from timeline.transfer.tables import cell_text
 
 Pairs = tuple[tuple[str, str], ...]  # a milestone's sources: (label, url), in order
 

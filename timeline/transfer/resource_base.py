@@ -163,7 +163,7 @@ class TimelineResource(resources.ModelResource):
 
     def export(self, queryset: QuerySet | None = None, **kwargs: Any) -> tablib.Dataset:
         """A tablib Dataset of the queryset (default: every record), in file columns: what
-        the library's Export screen writes, through our writers (spreadsheets.ADMIN_FORMATS)."""
+        the library's Export screen writes, through our writers (writers.ADMIN_FORMATS)."""
         headers, rows = self.export_rows(queryset, kwargs.get("export_fields"))
         dataset = tablib.Dataset(headers=headers)
         for row in rows:

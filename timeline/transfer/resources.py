@@ -52,7 +52,7 @@ from timeline.models import (
     Year,
     constraint_message,
 )
-from timeline.transfer import spreadsheets
+from timeline.transfer import spreadsheets, tables, writers
 from timeline.transfer.declared import SourcesWidget
 from timeline.transfer.index_resources import INDEX_RESOURCES
 from timeline.transfer.pipeline import Importer, Progress, Row
@@ -316,11 +316,11 @@ def export_chunks(
 ) -> Iterator[bytes]:
     """``export_file``'s bytes a batch of records at a time: what a large export writes."""
     headers, batches = resource_for(model_key).export_batches(queryset)
-    return spreadsheets.file_chunks(file_type, headers, batches, title=model_key)
+    return writers.file_chunks(file_type, headers, batches, title=model_key)
 
 
 def content_type(file_type: str) -> str:
-    return spreadsheets.WRITERS[file_type][1]
+    return writers.WRITERS[file_type][1]
 
 
 def export_filename(model_key: str, file_type: str = "csv") -> str:
@@ -368,7 +368,7 @@ def import_file(
     resource = resource_for(model_key)
     try:
         table = spreadsheets.read_table(data, filename=filename)
-    except spreadsheets.SpreadsheetError as error:
+    except tables.SpreadsheetError as error:
         report = ImportReport(model_key, resource, dry_run)
         report.add(None, "", "", error.message)
         return report

@@ -1,7 +1,8 @@
 """``python manage.py exportcsv MODEL [-o FILE] [--format csv|xlsx]``: every record, for staff.
 
 The file is written a batch of records at a time (``exporting``), so memory stays flat
-however many there are; with ``-o`` it appears only once it is complete.
+however many there are; with ``-o`` it appears only once it is complete. A bar on stderr
+counts the records written, batch by batch, when there are many.
 """
 
 from collections.abc import Iterator
@@ -10,7 +11,8 @@ from typing import Any, TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from timeline.transfer import resources, spreadsheets
+from timeline.management.progress_bar import ProgressBar
+from timeline.transfer import exporting, resources, writers
 
 
 class Command(BaseCommand):
@@ -44,21 +46,28 @@ class Command(BaseCommand):
         file_type = format or ("xlsx" if output and output.lower().endswith(".xlsx") else "csv")
         if file_type == "xlsx" and not output:
             self.check_binary_stdout()
-        headers, batches = resource.export_batches()
+        # The keys the batches would read first anyway, read here: their number is the
+        # bar's total, with no query of its own.
+        keys = exporting.ordered_keys(resource.exportable(resource._meta.model.objects.all()))
+        headers, batches = resource.export_batches(keys=keys)
+        progress = ProgressBar(self.stderr, model)
         written = 0
 
         def counted() -> Iterator[list[list]]:
             nonlocal written
             for rows in batches:
-                written += len(rows)
                 yield rows
+                written += len(rows)
+                progress(written, len(keys))
 
-        data = spreadsheets.file_chunks(file_type, headers, counted(), title=model)
+        data = writers.file_chunks(file_type, headers, counted(), title=model)
         if output:
             self.write_file(Path(output), data)
+            progress.finish()
             self.stderr.write(f"{model}: {written} records written to {output}")
             return
         self.write_stdout(data, file_type)
+        progress.finish()
 
     @staticmethod
     def write_file(path: Path, data: Iterator[bytes]) -> None:

@@ -7,43 +7,15 @@ from typing import Any
 
 from django.contrib.auth import get_permission_codename, get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from timeline.jobs import imports, tasks
 from timeline.jobs.progress import Stopped
+from timeline.management.progress_bar import ProgressBar
 from timeline.models import ImportJob
 from timeline.transfer import resources, spreadsheets
-
-PROGRESS_FROM_ROWS = 1000  # shorter files finish before a bar would help
-
-
-class ProgressBar:
-    """``[#######.............]  35%  3500/10000`` redrawn in place on stderr."""
-
-    WIDTH = 30
-
-    def __init__(self, stream: OutputWrapper, label: str) -> None:
-        self.stream = stream
-        self.label = label
-        self.drawn = False
-
-    def __call__(self, done: int, total: int) -> None:
-        if total < PROGRESS_FROM_ROWS:
-            return
-        filled = self.WIDTH * done // total
-        percent = 100 * done // total
-        bar = "#" * filled + "." * (self.WIDTH - filled)
-        self.stream.write(
-            f"\r{self.label} [{bar}] {percent:3d}%  {done}/{total}", ending="", style_func=str
-        )
-        self.stream.flush()
-        self.drawn = True
-
-    def finish(self) -> None:
-        if self.drawn:
-            self.stream.write("", style_func=str)
 
 
 class Command(BaseCommand):
