@@ -574,34 +574,42 @@ def test_a_gap_year_with_figures_is_refused(index_record):
     assert "no public results has no figures" in report.problems[0].message
 
 
-def test_the_citations_file_says_what_each_source_supports_for_the_index(index_record):
-    text = export_file("citations").decode("utf-8-sig")
+def test_the_indexcitations_file_says_what_each_source_supports_for_the_index(index_record):
+    text = export_file("indexcitations").decode("utf-8-sig")
     header, *lines = text.splitlines()
-    assert header == (
-        "milestone,source,order,supports_ko,supports_en,indicator_set,evaluation,observation"
-    )
-    assert len(lines) == Citation.objects.count()
+    assert header == "source,indicator_set,evaluation,observation,order,supports_ko,supports_en"
+    assert len(lines) == Citation.objects.filter(milestone=None).count()
     citation = Citation.objects.filter(evaluation__slug="2019").first()
-    row = [line for line in lines if citation.supports_en in line and ",2019," in line]
+    row = [line for line in lines if citation.supports_en in line and ",,2019,," in line]
     assert len(row) == 1
     edited = text.replace(row[0], row[0].replace(citation.supports_en, "Edited"))
-    report = import_file("citations", edited.encode())
+    report = import_file("indexcitations", edited.encode())
     assert report.counts["update"] == 1, [str(problem) for problem in report.problems]
     citation.refresh_from_db()
     assert citation.supports_en == "Edited"
 
 
+def test_the_citations_file_keeps_to_the_milestones(index_record):
+    header, *lines = export_file("citations").decode("utf-8-sig").splitlines()
+    assert header == "milestone,source,order,supports_ko,supports_en"
+    assert len(lines) == Citation.objects.exclude(milestone=None).count()
+    url = Citation.objects.filter(evaluation__slug="2019").first().source.url
+    report = import_file("citations", f"evaluation,source\n2019,{url}\n".encode())
+    assert not report.ok
+    assert "This looks like a file of indexcitations." in report.problems[0].message
+
+
 @pytest.mark.parametrize(
     "row",
     [
-        "world-human-rights-cities-forum-2021,{url},,2019,",  # two records
-        ",{url},,,",  # none
+        "{url},set-2018,2019,",  # two records
+        "{url},,,",  # none
     ],
 )
-def test_a_citation_row_names_exactly_one_record(index_record, row):
+def test_an_index_citation_row_names_exactly_one_record(index_record, row):
     url = Citation.objects.filter(evaluation__slug="2019").first().source.url
-    data = f"milestone,source,indicator_set,evaluation,observation\n{row.format(url=url)}\n"
-    report = import_file("citations", data.encode())
+    data = f"source,indicator_set,evaluation,observation\n{row.format(url=url)}\n"
+    report = import_file("indexcitations", data.encode())
     assert not report.ok
     assert "exactly one cited record" in report.problems[0].message
 
@@ -678,7 +686,7 @@ def test_an_editor_cannot_publish_or_change_a_published_evaluation_by_import(ind
 def test_an_editor_cannot_change_what_a_published_evaluations_source_supports(index_record, editor):
     citation = Citation.objects.filter(evaluation__slug="2019").first()
     data = f"evaluation,source,supports_en\n2019,{citation.source.url},Edited\n".encode()
-    report = import_file("citations", data, user=editor)
+    report = import_file("indexcitations", data, user=editor)
     assert not report.ok
     assert "Only a publisher can change the sources of a published evaluation." in (
         report.problems[0].message

@@ -8,8 +8,8 @@ Column rules that a person editing these files should know:
   ``indicator`` and ``evaluation``).
 * ``sources`` (indicator sets, evaluations, observations): the cited sources, as in the
   milestones file: ``title <url>`` entries separated by ``|``. What each citation supports
-  is in the ``citations`` file (``source_resources``), as for milestones; an unchanged
-  cell keeps it.
+  is in the ``indexcitations`` file (``source_resources``), as the milestones' is in
+  ``citations``; an unchanged cell keeps it.
 * ``area_results`` (evaluations): each area's rate and/or how many improved, e.g.
   ``happy-life: +22.9% | vulnerable-groups: 13/16``; ``area_notes_ko`` and
   ``area_notes_en``: what the sources say of a listed area's result, e.g.

@@ -265,7 +265,8 @@ class Importer(WriteSteps):
 
     def key_names(self, raw: list) -> str:
         """The file's columns that say which record a row is, those this row fills (a
-        citation's source and milestone, not the index's empty columns beside them)."""
+        citation of the index: its source and the figure it names, not the two empty
+        columns beside it)."""
         filled = [
             column.name
             for index, column in self.present

@@ -33,11 +33,11 @@ class TimelineResource(resources.ModelResource):
     model_key = ""
     key_column = "slug"
     # Further columns that, with ``key_column``, say which record a row is (a citation:
-    # its source, and the milestone or index figure citing it). A row's key is then the
-    # tuple of their values.
+    # its milestone and its source). A row's key is then the tuple of their values.
     key_with: tuple[str, ...] = ()
     # Key columns that may be empty, and may be left out of the file when they are linked
-    # (a citation names its source and one of the records that may cite it).
+    # (a citation of the index names its source and one of the three figures that may
+    # cite it).
     optional_key_columns: tuple[str, ...] = ()
     header_one_of: tuple[tuple[str, ...], ...] = ()  # groups new records need one column of
     linked_columns: tuple[tuple[str, ...], ...] = ()  # groups of columns holding one value

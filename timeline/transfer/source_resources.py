@@ -1,4 +1,5 @@
-"""The CSV contract of the record's sources: outlets, sources and citations.
+"""The CSV contract of the record's sources: outlets, sources and citations (the
+milestones' and the Human Rights Index's).
 
 Column rules that a person editing these files should know:
 
@@ -7,13 +8,13 @@ Column rules that a person editing these files should know:
 * ``sources``: ``url`` identifies the source, and ``outlet`` names its outlet by slug.
   A source without a URL (a printed document) cannot be named in a file: such a row is
   refused, and such sources are left out of the export; staff edit them in the admin.
-* ``citations``: what each source supports for the record citing it. The cited record is
-  a milestone (``milestone``, by slug) or a figure of the Human Rights Index
-  (``indicator_set``, ``evaluation`` or ``observation``, by slug): a row names exactly one
-  of them, and with ``source`` (by URL) it identifies the citation. A file of milestones'
-  citations may leave the index's columns out. ``order`` places it among the record's
-  sources. The file comes after the records it names (``MODEL_KEYS``): the records'
-  ``sources`` columns make the citations, this file adds what each supports.
+* ``citations``: ``milestone`` (by slug) and ``source`` (by URL) together identify the
+  citation; ``order`` places it among the milestone's sources.
+* ``indexcitations``: the same for the Human Rights Index's figures: ``source`` (by URL)
+  and exactly one of ``indicator_set``, ``evaluation`` or ``observation`` (by slug, the
+  other two empty) identify the citation. It is the last file of ``MODEL_KEYS``, after the
+  records it names: their ``sources`` columns make the citations, this file adds what each
+  supports.
 
 Nothing here has a publish flag of its own, but what a published record cites is public,
 and the role rule (timeline/permissions.py, as the admin applies it in admin/sources.py)
@@ -27,7 +28,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import models
-from django.db.models import Case, When
+from django.db.models import Case, Q, When
 from django.db.models.functions import Coalesce
 from django.db.models.query import QuerySet
 from django.utils.translation import gettext as _
@@ -170,69 +171,39 @@ CITED_MODELS: dict[str, type[models.Model]] = {
     "observation": Observation,
 }
 assert tuple(CITED_MODELS) == CITING_FIELDS  # the model's order: the file's key columns
+INDEX_CITING_FIELDS = CITING_FIELDS[1:]  # the Human Rights Index's figures
 
 
-class CitationResource(TimelineResource):
-    model_key = "citations"
-    key_column = "source"
-    key_with = CITING_FIELDS
-    optional_key_columns = CITING_FIELDS  # a row names one of them
-    linked_columns = (CITING_FIELDS,)
-    header_one_of = (CITING_FIELDS,)
+class CitingResource(TimelineResource):
+    """What each source supports for the records citing it: one file per kind of citing
+    record (``cites``, links of ``CITING_FIELDS``), each imported after the records it names."""
+
+    cites: tuple[str, ...] = ()
     generates_keys = False
-    milestone = ref("milestone", Milestone)
     source = ref("source", Source, "url")
-    indicator_set = ref("indicator_set", IndicatorSet)
-    evaluation = ref("evaluation", Evaluation)
-    observation = ref("observation", Observation)
-
-    class Meta:
-        model = Citation
-        # The index's columns come last: a milestones' citations file keeps its shape.
-        fields = (
-            "milestone",
-            "source",
-            "order",
-            "supports_ko",
-            "supports_en",
-            "indicator_set",
-            "evaluation",
-            "observation",
-        )
 
     @classmethod
     def exportable(cls, queryset: QuerySet) -> QuerySet:
-        # Citations of sources with a URL (what a row can name): milestones' first, in their
-        # order, then the index's sets, evaluations and values by slug. Grouped by what
-        # they cite, so no NULL is ordered (databases put NULLs in different places).
-        cites = Case(
-            *(
-                When(**{f"{name}__isnull": False}, then=rank)
-                for rank, name in enumerate(CITING_FIELDS)
-            ),
-            output_field=models.IntegerField(),
-        )
-        slug = Coalesce(*(f"{name}__slug" for name in CITING_FIELDS[1:]))
-        return (
-            queryset.exclude(source__url="")
-            .alias(cites=cites, cited_slug=slug)
-            .order_by("cites", "milestone", "cited_slug", "order", "id")
-        )
+        # Citations of sources with a URL (what a row can name) by the records of this file.
+        cited = Q()
+        for name in cls.cites:
+            cited |= Q(**{f"{name}__isnull": False})
+        return queryset.filter(cited).exclude(source__url="")
 
     def check_row(self, values: dict[str, Any], existing: dict | None, problem: Problem) -> None:
-        cited = [name for name in CITING_FIELDS if values.get(f"{name}_id") is not None]
+        cited = [name for name in self.cites if values.get(f"{name}_id") is not None]
         if len(cited) != 1:
             message = constraint_message(Citation, "citation_cites_exactly_one_record")
-            problem(tuple(cited) or CITING_FIELDS, message)
+            problem(tuple(cited) or self.cites, message)
 
     def check_user(self, importer: Importer) -> None:
         """A published record's citations change only through whoever may publish it, like
         the rest of its page (the rule judged on the record as stored)."""
         user = importer.user
         guarded = {
-            name: model
-            for name, model in CITED_MODELS.items()
-            if user is not None and not permissions.can_publish(user, model)
+            name: CITED_MODELS[name]
+            for name in self.cites
+            if user is not None and not permissions.can_publish(user, CITED_MODELS[name])
         }
         published: dict[str, set[Any]] = {}
         for name, model in guarded.items():
@@ -257,3 +228,62 @@ class CitationResource(TimelineResource):
 
         if guarded:
             refuse_rows(importer, refusal)
+
+
+class CitationResource(CitingResource):
+    """The milestones' citations: the ``citations`` file."""
+
+    model_key = "citations"
+    cites = ("milestone",)
+    key_column = "milestone"
+    key_with = ("source",)
+    milestone = ref("milestone", Milestone)
+
+    class Meta:
+        model = Citation
+        fields = ("milestone", "source", "order", "supports_ko", "supports_en")
+
+
+class IndexCitationResource(CitingResource):
+    """The Human Rights Index's citations: the ``indexcitations`` file. A row names its
+    source and one of an indicator set, an evaluation or a value, the others left empty."""
+
+    model_key = "indexcitations"
+    cites = INDEX_CITING_FIELDS
+    key_column = "source"
+    key_with = INDEX_CITING_FIELDS
+    optional_key_columns = INDEX_CITING_FIELDS  # a row names one of them
+    linked_columns = (INDEX_CITING_FIELDS,)
+    header_one_of = (INDEX_CITING_FIELDS,)
+    indicator_set = ref("indicator_set", IndicatorSet)
+    evaluation = ref("evaluation", Evaluation)
+    observation = ref("observation", Observation)
+
+    class Meta:
+        model = Citation
+        fields = (
+            "source",
+            "indicator_set",
+            "evaluation",
+            "observation",
+            "order",
+            "supports_ko",
+            "supports_en",
+        )
+
+    @classmethod
+    def exportable(cls, queryset: QuerySet) -> QuerySet:
+        # The sets' citations, then the evaluations', then the values', each by the cited
+        # record's slug: grouped by what they cite, so no NULL is ordered (databases put
+        # NULLs in different places).
+        cites = Case(
+            *(When(**{f"{name}__isnull": False}, then=rank) for rank, name in enumerate(cls.cites)),
+            output_field=models.IntegerField(),
+        )
+        slug = Coalesce(*(f"{name}__slug" for name in cls.cites))
+        return (
+            super()
+            .exportable(queryset)
+            .alias(cites=cites, cited_slug=slug)
+            .order_by("cites", "cited_slug", "order", "id")
+        )
