@@ -6,8 +6,9 @@ import re
 import pytest
 
 from timeline.models import Milestone
-from timeline.public import opendata
+from timeline.public import evaluation_download, opendata
 from timeline.public.download import milestone_table
+from timeline.public.evaluation_columns import EVALUATION_COLUMNS
 
 from .factories import make_initiative, make_milestone
 
@@ -86,13 +87,30 @@ def test_accessibility_statement_names_the_standards_and_how_to_report(client, l
     assert 'href="https://www.gwangju.go.kr/"' in html
 
 
-def test_open_data_page_documents_every_export_column_in_file_order(client):
-    headers, _rows = milestone_table(Milestone.objects.none(), "csv", str)
-    assert [column.name for column in opendata.MILESTONE_COLUMNS] == headers
+def documented_columns(html, caption_id):
+    """The column names of the open-data page's table captioned ``caption_id``."""
+    table = html.split(f'<caption id="{caption_id}">', 1)[1].split("</table>", 1)[0]
+    return re.findall(r'<th scope="row"><code>([a-z_]+)</code></th>', table)
+
+
+@pytest.mark.parametrize("download", ["milestones", "evaluations"])
+def test_open_data_page_documents_every_export_column_in_file_order(client, download):
+    caption_id, columns, headers = {
+        "milestones": (
+            "columns-caption",
+            opendata.MILESTONE_COLUMNS,
+            milestone_table(Milestone.objects.none(), "csv", str)[0],
+        ),
+        "evaluations": (
+            "evaluation-columns-caption",
+            EVALUATION_COLUMNS,
+            list(evaluation_download.HEADERS),
+        ),
+    }[download]
+    assert [column.name for column in columns] == headers
     html = client.get("/en/open-data/").content.decode()
-    documented = re.findall(r'<th scope="row"><code>([a-z_]+)</code></th>', html)
-    assert documented == headers
-    for column in opendata.MILESTONE_COLUMNS:
+    assert documented_columns(html, caption_id) == headers
+    for column in columns:
         assert f'<td lang="ko">{column.name_ko}</td>' in html
         assert f'<td lang="en">{column.name_en}</td>' in html
     assert "ISO 8601" in html

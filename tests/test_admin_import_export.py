@@ -826,6 +826,7 @@ TEXT_COLUMN = {
     "indicators": "name_en",
     "evaluations": "note_en",
     "observations": "note_en",
+    "indexcitations": "supports_en",
 }
 
 

@@ -20,6 +20,7 @@ from timeline.models import (
     Evaluation,
     EvaluationAreaResult,
     Indicator,
+    IndicatorSet,
     Observation,
     Policy,
 )
@@ -257,6 +258,22 @@ def test_the_chart_never_joins_across_a_gap_a_change_of_set_or_a_disagreement():
     assert len({series.marker for series in chart.series}) == 2  # a shape per set
 
 
+def test_the_chart_description_says_which_lines_are_drawn(client, index_record):
+    """Sources disagree on 2018 within the 2016 set, yet the 2018 set's single 2018 value is
+    joined to 2019: the description must not claim that no line touches such a year."""
+    html = page(client, "index-indicator", slug=WOMEN)
+    description = html.split('<desc id="value-chart-desc">', 1)[1].split("</desc>", 1)[0]
+    values = Observation.objects.filter(indicator__slug=WOMEN).select_related(
+        "evaluation__indicator_set"
+    )
+    chart = value_chart(list(values), "none")
+    x = {mark.year: mark.x for mark in chart.years}
+    set_2018 = IndicatorSet.objects.get(slug="set-2018").pk
+    assert [(s.series.key, s.x1, s.x2) for s in chart.segments] == [(set_2018, x[2018], x[2019])]
+    assert "no line touches a year" not in description
+    assert "no line of that set leads to or from that year" in description
+
+
 # --- Downloads -----------------------------------------------------------------------------
 
 
@@ -289,6 +306,117 @@ def test_the_json_download_gives_numbers_sources_and_the_licence(client, index_r
     ]
     assert all(record["sources"][0]["url"] for record in records)
     assert {record["indicator_set"] for record in records} == {"set-2016", "set-2018"}
+
+
+def area_rows(rows):
+    """(data year, evaluation, area result, rate, improved, of, English note) of each row."""
+    return [
+        (
+            row["data_year"],
+            row["evaluation"],
+            row["area_result"],
+            row["area_rate"],
+            row["area_improved"],
+            row["area_indicator_count"],
+            row["area_note_en"],
+        )
+        for row in rows
+    ]
+
+
+def test_one_areas_results_download_with_the_years_without_results(client, index_record):
+    response = client.get(reverse("timeline:index-evaluations-csv"), {"area": "vulnerable-groups"})
+    assert response["Content-Disposition"] == (
+        'attachment; filename="gwangju-index-evaluations-vulnerable-groups.csv"'
+    )
+    assert 'rel="license"' in response["Link"]
+    rows = rows_of(response)
+    assert {row["area"] for row in rows} == {"vulnerable-groups"}
+    assert area_rows(rows) == [
+        ("2013", "2013", "reported", "6.3", "", "", ""),
+        ("2014", "2014", "not_reported", "", "", "", ""),
+        ("2015", "2015", "not_found", "", "", "", ""),
+        ("2016", "2016", "not_reported", "", "", "", ""),
+        ("2017", "2017", "not_found", "", "", "", ""),
+        ("2018", "2018", "reported", "", "13", "16", ""),
+        ("2018", "2018-sub-indicators", "not_reported", "", "", "", ""),
+        ("2019", "2019", "reported", "5.2", "", "", ""),
+        ("2020", "2020", "not_found", "", "", "", ""),
+        ("2021", "2021", "not_found", "", "", "", ""),
+        ("2022", "2022", "reported", "0.7", "", "", "Lowest"),
+        ("2023", "2023", "not_found", "", "", "", ""),
+    ]
+    gap = next(row for row in rows if row["data_year"] == "2015")
+    assert (gap["status"], gap["improved"], gap["overall_rate"]) == ("not_found", "", "")
+    assert "No public results" in gap["note_en"]
+
+
+def test_the_evaluations_download_gives_the_headline_figures_with_their_sources(
+    client, index_record
+):
+    response = client.get(reverse("timeline:index-evaluations-json"), {"year": "2019"})
+    assert response["Content-Disposition"] == (
+        'attachment; filename="gwangju-index-evaluations-2019.json"'
+    )
+    records = json.loads(response.content)
+    assert [(r["area"], r["area_rate"]) for r in records] == [
+        ("communication", 2.5),
+        ("happy-life", 22.9),
+        ("vulnerable-groups", 5.2),
+        ("environment-safety", -5.5),
+        ("culture-solidarity", 17.8),
+    ]
+    cited = Citation.objects.filter(evaluation__slug="2019").order_by("order", "id")
+    for record in records:
+        assert (record["indicators_evaluated"], record["improved"], record["improved_percent"]) == (
+            73,
+            61,
+            83.6,
+        )
+        assert [source["url"] for source in record["sources"]] == [
+            citation.source.url for citation in cited
+        ]
+        assert record["url"] == "http://testserver/en/index/#evaluation-2019"
+
+
+def test_every_evaluation_is_in_the_whole_evaluations_download(client, index_record):
+    rows = rows_of(client.get(reverse("timeline:index-evaluations-csv")))
+    assert {row["evaluation"] for row in rows} == set(
+        Evaluation.objects.values_list("slug", flat=True)
+    )
+    (survey,) = [row for row in rows if row["evaluation"] == "citizen-survey-2012-2014"]
+    assert (survey["area"], survey["area_result"], survey["worsened"]) == ("", "", "11")
+    assert len(rows) == 1 + 5 * (Evaluation.objects.count() - 1)  # a row per area, but the survey
+    notes = {(row["evaluation"], row["area"]): row["area_note_en"] for row in rows}
+    assert notes[("2014", "happy-life")] == "More cases of notifiable diseases."
+    assert "0" not in {row["improved"] for row in rows if row["status"] == "not_found"}
+    assert "http" in next(row["sources"] for row in rows if row["evaluation"] == "2016")
+
+
+def test_the_index_pages_link_the_evaluations_download(client, index_record):
+    for language in ("ko", "en"):
+        with translation.override(language):
+            csv_url = reverse("timeline:index-evaluations-csv")
+            json_url = reverse("timeline:index-evaluations-json")
+        for html in (page(client, "index", language), page(client, "open-data", language)):
+            assert f'href="{csv_url}"' in html and f'href="{json_url}"' in html
+        area = page(client, "index-area", language, slug="vulnerable-groups")
+        assert f'href="{csv_url}?area=vulnerable-groups"' in area
+
+
+@pytest.mark.parametrize(
+    ("name", "query"),
+    [
+        ("index-evaluations-csv", {"year": "abc"}),
+        ("index-evaluations-json", {"year": "1066"}),
+        ("index-evaluations-csv", {"area": "<script>"}),
+        ("index-evaluations-csv", {"area": "nowhere"}),
+    ],
+)
+def test_a_bad_evaluations_filter_makes_no_file(client, index_record, name, query):
+    response = client.get(reverse(f"timeline:{name}"), query)
+    assert response.status_code == 400
+    assert "not valid" in response.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -354,6 +482,11 @@ def test_drafts_never_reach_the_pages_the_downloads_or_the_sources(client):
     assert client.get(reverse("timeline:index-area", args=["hidden-area"])).status_code == 404
     download = client.get(reverse("timeline:index-export-json")).content.decode()
     assert json.loads(download)[0]["value"] == 11.11 and len(json.loads(download)) == 1
+    evaluations = client.get(reverse("timeline:index-evaluations-csv")).content.decode()
+    for secret in ("2030", "2031", "draft-set", "hidden-area", "secret"):
+        assert secret not in evaluations
+    hidden_area = client.get(reverse("timeline:index-evaluations-csv"), {"area": "hidden-area"})
+    assert hidden_area.status_code == 400
     assert "secret" not in page(client, "source-list")
 
 
@@ -386,11 +519,35 @@ def test_next_years_evaluation_is_one_spreadsheet_row(index_record):
 
 def test_an_area_results_cell_keeps_the_notes_of_the_areas_it_still_lists(index_record):
     evaluation = Evaluation.objects.get(slug="2016")
-    data = export_file("evaluations", Evaluation.objects.filter(pk=evaluation.pk))
-    text = data.decode("utf-8-sig").replace("happy-life: +10.6%", "happy-life: +10.7%")
-    assert import_file("evaluations", text.encode()).counts["update"] == 1
+    data = b'slug,area_results\n2016,"happy-life: +10.7% | environment-safety: 8/9"\n'
+    assert import_file("evaluations", data).counts["update"] == 1
     happy = evaluation.area_results.get(area__slug="happy-life")
-    assert (happy.rate, happy.note_en) == (Decimal("10.70"), "Highest")
+    assert (happy.rate, happy.note_ko, happy.note_en) == (Decimal("10.70"), "가장 높음", "Highest")
+
+
+def test_area_notes_travel_in_the_evaluations_file(index_record):
+    evaluation = Evaluation.objects.get(slug="2022")
+    data = export_file("evaluations", Evaluation.objects.filter(pk=evaluation.pk))
+    text = data.decode("utf-8-sig")
+    assert "vulnerable-groups: Lowest|culture-solidarity: Highest" in text
+    text = text.replace("vulnerable-groups: Lowest", "vulnerable-groups: Lowest of the five")
+    assert import_file("evaluations", text.encode()).counts["update"] == 1
+    notes = dict(evaluation.area_results.values_list("area__slug", "note_en"))
+    assert notes == {"culture-solidarity": "Highest", "vulnerable-groups": "Lowest of the five"}
+
+
+def test_a_note_for_an_area_without_a_result_is_refused(index_record):
+    for data in (
+        b"slug,area_notes_en\n2022,happy-life: Highest\n",
+        b'slug,area_results,area_notes_en\n2022,"culture-solidarity: +15.8%",'
+        b'"vulnerable-groups: Lowest"\n',
+    ):
+        report = import_file("evaluations", data)
+        assert not report.ok
+        (problem,) = report.problems
+        assert (problem.line, problem.column) == (2, "area_notes_en")
+        assert "has none for" in problem.message
+    assert Evaluation.objects.get(slug="2022").area_results.count() == 2
 
 
 @pytest.mark.parametrize(
@@ -417,10 +574,44 @@ def test_a_gap_year_with_figures_is_refused(index_record):
     assert "no public results has no figures" in report.problems[0].message
 
 
-def test_the_citations_file_keeps_to_milestones(index_record):
-    text = export_file("citations").decode("utf-8-sig")
-    assert "honam.co.kr" not in text  # cited only by index figures
-    assert Citation.objects.filter(milestone__isnull=True).count() > 0
+def test_the_indexcitations_file_says_what_each_source_supports_for_the_index(index_record):
+    text = export_file("indexcitations").decode("utf-8-sig")
+    header, *lines = text.splitlines()
+    assert header == "source,indicator_set,evaluation,observation,order,supports_ko,supports_en"
+    assert len(lines) == Citation.objects.filter(milestone=None).count()
+    citation = Citation.objects.filter(evaluation__slug="2019").first()
+    row = [line for line in lines if citation.supports_en in line and ",,2019,," in line]
+    assert len(row) == 1
+    edited = text.replace(row[0], row[0].replace(citation.supports_en, "Edited"))
+    report = import_file("indexcitations", edited.encode())
+    assert report.counts["update"] == 1, [str(problem) for problem in report.problems]
+    citation.refresh_from_db()
+    assert citation.supports_en == "Edited"
+
+
+def test_the_citations_file_keeps_to_the_milestones(index_record):
+    header, *lines = export_file("citations").decode("utf-8-sig").splitlines()
+    assert header == "milestone,source,order,supports_ko,supports_en"
+    assert len(lines) == Citation.objects.exclude(milestone=None).count()
+    url = Citation.objects.filter(evaluation__slug="2019").first().source.url
+    report = import_file("citations", f"evaluation,source\n2019,{url}\n".encode())
+    assert not report.ok
+    assert "This looks like a file of indexcitations." in report.problems[0].message
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        "{url},set-2018,2019,",  # two records
+        "{url},,,",  # none
+    ],
+)
+def test_an_index_citation_row_names_exactly_one_record(index_record, row):
+    url = Citation.objects.filter(evaluation__slug="2019").first().source.url
+    data = f"source,indicator_set,evaluation,observation\n{row.format(url=url)}\n"
+    report = import_file("indexcitations", data.encode())
+    assert not report.ok
+    assert "exactly one cited record" in report.problems[0].message
 
 
 # --- Sitemap and feed -------------------------------------------------------------------------
@@ -454,7 +645,10 @@ def grow_index(areas, count):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["index", "index-area", "index-indicator", "index-export-csv"])
+@pytest.mark.parametrize(
+    "name",
+    ["index", "index-area", "index-indicator", "index-export-csv", "index-evaluations-csv"],
+)
 def test_index_pages_run_the_same_queries_for_a_small_and_a_large_record(
     client, django_assert_num_queries, name
 ):
@@ -487,6 +681,18 @@ def test_an_editor_cannot_publish_or_change_a_published_evaluation_by_import(ind
     changed = b"slug,improved\n2019,62\n"
     assert not import_file("evaluations", changed, user=editor).ok
     assert Evaluation.objects.get(slug="2019").improved == 61
+
+
+def test_an_editor_cannot_change_what_a_published_evaluations_source_supports(index_record, editor):
+    citation = Citation.objects.filter(evaluation__slug="2019").first()
+    data = f"evaluation,source,supports_en\n2019,{citation.source.url},Edited\n".encode()
+    report = import_file("indexcitations", data, user=editor)
+    assert not report.ok
+    assert "Only a publisher can change the sources of a published evaluation." in (
+        report.problems[0].message
+    )
+    citation.refresh_from_db()
+    assert citation.supports_en != "Edited"
 
 
 def test_a_published_evaluations_page_is_view_only_to_an_editor(index_record, as_editor):

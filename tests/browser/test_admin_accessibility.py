@@ -1,18 +1,26 @@
 """axe-core finds no WCAG 2.1 A or AA violation on the admin pages staff use, at 1280 px, in
-Korean and in English: the index, every list of the record, the change and add forms with
-their language tabs and inlines, import and export, history, the review queue and steps,
-and the preview. Every control on the milestone form is reachable by keyboard, and every
-column of the milestone list is on screen at 1280 px."""
+Korean and in English: the index, every list of the record and of the Human Rights Index,
+the change and add forms with their language tabs and inlines (an evaluation's area
+results, citations and values among them), import and export, history, the review queue
+and steps, and the preview. Every control on the milestone form is reachable by keyboard,
+and every column of the milestone list is on screen at 1280 px."""
+
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 
 from tests.media_files import make_document, make_image
 from timeline.models import (
     Citation,
+    Evaluation,
+    Indicator,
+    IndicatorSet,
     Initiative,
     Institution,
     Milestone,
+    Observation,
     Outlet,
     Policy,
     ReviewState,
@@ -30,6 +38,7 @@ ADMIN_AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "admin-accessibility-password-1"
+INDEX_FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "index.json"
 LISTS = (
     "milestone",
     "year",
@@ -40,6 +49,12 @@ LISTS = (
     "source",
     "outlet",
     "citation",
+    "indexarea",
+    "indicatorset",
+    "indicator",
+    "evaluation",
+    "evaluationarearesult",
+    "observation",
 )
 
 
@@ -49,6 +64,25 @@ def with_media(record):
     make_image(record)
     make_document(record)
     return record
+
+
+def index_pages():
+    """The Human Rights Index's change and add forms: an evaluation with every inline in
+    use (area results, citations, values), a set, an indicator, a value, an area result."""
+    evaluation = Evaluation.objects.get(slug="2019")
+    assert evaluation.area_results.exists() and evaluation.observations.exists()
+    records = {
+        "evaluation": evaluation,
+        "indicatorset": IndicatorSet.objects.get(slug="set-2018"),
+        "indicator": Indicator.objects.get(slug="women-senior-officials"),
+        "observation": Observation.objects.filter(citations__isnull=False).first(),
+    }
+    pages = {f"{name} add": f"/admin/timeline/{name}/add/" for name in records}
+    records["evaluationarearesult"] = evaluation.area_results.first()  # added on the evaluation
+    return pages | {
+        f"{name} change": f"/admin/timeline/{name}/{record.pk}/change/"
+        for name, record in records.items()
+    }
 
 
 def admin_pages():
@@ -95,10 +129,11 @@ def admin_pages():
             with_media(subject)
         pages[f"{name} change"] = f"/admin/timeline/{name}/{subject.pk}/change/"
         pages[f"{name} add"] = f"/admin/timeline/{name}/add/"
-    return pages, draft
+    return pages | index_pages(), draft
 
 
 def signed_in_page(site, page_factory, lang):
+    call_command("loaddata", str(INDEX_FIXTURE), verbosity=0)
     get_user_model().objects.create_superuser("staff", password=PASSWORD)
     locale = {"ko": "ko-KR", "en": "en-GB"}[lang]
     page = page_factory("admin", locale=locale, extra_http_headers={"Accept-Language": lang})

@@ -138,6 +138,9 @@ class SpreadsheetImportExportMixin(ImportExportMixin):
 
     @property
     def model_key(self) -> str:
+        # A model's first file: the citations list imports and exports the milestones'
+        # ``citations``; the index's (``indexcitations``) go through the commands, and are
+        # edited on each figure's page.
         return next(
             key
             for key, resource in resources.RESOURCES.items()

@@ -16,6 +16,7 @@ from django.views.generic import TemplateView
 from timeline import previews
 from timeline.models import Citation, Milestone, Outlet, Source
 from timeline.public import opendata
+from timeline.public.evaluation_columns import EVALUATION_COLUMNS
 from timeline.public.views import SectionMixin
 
 
@@ -95,6 +96,7 @@ class OpenDataView(AboutPageView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(
             columns=opendata.MILESTONE_COLUMNS,
+            evaluation_columns=EVALUATION_COLUMNS,
             figures=OpenDataFigures(),
             kogl_name_ko=opendata.KOGL_NAME["ko"],
             kogl_name_en=opendata.KOGL_NAME["en"],

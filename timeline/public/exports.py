@@ -64,6 +64,19 @@ def license_links(request: HttpRequest) -> str:
     )
 
 
+def as_download(
+    response: HttpResponseBase, request: HttpRequest, filename: str
+) -> HttpResponseBase:
+    """``response`` as an attachment named ``filename``, with the licence in its ``Link``
+    header (every public download: the timeline's and the index's)."""
+    # Never None for an attachment.
+    response["Content-Disposition"] = cast(
+        str, content_disposition_header(as_attachment=True, filename=filename)
+    )
+    response["Link"] = license_links(request)
+    return response
+
+
 def file_response(
     file_type: str, headers: list[str], batches: Iterator[list[list]], rows: int
 ) -> HttpResponse | StreamingHttpResponse:
@@ -119,12 +132,4 @@ class MilestoneExportView(PublicMilestonesMixin, FilterMixin, View):
         )
         response = file_response(self.file_type, headers, batches, len(keys))
         cleaned = filterset.form.cleaned_data if filterset.is_bound else {}
-        # Never None for an attachment.
-        response["Content-Disposition"] = cast(
-            str,
-            content_disposition_header(
-                as_attachment=True, filename=download.download_filename(cleaned, self.file_type)
-            ),
-        )
-        response["Link"] = license_links(request)
-        return response
+        return as_download(response, request, download.download_filename(cleaned, self.file_type))

@@ -5,7 +5,8 @@
   A line joins two values only when they are of consecutive years *and* of the same
   series (the indicator set the evaluation used): the sets changed between evaluations,
   so values of different sets are not one series. Where sources print different values
-  for one year, each is its own point, and no line leads to or from that year. Each series
+  of one set for one year, each is its own point, and no line of that set leads to or from
+  that year (another set's single value for that year may still be joined). Each series
   has its own marker shape as well as its colour, so the chart reads without colour.
 * ``rate_chart``: one area's improvement rate per evaluation, as horizontal bars from a
   zero line (rates may be negative); a year with no public results says so in words.
@@ -128,7 +129,8 @@ def value_chart(
         return round(PLOT_TOP + float((high - value) / (high - low)) * PLOT_HEIGHT, 2)
 
     points = [Point(o, series[series_key(o)], x_of(o.year), y_of(o.value)) for o in values]
-    # Where sources disagree on a year's value, no line says which value the year had.
+    # Where sources disagree on a set's value for a year, no line of that set says which
+    # value the year had.
     per_year: dict[tuple[int | None, int], list[Point]] = {}
     for point in points:
         per_year.setdefault((point.series.key, point.observation.year), []).append(point)

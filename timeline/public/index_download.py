@@ -17,13 +17,12 @@ timeline's download is (``exports.file_response``).
 """
 
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -31,7 +30,7 @@ from django.views import View
 from timeline.caching.canonical import Parameter
 from timeline.models import MAX_YEAR, MIN_YEAR, Citation, IndexArea, Indicator, Observation
 from timeline.public.download import grouped, source_object
-from timeline.public.exports import PLAIN_TEXT, file_response, license_links
+from timeline.public.exports import PLAIN_TEXT, as_download, file_response
 from timeline.public.index_views import public_observations
 from timeline.transfer import exporting, resources
 
@@ -53,11 +52,11 @@ QUERY_PARAMETERS = (
 )
 
 
-class ObservationFilterForm(forms.Form):
-    """The download's filters, each checked before anything reaches the database."""
+class IndexFilterForm(forms.Form):
+    """The index downloads' filters (the values' and the evaluations'), each checked before
+    anything reaches the database."""
 
     area = forms.SlugField(required=False, max_length=80, allow_unicode=True)
-    indicator = forms.SlugField(required=False, max_length=120, allow_unicode=True)
     year = forms.IntegerField(required=False, min_value=MIN_YEAR, max_value=MAX_YEAR)
 
     def clean_area(self) -> str:
@@ -65,6 +64,13 @@ class ObservationFilterForm(forms.Form):
         if slug and not IndexArea.objects.published().filter(slug=slug).exists():
             raise forms.ValidationError(_("No published index area has this slug."))
         return slug
+
+
+class ObservationFilterForm(IndexFilterForm):
+    """The values' download: by area, indicator and year."""
+
+    indicator = forms.SlugField(required=False, max_length=120, allow_unicode=True)
+    field_order = ("area", "indicator", "year")
 
     def clean_indicator(self) -> str:
         slug: str = self.cleaned_data["indicator"]
@@ -152,14 +158,14 @@ def observation_batches(
     return [staff_headers[index] for index in kept] + list(EXTRA), batches()
 
 
-def download_filename(cleaned: dict[str, Any], file_type: str) -> str:
-    """``gwangju-index[-area][-indicator][-year].<type>``."""
-    parts = ["gwangju", "index"]
+def download_filename(cleaned: dict[str, Any], file_type: str, dataset: str = "index") -> str:
+    """``gwangju-<dataset>[-area][-indicator][-year].<type>``: the name says the filters."""
+    parts = ["gwangju", dataset]
     parts += [str(cleaned[name]) for name in ("area", "indicator", "year") if cleaned.get(name)]
     return f"{'-'.join(parts)}.{file_type}"
 
 
-def filter_errors_text(form: ObservationFilterForm) -> str:
+def filter_errors_text(form: forms.Form) -> str:
     lines = [gettext("No file was made, because some filters in the address are not valid:")]
     for name, messages in form.errors.items():
         lines.extend(f"- {name}: {message}" for message in messages)
@@ -184,12 +190,4 @@ class ObservationExportView(View):
             observations, self.file_type, request.build_absolute_uri, keys
         )
         response = file_response(self.file_type, headers, batches, len(keys))
-        response["Content-Disposition"] = cast(
-            str,
-            content_disposition_header(
-                as_attachment=True,
-                filename=download_filename(form.cleaned_data, self.file_type),
-            ),
-        )
-        response["Link"] = license_links(request)
-        return response
+        return as_download(response, request, download_filename(form.cleaned_data, self.file_type))

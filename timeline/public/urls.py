@@ -6,6 +6,7 @@ from timeline.caching.pages import cache_public_page
 from timeline.models import Initiative, Institution, Policy, Subject
 from timeline.public import (
     about_views,
+    evaluation_download,
     exports,
     index_download,
     index_views,
@@ -116,6 +117,17 @@ urlpatterns = [
             index_download.QUERY_PARAMETERS,
         ),
         name="index-export-json",
+    ),
+    *(
+        path(
+            f"index/evaluations.{file_type}",
+            cache_public_page(
+                evaluation_download.EvaluationExportView.as_view(file_type=file_type),
+                evaluation_download.QUERY_PARAMETERS,
+            ),
+            name=f"index-evaluations-{file_type}",
+        )
+        for file_type in ("csv", "json")
     ),
     path("index/feed/", EvaluationFeed(), name="index-feed"),
     path(

@@ -1,4 +1,5 @@
-"""The evaluations file's ``area_results`` column: each area's result in one cell.
+"""The evaluations file's ``area_results``, ``area_notes_ko`` and ``area_notes_en`` columns:
+each area's result, and what the sources say of it, in one cell each.
 
 One evaluation is one row, so that staff enter next year's evaluation as one line of a
 spreadsheet. Its areas' results are entries separated by ``|``, each
@@ -7,8 +8,13 @@ not give it, and ``?`` for an unknown "of"::
 
     happy-life: +22.9% | environment-safety: -5.5% | vulnerable-groups: 13/16 | communication: 5/?
 
-An area's note (e.g. "highest") is edited in the admin: importing keeps the note of every
-area still listed, and removes the results of areas no longer listed.
+An area's note (e.g. "highest") is an entry ``<area slug>: <note>`` of ``area_notes_ko``
+or ``area_notes_en``, for areas the results cell lists (``|`` inside a note is ``\\|``)::
+
+    happy-life: Highest | environment-safety: More cases of notifiable diseases.
+
+Importing removes the results of areas no longer listed; a file without a notes column
+keeps the notes of every area still listed.
 """
 
 import re
@@ -21,19 +27,30 @@ from django.db.models.query import QuerySet
 from django.utils.translation import gettext as _
 
 from timeline.models import EvaluationAreaResult, IndexArea
-from timeline.transfer.cells import BATCH_SIZE, CellError, chunks, join_cell, shown, split_cell
+from timeline.transfer.cells import (
+    BATCH_SIZE,
+    CellError,
+    chunks,
+    join_cell,
+    same_text,
+    shown,
+    split_cell,
+)
 from timeline.transfer.columns import Column, Lookups
 from timeline.transfer.tables import cell_text
 
 # (area pk, rate, improved, of), sorted by area: one evaluation's results.
 Result = tuple[Any, Decimal | None, int | None, int | None]
 Results = tuple[Result, ...]
+# (area pk, note), sorted by area: one evaluation's notes in one language.
+Notes = tuple[tuple[Any, str], ...]
 
 ENTRY = re.compile(
     r"^(?P<slug>[-\w]+)\s*:\s*"
     r"(?:(?P<rate>[+\-−]?\d{1,4}(?:\.\d{1,2})?)\s*%)?\s*"
     r"(?:(?P<improved>\d{1,4})\s*/\s*(?P<of>\d{1,4}|\?))?$"
 )
+NOTE_ENTRY = re.compile(r"^(?P<slug>[-\w]+)\s*:\s*(?P<note>.+)$", re.DOTALL)
 FIELDS = ("evaluation_id", "area_id", "rate", "improved", "indicator_count")
 
 
@@ -54,8 +71,22 @@ def entry_text(slug: str, rate: Decimal | None, improved: int | None, of: int | 
     return f"{slug}: {' '.join(parts)}"
 
 
-class AreaResultsColumn(Column):
-    """An evaluation's per-area results (``EvaluationAreaResult``), written as one cell."""
+def area_of(slug: str, mapping: dict[str, Any], listed: Iterable[Any]) -> Any:
+    """The id of the area ``slug`` names in a cell, refused if unknown or listed already."""
+    area = mapping.get(slug)
+    if area is None:
+        raise CellError(
+            _("No index area has the slug “%(slug)s”. Known slugs: %(known)s.")
+            % {"slug": slug, "known": ", ".join(sorted(mapping))}
+        )
+    if area in listed:
+        raise CellError(_("The area “%(slug)s” is listed twice.") % {"slug": slug})
+    return area
+
+
+class AreaColumn(Column):
+    """A column of the evaluations file whose cell lists the evaluation's areas by slug, and
+    whose values live in ``EvaluationAreaResult``."""
 
     external = True
     related: type[models.Model] = IndexArea
@@ -73,6 +104,10 @@ class AreaResultsColumn(Column):
     def required(self) -> bool:
         return False
 
+
+class AreaResultsColumn(AreaColumn):
+    """An evaluation's per-area results (``EvaluationAreaResult``), written as one cell."""
+
     def parse(self, raw: Any, lookups: Lookups | None) -> Results:
         assert lookups is not None
         mapping = lookups.mapping(self)
@@ -88,14 +123,7 @@ class AreaResultsColumn(Column):
                     )
                     % {"entry": shown(entry)}
                 )
-            area = mapping.get(match["slug"])
-            if area is None:
-                raise CellError(
-                    _("No index area has the slug “%(slug)s”. Known slugs: %(known)s.")
-                    % {"slug": match["slug"], "known": ", ".join(sorted(mapping))}
-                )
-            if area in results:
-                raise CellError(_("The area “%(slug)s” is listed twice.") % {"slug": match["slug"]})
+            area = area_of(match["slug"], mapping, results)
             rate = Decimal(match["rate"].replace("−", "-")) if match["rate"] else None
             improved = int(match["improved"]) if match["improved"] else None
             of = int(match["of"]) if match["of"] and match["of"] != "?" else None
@@ -170,3 +198,99 @@ class AreaResultsColumn(Column):
             changed, ["rate", "improved", "indicator_count"], batch_size=BATCH_SIZE
         )
         EvaluationAreaResult.objects.bulk_create(added, batch_size=BATCH_SIZE)
+
+
+class AreaNotesColumn(AreaColumn):
+    """What the sources say of each area's result (``EvaluationAreaResult.note``) in one
+    language, written as one cell: ``area_notes_ko`` or ``area_notes_en``. Every listed
+    area must have a result (``EvaluationResource.check_rows``)."""
+
+    def __init__(self, name: str, language: str) -> None:
+        super().__init__(name)
+        self.note_field = f"note_{language}"
+        max_length = EvaluationAreaResult._meta.get_field("note").max_length
+        assert max_length is not None  # a bounded CharField
+        self.max_length = max_length
+
+    def parse(self, raw: Any, lookups: Lookups | None) -> Notes:
+        assert lookups is not None
+        mapping = lookups.mapping(self)
+        notes: dict[Any, str] = {}
+        for entry in split_cell(cell_text(raw)):
+            match = NOTE_ENTRY.match(entry.strip())
+            if match is None or not match["note"].strip():
+                raise CellError(
+                    _(
+                        "“%(entry)s” is not an area's note. Write the area's slug, a colon, "
+                        "then the note, e.g. “happy-life: Highest”."
+                    )
+                    % {"entry": shown(entry)}
+                )
+            area = area_of(match["slug"], mapping, notes)
+            note = match["note"].strip()
+            if len(note) > self.max_length:
+                raise CellError(
+                    _("An area's note is too long: at most %(max)d characters (“%(note)s”).")
+                    % {"max": self.max_length, "note": shown(note)}
+                )
+            notes[area] = note
+        return tuple(sorted(notes.items()))
+
+    def same(self, old: Any, new: Any, legacy: str = "") -> bool:
+        old, new = old or (), new or ()
+        return len(old) == len(new) and all(
+            old_area == new_area and same_text(old_note, new_note, legacy)
+            for (old_area, old_note), (new_area, new_note) in zip(old, new, strict=True)
+        )
+
+    def display(self, value: Any, lookups: Lookups | None) -> str:
+        assert lookups is not None
+        slugs = lookups.reverse(self)
+        return join_cell(f"{slugs.get(area, str(area))}: {note}" for area, note in value or ())
+
+    def existing(self, pks: Sequence[Any]) -> dict[Any, Notes]:
+        found: dict[Any, list[tuple[Any, str]]] = {pk: [] for pk in pks}
+        for chunk in chunks(list(pks)):
+            rows = (
+                EvaluationAreaResult.objects.filter(evaluation_id__in=chunk)
+                .exclude(**{self.note_field: ""})
+                .order_by("area_id")
+                .values_list("evaluation_id", "area_id", self.note_field)
+            )
+            for owner, area, note in rows:
+                if note:  # NULL is no note either
+                    found[owner].append((area, note))
+        return {pk: tuple(notes) for pk, notes in found.items()}
+
+    def export_map(self, owners: Iterable[Any] | QuerySet) -> dict[Any, str]:
+        rows = (
+            EvaluationAreaResult.objects.filter(evaluation_id__in=owners)
+            .exclude(**{self.note_field: ""})
+            .order_by("evaluation_id", "area__order", "area__slug")
+            .values_list("evaluation_id", "area__slug", self.note_field)
+        )
+        grouped: dict[Any, list[str]] = {}
+        for owner, slug, note in rows:
+            if note:
+                grouped.setdefault(owner, []).append(f"{slug}: {note}")
+        return {owner: join_cell(entries) for owner, entries in grouped.items()}
+
+    def replace(
+        self, owner_values: Sequence[tuple[Any, Notes]], delete_owners: Sequence[Any]
+    ) -> None:
+        """Each listed area's result gets its note, the evaluation's other results none.
+        Runs after ``AreaResultsColumn.replace`` (columns are written in the resource's
+        order), so the results a file adds are there to take their notes."""
+        wanted = {(owner, area): note for owner, notes in owner_values for area, note in notes}
+        changed: list[EvaluationAreaResult] = []
+        for chunk in chunks([owner for owner, _notes in owner_values]):
+            for result in EvaluationAreaResult.objects.filter(evaluation_id__in=chunk):
+                note = wanted.get((result.evaluation_id, result.area_id), "")
+                if (getattr(result, self.note_field) or "") != note:
+                    setattr(result, self.note_field, note)
+                    changed.append(result)
+        # The untranslated column too, as the engine writes a translated field's (it holds
+        # the active language's text).
+        EvaluationAreaResult.objects.bulk_update(
+            changed, [self.note_field, "note"], batch_size=BATCH_SIZE
+        )

@@ -8,24 +8,27 @@ Column rules that a person editing these files should know:
   ``indicator`` and ``evaluation``).
 * ``sources`` (indicator sets, evaluations, observations): the cited sources, as in the
   milestones file: ``title <url>`` entries separated by ``|``. What each citation supports
-  is edited in the admin; an unchanged cell keeps it.
+  is in the ``indexcitations`` file (``source_resources``), as the milestones' is in
+  ``citations``; an unchanged cell keeps it.
 * ``area_results`` (evaluations): each area's rate and/or how many improved, e.g.
-  ``happy-life: +22.9% | vulnerable-groups: 13/16`` (``index_columns``).
+  ``happy-life: +22.9% | vulnerable-groups: 13/16``; ``area_notes_ko`` and
+  ``area_notes_en``: what the sources say of a listed area's result, e.g.
+  ``happy-life: Highest`` (``index_columns``).
 * ``value`` (observations): the number as the source prints it; ``decimals`` says how many
   digits after the point it prints (``18.0`` has one), so the page shows it the same way.
 * A year with no public results is an evaluation with ``status`` ``not_found`` and no
   figures: the pages show it as a gap.
-
-The index's citations are not in the ``citations`` file (which names milestones): they
-travel in these files' ``sources`` columns.
 """
 
+from functools import partial
 from typing import Any
 
+from django.utils.translation import gettext as _
 from import_export import fields
 
 from timeline.models import (
     Evaluation,
+    EvaluationAreaResult,
     IndexArea,
     Indicator,
     IndicatorSet,
@@ -33,8 +36,10 @@ from timeline.models import (
     constraint_message,
 )
 from timeline.models.index import RESERVED_AREA_SLUGS
+from timeline.transfer.cells import chunks
 from timeline.transfer.declared import ExternalWidget, SourcesWidget
-from timeline.transfer.index_columns import AreaResultsColumn
+from timeline.transfer.index_columns import AreaNotesColumn, AreaResultsColumn
+from timeline.transfer.pipeline import Importer, Row
 from timeline.transfer.resource_base import (
     Problem,
     TimelineResource,
@@ -46,6 +51,12 @@ from timeline.transfer.resource_base import (
 
 def sources_field(owner: str) -> fields.Field:
     return fields.Field(attribute="citations", column_name="sources", widget=SourcesWidget(owner))
+
+
+def area_notes_field(language: str) -> fields.Field:
+    name = f"area_notes_{language}"
+    column = partial(AreaNotesColumn, language=language)
+    return fields.Field(attribute=name, column_name=name, widget=ExternalWidget(column))
 
 
 class NamedIndexResource(TimelineResource):
@@ -131,6 +142,8 @@ class EvaluationResource(TimelineResource):
         column_name="area_results",
         widget=ExternalWidget(AreaResultsColumn),
     )
+    area_notes_ko = area_notes_field("ko")
+    area_notes_en = area_notes_field("en")
     sources = sources_field("evaluation")
 
     class Meta:
@@ -149,6 +162,8 @@ class EvaluationResource(TimelineResource):
             "overall_rate",
             "areas_improved",
             "area_results",
+            "area_notes_ko",
+            "area_notes_en",
             "note_ko",
             "note_en",
             "sources",
@@ -168,6 +183,41 @@ class EvaluationResource(TimelineResource):
         ):
             message = constraint_message(Evaluation, "evaluation_gap_has_no_figures")
             problem(("status", "indicator_set", "improved", "overall_rate"), message)
+
+    def check_rows(self, rows: list[Row], importer: Importer) -> None:
+        """An area's note annotates its result: a notes cell names only areas that the
+        evaluation has a result for (in the file's ``area_results``, or stored)."""
+        notes = [c for c in importer.present_columns if isinstance(c, AreaNotesColumn)]
+        if not notes:
+            return
+        stored: dict[Any, set[Any]] = {}
+        if "area_results" not in {column.name for column in importer.present_columns}:
+            owners = [row.existing["pk"] for row in rows if row.existing]
+            for chunk in chunks(owners):
+                results = EvaluationAreaResult.objects.filter(evaluation_id__in=chunk)
+                for owner, area in results.values_list("evaluation_id", "area_id"):
+                    stored.setdefault(owner, set()).add(area)
+        lookups = importer.report.lookups
+        assert lookups is not None  # set when the rows were read
+        slugs = lookups.reverse(notes[0])
+        for row in rows:
+            if "area_results" in row.merged:
+                areas = {result[0] for result in row.merged["area_results"]}
+            else:
+                areas = stored.get(row.existing["pk"], set()) if row.existing else set()
+            for column in notes:
+                noted = row.merged[column.name]
+                unlisted = [slugs[area] for area, _note in noted if area not in areas]
+                if unlisted:
+                    importer.problem_reporter(row)(
+                        column.name,
+                        _(
+                            "A note is for an area's result, and this evaluation has none for "
+                            "%(areas)s: add it to area_results, or remove the note."
+                        )
+                        % {"areas": ", ".join(unlisted)},
+                    )
+                    importer.report.invalid_raw[row.line] = row.raw
 
     def fallback_slug(self, values: dict[str, Any]) -> str:
         return f"evaluation-{values.get('data_year')}"

@@ -97,6 +97,7 @@ class Importer(WriteSteps):
         self.rows: list[Row] = []
         self.existing: dict[Any, dict] = {}
         self.key_columns: list[Column] = []  # what says which record a row is
+        self.required_key_columns: list[Column] = []  # those of them that cannot be empty
 
     def run(self) -> ImportReport:
         report = self.report
@@ -147,7 +148,7 @@ class Importer(WriteSteps):
         if unknown:
             column = unknown[0] if len(unknown) == 1 else ""  # the message names them all
             report.add(1, column, "", self.unknown_columns_message(unknown))
-        for key in self.resource.key_columns():
+        for key in self.resource.required_key_columns():
             if key not in seen:
                 report.add(
                     1,
@@ -166,6 +167,7 @@ class Importer(WriteSteps):
         report.positions = [index for index, column in present if index is not None]
         self.key_column = spec[self.resource.key_column]
         self.key_columns = [spec[name] for name in self.resource.key_columns()]
+        self.required_key_columns = [spec[name] for name in self.resource.required_key_columns()]
         return not report.problems
 
     def unknown_columns_message(self, unknown: list[str]) -> str:
@@ -227,7 +229,7 @@ class Importer(WriteSteps):
                     shown_key = self.key_text(raw) if isinstance(key, tuple) else key
                     report.add(
                         line,
-                        ", ".join(column.name for column in self.key_columns),
+                        self.key_names(raw),
                         shown_key,
                         _(
                             "“%(key)s” is also on line %(line)d: a record may appear only once in a file."
@@ -238,7 +240,7 @@ class Importer(WriteSteps):
                 else:
                     first_line[key] = line
             elif ok and not self.resource.generates_keys:
-                for column in self.key_columns:
+                for column in self.required_key_columns:
                     if values.get(column.name) in (None, ""):
                         report.add(line, column.name, "", self.resource.missing_key_message())
                 row.ok = False
@@ -254,18 +256,33 @@ class Importer(WriteSteps):
 
     def row_key(self, values: dict) -> Any:
         """The key of a row from its parsed values: one value, or a tuple of all of them
-        (None if one is missing)."""
+        (None if a required one is missing; an optional one may be None)."""
         if len(self.key_columns) == 1:
             return values.get(self.key_column.name)
-        parts = tuple(values.get(column.name) for column in self.key_columns)
-        return None if any(part in (None, "") for part in parts) else parts
+        if any(values.get(column.name) in (None, "") for column in self.required_key_columns):
+            return None
+        return tuple(values.get(column.name) for column in self.key_columns)
+
+    def key_names(self, raw: list) -> str:
+        """The file's columns that say which record a row is, those this row fills (a
+        citation of the index: its source and the figure it names, not the two empty
+        columns beside it)."""
+        filled = [
+            column.name
+            for index, column in self.present
+            if index is not None and column in self.key_columns and not is_blank(raw[index])
+        ]
+        return ", ".join(filled or (column.name for column in self.required_key_columns))
 
     def key_text(self, raw: list) -> str:
-        """The cells that say which record a row is, as the file has them."""
+        """The cells that say which record a row is, as the file has them (empty ones of
+        optional key columns left out)."""
         return ", ".join(
             cell_text(spreadsheets.restore(raw[index])).strip()
             for index, column in self.present
-            if index is not None and column in self.key_columns
+            if index is not None
+            and column in self.key_columns
+            and (column in self.required_key_columns or not is_blank(raw[index]))
         )
 
     def load_existing(self) -> None:

@@ -35,6 +35,10 @@ class TimelineResource(resources.ModelResource):
     # Further columns that, with ``key_column``, say which record a row is (a citation:
     # its milestone and its source). A row's key is then the tuple of their values.
     key_with: tuple[str, ...] = ()
+    # Key columns that may be empty, and may be left out of the file when they are linked
+    # (a citation of the index names its source and one of the three figures that may
+    # cite it).
+    optional_key_columns: tuple[str, ...] = ()
     header_one_of: tuple[tuple[str, ...], ...] = ()  # groups new records need one column of
     linked_columns: tuple[tuple[str, ...], ...] = ()  # groups of columns holding one value
     slug_sources: tuple[str, ...] = ()  # attnames a new record's slug is made from, in order
@@ -52,6 +56,10 @@ class TimelineResource(resources.ModelResource):
     @classmethod
     def key_columns(cls) -> tuple[str, ...]:
         return (cls.key_column, *cls.key_with)
+
+    @classmethod
+    def required_key_columns(cls) -> tuple[str, ...]:
+        return tuple(name for name in cls.key_columns() if name not in cls.optional_key_columns)
 
     @classmethod
     def key_attnames(cls) -> tuple[str, ...]:

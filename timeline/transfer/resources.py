@@ -13,8 +13,8 @@ Column rules that a person editing the file should know:
 * ``slug`` (``year`` for years) identifies the record: a known slug updates it, an
   empty one creates a new record whose slug is made from its English name/title
   (``milestone-2014``, ``initiative-2`` ... when there is only Korean text). Sources are
-  identified by ``url``, citations by ``milestone`` and ``source`` together
-  (``source_resources``).
+  identified by ``url``, citations by ``milestone`` and ``source`` together, the index's
+  citations by ``source`` and the figure citing it (``source_resources``).
 * A column left out of the file leaves that field alone; an empty cell clears a text,
   but keeps the current value of ``order`` and ``is_published`` (new records: default).
 * ``themes``: theme slugs separated by ``|``. ``sources``: entries separated by ``|``,
@@ -66,7 +66,12 @@ from timeline.transfer.resource_base import (
     require_date_precision,
     require_either_language,
 )
-from timeline.transfer.source_resources import CitationResource, OutletResource, SourceResource
+from timeline.transfer.source_resources import (
+    CitationResource,
+    IndexCitationResource,
+    OutletResource,
+    SourceResource,
+)
 
 # --- The record's resources -------------------------------------------------------
 
@@ -265,7 +270,8 @@ class MilestoneResource(TimelineResource):
 # In dependency order: importing in this order into an empty database always works.
 # Sources come before milestones, whose ``sources`` column cites them by URL; citations
 # after both, to say what each supports; then the Human Rights Index, whose figures cite
-# sources in their own ``sources`` columns. Resources of other modules join this list.
+# sources in their own ``sources`` columns, and what those citations support. Resources of
+# other modules join this list.
 RESOURCES = register(
     ThemeResource,
     YearResource,
@@ -277,6 +283,9 @@ RESOURCES = register(
     MilestoneResource,
     CitationResource,
     *INDEX_RESOURCES,
+    # Last, after the index's records it names: a file apart from the milestones'
+    # ``citations``, which may so come before the index (DESIGN.md lists it there).
+    IndexCitationResource,
 )
 MODEL_KEYS = tuple(RESOURCES)
 

@@ -208,9 +208,11 @@ class WriteSteps:
                     instance.updated = now  # type: ignore[attr-defined]  # checked above
             update_rows(model, instances, update_fields)
         self.resolve_pending(created + changed)
-        for column in self.present_columns:
-            if not column.external:
-                continue
+        # In the resource's order, whatever the file's: an evaluation's area notes are
+        # written after the area results they annotate.
+        order = {column.name: index for index, column in enumerate(self.resource.get_columns())}
+        external = [column for column in self.present_columns if column.external]
+        for column in sorted(external, key=lambda column: order[column.name]):
             touched = [row for row in created + changed if column.name in row.changed]
             column.replace(  # type: ignore[attr-defined]  # external columns replace
                 [(row.values["pk"], row.values[column.name]) for row in touched],
