@@ -19,6 +19,7 @@ def migrate(target: tuple[str, str]):
     return executor.loader.project_state(target).apps
 
 
+@pytest.mark.slow  # migrates the database back and forth: about 12 s
 def test_labels_become_sources_cited_by_their_milestones():
     old = migrate(BEFORE)
     try:
