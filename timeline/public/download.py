@@ -218,16 +218,19 @@ def milestone_batches(
     timeline's published, filtered milestones; ``keys``: their primary keys in its order,
     if already read).
 
-    Each batch reads its milestones again through ``queryset``, so a milestone withdrawn
-    while the file is being sent is left out rather than sent. A fixed number of queries
-    per batch. ``page_url`` makes a page's absolute address from its path (the request's).
+    Each batch reads its milestones' own columns again through ``queryset``, so a milestone
+    withdrawn while the file is being sent is left out rather than sent; the read-only
+    columns of the rows that came back are then read by their slugs alone, without the
+    public filter's joins a second time (on PostgreSQL, half a large file's database time).
+    A fixed number of queries per batch. ``page_url`` makes a page's absolute address from
+    its path (the request's).
     """
     resource = resources.resource_for(MODEL_KEY)
     staff_headers, staff_batches = resource.export_batches(queryset, keys=keys)
     kept = [index for index, name in enumerate(staff_headers) if name not in DROPPED]
     headers = [staff_headers[index] for index in kept] + list(EXTRA)
     slug_at, sources_at = staff_headers.index("slug"), staff_headers.index("sources")
-    plain = queryset.prefetch_related(None).order_by()
+    plain = queryset.model._base_manager.order_by()
 
     def batches() -> Iterator[list[list]]:
         path = milestone_paths()  # in the language the file is made in
