@@ -9,9 +9,9 @@ exist. Anyone can ask for as many of those as they like, and each used to leave 
 filter form, counts and chart behind (issue 13: a hundred junk requests of four kinds took
 Redis from 53 keys to 576). So what such a page renders for its question (its filter form,
 its list, its counts and chart) is not kept. What belongs to the record alone is, as on any
-page: a card (``ready_parts(of_records=True)``), the theme choices, the years
-(``remembered`` without ``asked``), since there are only as many of them as records, and a
-search's cards serve the next search.
+page: a card, the theme choices, the years (``ready_parts`` and ``remembered`` without
+``asked``), since there are only as many of them as records, and a search's cards serve
+the next search.
 
 Staff go further: their parts are neither read nor kept (``fresh_parts``), for staff see the
 record as it is now, and a preview shows drafts that must not reach the cache.

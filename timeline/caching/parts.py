@@ -37,15 +37,16 @@ def ready_parts(
     ids: Sequence[K],
     render: Callable[[list[K]], Mapping[K, str]],
     *variant: object,
-    of_records: bool = False,
+    asked: bool = False,
 ) -> dict[K, str]:
     """The HTML of each of ``ids``: stored, or rendered by ``render(missing ids)``.
 
     ``variant``: plain values that change what a part looks like (the language, a heading
     level). An id ``render`` does not return (no longer public) has no part.
-    ``of_records``: the ids are records' (a card each), so there are only as many parts as
-    records, whatever is asked: they are kept even for a page that is not (a search's cards
-    serve the next search), where parts named by what was asked are not.
+    ``asked``: the variant holds what a visitor asked (filters, a search), which anyone can
+    vary at will, so the rendered parts are not kept for a page the page cache does not
+    keep (keeping.py), as ``remembered``'s figures; a part of the record alone (a card: only
+    as many as records) always is, and a search's cards serve the next search.
     """
     if not ids:
         return {}
@@ -63,7 +64,7 @@ def ready_parts(
     if missing:
         rendered = render(missing)
         parts.update(rendered)
-        if of_records or may_keep():  # see keeping.py
+        if not asked or may_keep():
             try:
                 cache.set_many(
                     {keys[ident]: (token, html) for ident, html in rendered.items()}, TIMEOUT

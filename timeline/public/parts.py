@@ -44,9 +44,7 @@ def ready_cards(
         return {}
     ids = [record.pk for record in records]
     (model,) = {record._meta.label_lower for record in records}
-    parts = ready_parts(
-        template, ids, render, get_language(), model, *sorted(context.items()), of_records=True
-    )
+    parts = ready_parts(template, ids, render, get_language(), model, *sorted(context.items()))
     # Rendered from our template just above; a cache may hand back a plain str.
     return {ident: mark_safe(html) for ident, html in parts.items()}
 

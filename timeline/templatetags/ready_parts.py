@@ -34,7 +34,8 @@ class ReadyNode(template.Node):
         def render(_ids: list[int]) -> dict[int, str]:
             return {0: self.nodelist.render(context)}
 
-        html = ready_parts(f"block:{self.name}", [0], render, get_language(), *vary)
+        # A block may be named by what was asked (the filter form, the timeline's list).
+        html = ready_parts(f"block:{self.name}", [0], render, get_language(), *vary, asked=True)
         # Rendered from the template just above; a cache may hand back a plain str.
         return mark_safe(html[0])
 
