@@ -55,6 +55,7 @@ from django.utils.translation import get_language_from_path
 from timeline.caching.canonical import Parameter, asks_free_text, canonical_query
 from timeline.caching.keeping import keep_nothing_more, rendering
 from timeline.caching.origins import remember_origin
+from timeline.caching.readahead import reading_ahead
 from timeline.caching.schedule import seconds_until_next_change, with_seconds_left
 from timeline.caching.staff import has_session_cookie, is_staff_session
 from timeline.caching.version import MISSING, content_changed
@@ -68,6 +69,7 @@ MARK = "cache_public_page"
 PARAMETERS = "cache_public_page_parameters"
 NOT_STORED = "_page_cache_not_stored"
 RENDER_FRESH = "_page_cache_render_fresh"
+ADDRESS = "_page_cache_address"  # the canonical address of a marked page (readahead.py)
 # What the cache keeps of a page: status, headers, body.
 Stored = tuple[int, list[tuple[str, str]], bytes]
 T = TypeVar("T")
@@ -170,14 +172,18 @@ class PublicPageCacheMiddleware:
                 if stored is not MISSING:
                     return self.rebuild(stored, seconds_left)
                 entry = (key, version)
-        # This request's own rendering, which ends with it (timeline/caching/keeping.py).
+        # This request's own rendering, which ends with it (timeline/caching/keeping.py),
+        # reading the cache once for it all (readahead.py).
         fresh, kept = getattr(request, RENDER_FRESH, False), not getattr(request, NOT_STORED, False)
-        with rendering(fresh=fresh, keep=kept):
-            response = self.get_response(request)
-        if request.method not in SAFE_METHODS and has_session_cookie(request):
-            self.after_staff_write(request, response)
-        if is_public_page(request):
-            self.prepare(request, response, entry)
+        with reading_ahead(getattr(request, ADDRESS, None)) as ahead:
+            with rendering(fresh=fresh, keep=kept):
+                response = self.get_response(request)
+            if getattr(request, NOT_STORED, False):
+                ahead.address = None  # what a visitor typed: nothing to learn from it
+            if request.method not in SAFE_METHODS and has_session_cookie(request):
+                self.after_staff_write(request, response)
+            if is_public_page(request):
+                self.prepare(request, response, entry)
         return response
 
     @staticmethod
@@ -200,6 +206,7 @@ class PublicPageCacheMiddleware:
         if parameters is None:
             return None
         canonicalise(request, parameters)
+        setattr(request, ADDRESS, f"{language}:{request.get_full_path()}")
         staff = self.cache_call(is_staff_session, request)
         if staff:
             # Staff see the record as it is now, even after a change that sent no signal.

@@ -27,6 +27,7 @@ from django.core.cache import cache
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from timeline.caching import readahead
 from timeline.caching.version import (
     MISSING,
     VERSION_KEY,
@@ -87,7 +88,26 @@ def _next_change(version: str, stored: Any, now: datetime.datetime) -> datetime.
 def _read(
     keys: Sequence[str], now: datetime.datetime
 ) -> tuple[str, datetime.datetime | None, dict[str, Any]]:
-    """(version, next scheduled change, the entries of ``keys`` stored for the version)."""
+    """(version, next scheduled change, the entries of ``keys`` stored for the version).
+
+    Within a page's rendering, what its first read fetched answers the later ones
+    (readahead.py)."""
+    ahead = readahead.current()
+    if ahead is None:
+        return _fetch(keys, now)
+    if not ahead.answers(keys):
+        fetched = ahead.to_fetch(keys)
+        version, change, found = _fetch(fetched, now)
+        ahead.remember(version, change, fetched, found)
+    else:
+        ahead.to_fetch(keys)  # counted as read: the next rendering fetches them first
+    assert ahead.version is not None
+    return ahead.version, ahead.change, ahead.found(keys)
+
+
+def _fetch(
+    keys: Sequence[str], now: datetime.datetime
+) -> tuple[str, datetime.datetime | None, dict[str, Any]]:
     found = cache.get_many([VERSION_KEY, NEXT_KEY, *keys])
     version = found.pop(VERSION_KEY, None)
     if version is None:
