@@ -51,3 +51,7 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # Warming pages after each change (timeline/jobs/warming.py) would run at every commit of every
 # test with the backend above; the tests of the warm-up turn it on.
 TIMELINE_WARM_PAGES = False
+
+# Every query compiled once and run again from the kept SQL (timeline/models/compiled_once.py)
+# is compiled afresh too and compared: a key that misses what the SQL depends on fails a test.
+TIMELINE_CHECK_COMPILED_ONCE = True

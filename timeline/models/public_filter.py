@@ -22,6 +22,9 @@ _Q = TypeVar("_Q", bound=QuerySet[Any])
 # (years before MIN_YEAR), and compared by identity, not by value.
 STAND_IN = datetime.datetime(1801, 1, 1, tzinfo=datetime.UTC)
 _kept: dict[tuple[Any, ...], Query] = {}
+# The attribute of a filtered query that holds the time it compares with, so that SQL
+# compiled once can be run with another request's time (compiled_once.py).
+NOW = "public_now"
 
 
 def _fresh(query: Query) -> bool:
@@ -67,7 +70,9 @@ def filtered_now(
     """
     now = now or timezone.now()
     if not _fresh(queryset.query):
-        return queryset.filter(condition(now))
+        filtered = queryset.filter(condition(now))
+        setattr(filtered.query, NOW, now)
+        return filtered
     query = queryset.query
     key = (queryset.model, variant, tuple(query.order_by), query.default_ordering)
     kept = _kept.get(key)
@@ -75,6 +80,7 @@ def filtered_now(
         kept = _kept[key] = queryset.filter(condition(STAND_IN)).query
     query = kept.chain()
     query.where = _at(kept.where, now)
+    setattr(query, NOW, now)
     copy = queryset._chain()  # type: ignore[attr-defined]
     copy.query = query
     return copy

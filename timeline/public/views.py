@@ -27,6 +27,7 @@ from django_filters.views import FilterView
 from timeline.caching.pages import do_not_store
 from timeline.caching.remembered import remembered
 from timeline.models import SUBJECT_FIELDS, SUBJECT_MODELS, Citation, Milestone, Year
+from timeline.models.compiled_once import compiled_once
 from timeline.models.milestones import MilestoneQuerySet
 from timeline.public import structured_data
 from timeline.public.charts import (
@@ -118,6 +119,11 @@ class ForgivingPaginationMixin(PaginationBase):
     def paginate_queryset(
         self, queryset: "_SupportsPagination[Any]", page_size: int
     ) -> tuple[Paginator, Page, Any, bool]:
+        filterset = getattr(self, "filterset", None)
+        question = None if filterset is None else filterset.question
+        if question is not None and isinstance(queryset, QuerySet):
+            # Every visitor asking this question in this language runs the same SQL.
+            queryset = compiled_once(queryset, type(self).__name__, question, get_language())
         paginator = self.get_paginator(queryset, page_size)
         asked = self.request.GET.get(self.page_kwarg) or 1
         try:
