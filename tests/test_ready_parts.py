@@ -197,3 +197,19 @@ def test_a_search_reads_the_cards_other_pages_kept(record):
     # The search's own counts and list; the card and the rest were read from the cache.
     assert len(warm.captured_queries) == 2, [q["sql"] for q in warm.captured_queries]
     assert cold_queries > 2
+
+
+def test_the_pages_links_follow_the_record(settings):
+    """The pagination and download links are ready parts too: a new milestone that makes a
+    second page shows its link at once, and the links keep the filters asked."""
+    settings.TIMELINE_PAGE_SIZE = 1
+    policy = make_policy(slug="charter", name_en="Charter")
+    make_milestone(2011, policy)
+    client = Client()
+    for _ in range(2):
+        page = client.get("/en/timeline/?kind=policy").text
+        assert "?kind=policy&amp;page=2" not in page
+        assert "export.csv?kind=policy" in page
+    make_milestone(2012, policy)
+    page = client.get("/en/timeline/?kind=policy").text
+    assert "?kind=policy&amp;page=2" in page
