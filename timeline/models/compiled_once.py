@@ -68,10 +68,12 @@ class CompiledOnceQuery(Query):
 
 
 def compiled_once(queryset: _Q, *key: Hashable) -> _Q:
-    """``queryset``, whose SQL is compiled once per ``key`` (and shape) in this process."""
+    """``queryset``, whose SQL is compiled once per ``key`` (and shape) in this process.
+
+    A queryset marked already, then narrowed, is marked again with its key extended."""
     copy = queryset._chain()  # type: ignore[attr-defined]
     query = copy.query.chain(CompiledOnceQuery)
-    query.compiled_as = (queryset.model, *key)
+    query.compiled_as = (*(query.compiled_as or (queryset.model,)), *key)
     copy.query = query
     return copy
 

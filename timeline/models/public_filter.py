@@ -9,9 +9,13 @@ the call in place of a stand-in.
 """
 
 import datetime
-from collections.abc import Callable
-from typing import Any, TypeVar
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar, cast
 
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Q, QuerySet
 from django.db.models.sql import Query
 from django.db.models.sql.where import WhereNode
@@ -25,6 +29,10 @@ _kept: dict[tuple[Any, ...], Query] = {}
 # The attribute of a filtered query that holds the time it compares with, so that SQL
 # compiled once can be run with another request's time (compiled_once.py).
 NOW = "public_now"
+BUILT_AS = "built_as"  # the key of a query built once (built_once)
+BUILT = 256  # queries built once kept per process (the most recently used)
+_built: "OrderedDict[Hashable, QuerySet[Any]]" = OrderedDict()
+_lock = threading.Lock()
 
 
 def _fresh(query: Query) -> bool:
@@ -46,15 +54,25 @@ def _fresh(query: Query) -> bool:
     )
 
 
-def _at(node: Any, now: datetime.datetime) -> Any:
-    """A copy of the condition ``node`` comparing with ``now`` where it had the stand-in."""
+def _at(node: Any, now: datetime.datetime, was: datetime.datetime = STAND_IN) -> Any:
+    """A copy of the condition ``node`` comparing with ``now`` where it had ``was``."""
     if isinstance(node, WhereNode):
         copy = WhereNode(connector=node.connector, negated=node.negated)
-        copy.children = [_at(child, now) for child in node.children]
+        copy.children = [_at(child, now, was) for child in node.children]
         return copy
-    if getattr(node, "rhs", None) is STAND_IN:
+    if getattr(node, "rhs", None) is was:
         return type(node)(node.lhs, now)
     return node
+
+
+def _with_time(queryset: _Q, kept: Query, now: datetime.datetime) -> _Q:
+    """``queryset`` with a copy of the ``kept`` query comparing with ``now``."""
+    query = kept.chain()
+    query.where = _at(kept.where, now, getattr(kept, NOW, STAND_IN))
+    setattr(query, NOW, now)
+    copy = queryset._chain()  # type: ignore[attr-defined]
+    copy.query = query
+    return copy
 
 
 def filtered_now(
@@ -78,9 +96,44 @@ def filtered_now(
     kept = _kept.get(key)
     if kept is None:
         kept = _kept[key] = queryset.filter(condition(STAND_IN)).query
-    query = kept.chain()
-    query.where = _at(kept.where, now)
-    setattr(query, NOW, now)
-    copy = queryset._chain()  # type: ignore[attr-defined]
-    copy.query = query
+    return _with_time(queryset, kept, now)
+
+
+def built_once(key: Hashable, build: Callable[[], _Q], now: datetime.datetime | None = None) -> _Q:
+    """``build()``, built once per ``key`` in this process and copied with the time ``now``
+    (default: the current time) in place of the one it was built with.
+
+    For a public list's queryset, which costs more to build (the public filter, the filters
+    asked, the theme subqueries) than to run. ``build`` must return a queryset filtered by
+    ``published()`` once, comparing with no other time; ``key`` must name everything else
+    it depends on. A queryset built once carries its key (``BUILT_AS``), so that what is
+    built from it can be keyed in turn.
+    """
+    now = now or timezone.now()
+    with _lock:
+        kept = _built.get(key)
+        if kept is not None:
+            _built.move_to_end(key)
+    if kept is None:
+        kept = build()
+        setattr(kept.query, BUILT_AS, key)
+        with _lock:
+            _built[key] = kept
+            while len(_built) > BUILT:
+                _built.popitem(last=False)
+    copy = cast(_Q, _with_time(kept, kept.query, now))
+    if getattr(settings, "TIMELINE_CHECK_COMPILED_ONCE", False):
+        _check(key, copy.query, build().query)
     return copy
+
+
+def _check(key: Hashable, reused: Query, fresh: Query) -> None:
+    """The tests' check that a query built once is the one ``build`` would give now."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    adapt = connection.ops.adapt_datetimefield_value
+    was, now = adapt(getattr(fresh, NOW)), adapt(getattr(reused, NOW))
+    sql, params = fresh.sql_with_params()
+    expected = (sql, tuple(now if value == was else value for value in params))
+    found = reused.sql_with_params()
+    if (found[0], tuple(found[1])) != expected:
+        raise AssertionError(f"the query built once for {key!r} differs: {expected}")

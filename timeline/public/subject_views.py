@@ -10,12 +10,14 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from timeline.models import ATTACHMENTS, Institution, Milestone, Subject
 from timeline.models.milestones import MilestoneQuerySet
+from timeline.models.public_filter import built_once
 from timeline.public import structured_data
 from timeline.public.charts import record_span, year_strip
 from timeline.public.filters import SUBJECT_FILTERSETS
@@ -72,7 +74,11 @@ class SubjectListView(SubjectMixin, ForgivingPaginationMixin, FilterView):  # ty
     def get_queryset(self) -> QuerySet[Subject]:
         # 가나다 on /ko/, A–Z on /en/, by the stored key (models/sort_keys.py), whatever the
         # database's collation. Only the keys: each row is a ready card (subject_cards).
-        return self.model.objects.published().order_by(*self.model.directory_order()).only("pk")
+        model = self.model
+        return built_once(
+            ("directory", model, get_language()),
+            lambda: model.objects.published().order_by(*model.directory_order()).only("pk"),
+        )
 
     def get_paginate_by(self, queryset: QuerySet[Any]) -> int:
         return settings.DIRECTORY_PAGE_SIZE

@@ -29,6 +29,7 @@ from timeline.caching.remembered import remembered
 from timeline.models import SUBJECT_FIELDS, SUBJECT_MODELS, Citation, Milestone, Year
 from timeline.models.compiled_once import compiled_once
 from timeline.models.milestones import MilestoneQuerySet
+from timeline.models.public_filter import built_once
 from timeline.public import structured_data
 from timeline.public.charts import (
     YearChart,
@@ -40,6 +41,7 @@ from timeline.public.charts import (
 from timeline.public.filters import MilestoneFilterSet, remembered_public_years
 from timeline.public.parts import milestone_cards
 from timeline.public.querysets import public_milestones
+from timeline.public.year_span import YearSpanPaginator
 
 LATEST_MILESTONES = 6
 _M = TypeVar("_M", bound=Model)
@@ -108,7 +110,10 @@ class MilestoneListMixin(SectionMixin):
     def get_queryset(self) -> QuerySet[Milestone]:
         # What the list itself shows of each milestone: its key and its year's heading.
         shown = ("pk", "order", "year__year", "year__headline_ko", "year__headline_en")
-        return Milestone.objects.published().select_related("year").only(*shown)
+        return built_once(
+            "milestone-list",
+            lambda: Milestone.objects.published().select_related("year").only(*shown),
+        )
 
 
 class ForgivingPaginationMixin(PaginationBase):
@@ -262,13 +267,11 @@ class TimelineView(MilestoneListMixin, ForgivingPaginationMixin, FilterView):
         allow_empty_first_page: bool = True,
         **kwargs: Any,
     ) -> Paginator:
-        paginator = super().get_paginator(
-            queryset, per_page, orphans, allow_empty_first_page, **kwargs
-        )
-        if self.counts is not None:
-            # Each match is counted once in the chart (one subject per milestone): no COUNT(*).
-            paginator.count = sum(sum(kinds.values()) for kinds in self.counts.values())
-        return paginator
+        if self.counts is not None and isinstance(queryset, QuerySet):
+            # Each match is counted once in the chart (one subject per milestone): the
+            # counts give the total and the years each page spans (year_span.py).
+            return YearSpanPaginator(queryset, per_page, self.counts)
+        return super().get_paginator(queryset, per_page, orphans, allow_empty_first_page, **kwargs)
 
 
 def split_year_groups(
