@@ -2,6 +2,7 @@
 the kept SQL with each request's own time (issue 15; timeline/models/compiled_once.py)."""
 
 import datetime
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -95,3 +96,23 @@ def test_a_key_that_misses_what_the_sql_depends_on_fails_the_tests():
     list(compiled_once(published.filter(slug="first"), "same"))
     with pytest.raises(AssertionError, match="kept SQL"):
         list(compiled_once(published.filter(slug="second"), "same"))
+
+
+def test_each_milestone_page_finds_its_own_milestone_from_the_kept_sql(
+    kept_sql_alone, compilations
+):
+    first = make_milestone(2011, slug="charter-adopted", title_en="Charter adopted")
+    second = make_milestone(2012, slug="office-opens", title_en="Office opens")
+    hidden = make_milestone(2012, slug="draft", title_en="Draft", is_published=False)
+    client = Client()
+    assert heading(client.get(first.get_absolute_url()).text) == "Charter adopted"
+    compilations.clear()
+    assert heading(client.get(second.get_absolute_url()).text) == "Office opens"
+    assert not any('"timeline_milestone"."slug" =' in sql for sql in compilations)
+    assert client.get(hidden.get_absolute_url()).status_code == 404
+    assert client.get("/en/timeline/2012/charter-adopted/").status_code == 404  # not its year
+    assert client.get("/en/timeline/2012/no-such-milestone/").status_code == 404
+
+
+def heading(page: str) -> str:
+    return re.search(r"<h1[^>]*>([^<]+)</h1>", page).group(1)

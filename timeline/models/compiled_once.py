@@ -19,7 +19,7 @@ compare (``TIMELINE_CHECK_COMPILED_ONCE``).
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeVar
@@ -41,6 +41,7 @@ class Compiled:
     params: tuple[Any, ...]
     now_at: tuple[int, ...]  # the parameters that are the public filter's time
     now_value: Any  # as compiled (adapted for the database)
+    varying_at: tuple[int, ...]  # the parameters that are the query's ``varying`` values
     # What reading the rows needs of the compiler (SQLCompiler.pre_sql_setup):
     select: Any
     klass_info: Any
@@ -55,6 +56,7 @@ _lock = threading.Lock()
 
 class CompiledOnceQuery(Query):
     compiled_as: Hashable | None = None
+    compiled_varying: tuple[str | int, ...] = ()
 
     def get_compiler(
         self, using: str | None = None, connection: Any = None, elide_empty: bool = True
@@ -67,13 +69,19 @@ class CompiledOnceQuery(Query):
         return compiler
 
 
-def compiled_once(queryset: _Q, *key: Hashable) -> _Q:
+def compiled_once(queryset: _Q, *key: Hashable, varying: Sequence[str | int] = ()) -> _Q:
     """``queryset``, whose SQL is compiled once per ``key`` (and shape) in this process.
 
-    A queryset marked already, then narrowed, is marked again with its key extended."""
+    Mark the queryset as it will run: a filter Django adds afterwards (a prefetch's) would
+    change the parameters and not the shape. ``varying``: plain values (a slug, a year) the
+    queryset filters by, which are not part of the key: each must be a parameter of the SQL
+    exactly once, else nothing is kept. A queryset marked already, then narrowed, is marked
+    again with its key extended.
+    """
     copy = queryset._chain()  # type: ignore[attr-defined]
     query = copy.query.chain(CompiledOnceQuery)
     query.compiled_as = (*(query.compiled_as or (queryset.model,)), *key)
+    query.compiled_varying = tuple(varying)
     copy.query = query
     return copy
 
@@ -101,6 +109,8 @@ def _shape(query: Query, with_limits: bool, with_col_aliases: bool) -> Hashable:
         tuple(query.alias_map),
         len(query.where.children),
         query.combinator,
+        len(getattr(query, "compiled_varying", ())),
+        len(getattr(query, "compiled_varying", ())),
     )
 
 
@@ -121,13 +131,18 @@ def _as_sql(
         kept = _kept.get(key)
         if kept is not None:
             _kept.move_to_end(key)
+    varying = getattr(query, "compiled_varying", ())
     if kept is None:
         sql, params = compile_now(with_limits=with_limits, with_col_aliases=with_col_aliases)
+        varying_at = [[i for i, value in enumerate(params) if value == v] for v in varying]
+        if any(len(found) != 1 for found in varying_at):
+            return sql, params  # a value the SQL does not hold once: nothing to substitute
         kept = Compiled(
             sql=sql,
             params=tuple(params),
             now_at=tuple(i for i, value in enumerate(params) if now is not None and value == now),
             now_value=now,
+            varying_at=tuple(found[0] for found in varying_at),
             select=compiler.select,
             klass_info=compiler.klass_info,
             annotation_col_map=compiler.annotation_col_map,
@@ -145,6 +160,8 @@ def _as_sql(
     params = list(kept.params)
     for position in kept.now_at:
         params[position] = now
+    for position, value in zip(kept.varying_at, varying, strict=True):
+        params[position] = value
     if getattr(settings, "TIMELINE_CHECK_COMPILED_ONCE", False):
         fresh = query.get_compiler(connection=compiler.connection)
         expected = type(fresh).as_sql(fresh, with_limits, with_col_aliases)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from django.conf import settings
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import Model, Prefetch, Q, QuerySet
+from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.safestring import SafeString
@@ -364,6 +365,16 @@ class MilestoneDetailView(PreviewableMixin, PublicMilestonesMixin, DetailView):
             .select_related("year", *SUBJECT_FIELDS)
             .prefetch_related("images")
         )
+
+    def get_object(self, queryset: QuerySet[Milestone] | None = None) -> Milestone:
+        # The same SQL for every milestone but its year and slug: compiled once.
+        year, slug = self.kwargs["year"], self.kwargs["slug"]
+        found = (self.get_queryset() if queryset is None else queryset).filter(slug=slug)
+        found = compiled_once(found, "milestone-page", self.preview, varying=(year, slug))
+        try:
+            return found.get()
+        except Milestone.DoesNotExist:
+            raise Http404(gettext("No milestone found matching the query")) from None
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(
