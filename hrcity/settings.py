@@ -470,3 +470,5 @@ LOGGING = {
 
 TIMELINE_PAGE_SIZE = 20
 DIRECTORY_PAGE_SIZE = 30
+# A year's milestones, in the source's order; the record's busiest year has far fewer.
+YEAR_PAGE_SIZE = 50

@@ -101,15 +101,15 @@ def test_a_key_that_misses_what_the_sql_depends_on_fails_the_tests():
 def test_each_milestone_page_finds_its_own_milestone_from_the_kept_sql(
     kept_sql_alone, compilations
 ):
-    first = make_milestone(2011, slug="charter-adopted", title_en="Charter adopted")
-    second = make_milestone(2012, slug="office-opens", title_en="Office opens")
-    hidden = make_milestone(2012, slug="draft", title_en="Draft", is_published=False)
+    make_milestone(2011, slug="charter-adopted", title_en="Charter adopted")
+    make_milestone(2012, slug="office-opens", title_en="Office opens")
+    make_milestone(2012, slug="draft", title_en="Draft", is_published=False)
     client = Client()
-    assert heading(client.get(first.get_absolute_url()).text) == "Charter adopted"
+    assert heading(client.get("/en/timeline/2011/charter-adopted/").text) == "Charter adopted"
     compilations.clear()
-    assert heading(client.get(second.get_absolute_url()).text) == "Office opens"
+    assert heading(client.get("/en/timeline/2012/office-opens/").text) == "Office opens"
     assert not any('"timeline_milestone"."slug" =' in sql for sql in compilations)
-    assert client.get(hidden.get_absolute_url()).status_code == 404
+    assert client.get("/en/timeline/2012/draft/").status_code == 404
     assert client.get("/en/timeline/2012/charter-adopted/").status_code == 404  # not its year
     assert client.get("/en/timeline/2012/no-such-milestone/").status_code == 404
 

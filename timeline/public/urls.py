@@ -14,7 +14,7 @@ from timeline.public import (
     views,
 )
 from timeline.public.feeds import EvaluationFeed, MilestoneFeed
-from timeline.public.filters import SUBJECT_FILTERSETS, MilestoneFilterSet
+from timeline.public.filters import PAGE_PARAMETER, SUBJECT_FILTERSETS, MilestoneFilterSet
 from timeline.public.preview import PreviewView
 
 # The query parameters each list reads: the page cache keys its pages by these alone.
@@ -94,7 +94,7 @@ urlpatterns = [
     ),
     path(
         "years/<timeline_year:year>/",
-        cache_public_page(views.YearDetailView.as_view()),
+        cache_public_page(views.YearDetailView.as_view(), (PAGE_PARAMETER,)),
         name="year-detail",
     ),
     *subject_urls(Initiative, "initiatives"),

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from django.conf import settings
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import Model, Prefetch, Q, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.template.loader import render_to_string
 from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.safestring import SafeString
@@ -131,33 +131,46 @@ class ForgivingPaginationMixin(PaginationBase):
             # Every visitor asking this question in this language runs the same SQL.
             queryset = compiled_once(queryset, type(self).__name__, question, get_language())
         paginator = self.get_paginator(queryset, page_size)
-        asked = self.request.GET.get(self.page_kwarg) or 1
-        try:
-            number = paginator.validate_number(asked)
-        except PageNotAnInteger:
-            number = 1
-            self.page_message = _("That page number is not valid, so the first page is shown.")
-        except EmptyPage:
-            # validate_number only raises EmptyPage for a whole number, so int() is safe.
-            number = 1 if int(asked) < 1 else paginator.num_pages
-            self.page_message = _(
-                "There is no page %(asked)s; page %(shown)s of %(pages)s is shown."
-            ) % {"asked": int(asked), "shown": number, "pages": paginator.num_pages}
-        if self.page_message:
-            do_not_store(self.request)  # every wrong number would be another key
-        page = paginator.page(number)
+        page, self.page_message = forgiving_page(
+            paginator, self.request.GET.get(self.page_kwarg), self.request
+        )
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        page = context.get("page_obj")
         context["page_message"] = self.page_message
-        context["page_links"] = (
-            list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
-            if page is not None and page.has_other_pages()
-            else []
-        )
+        context["page_links"] = page_links(context.get("page_obj"))
         return context
+
+
+def forgiving_page(
+    paginator: Paginator, asked: str | None, request: HttpRequest
+) -> tuple[Page[Any], "StrOrPromise"]:
+    """The page asked for, or a real one and a message saying why it is shown instead."""
+    message: StrOrPromise = ""
+    try:
+        number = paginator.validate_number(asked or 1)
+    except PageNotAnInteger:
+        number = 1
+        message = _("That page number is not valid, so the first page is shown.")
+    except EmptyPage:
+        # validate_number only raises EmptyPage for a whole number, so int() is safe.
+        number = 1 if int(cast(str, asked)) < 1 else paginator.num_pages
+        message = _("There is no page %(asked)s; page %(shown)s of %(pages)s is shown.") % {
+            "asked": int(cast(str, asked)),
+            "shown": number,
+            "pages": paginator.num_pages,
+        }
+    if message:
+        do_not_store(request)  # every wrong number would be another key
+    return paginator.page(number), message
+
+
+def page_links(page: Page[Any] | None) -> list[Any]:
+    """The numbers the pagination links to (with gaps), or none for a single page."""
+    if page is None or not page.has_other_pages():
+        return []
+    return list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
 
 
 class HomeRecord:
@@ -374,7 +387,7 @@ class MilestoneDetailView(PreviewableMixin, PublicMilestonesMixin, DetailView):
         try:
             return found.get()
         except Milestone.DoesNotExist:
-            raise Http404(gettext("No milestone found matching the query")) from None
+            raise Http404 from None
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(
@@ -395,7 +408,7 @@ class YearDetailView(PreviewableMixin, SectionMixin, DetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         # In a preview of a draft year: its milestones as they will be once it is published.
-        page = YearPage(self.object.year, partial(self.milestones, assuming="year"))
+        page = YearPage(self.object.year, partial(self.milestones, assuming="year"), self.request)
         return super().get_context_data(page=page, **kwargs)
 
 
@@ -412,16 +425,38 @@ class ListingPage:
 
 
 class YearPage(ListingPage):
-    """A year page's milestones and neighbouring years, read only when its ready part is not
-    stored (templates/timeline/year_detail.html, ``{% ready "year" %}``)."""
+    """A year page's milestones, a page of them at a time, and its neighbouring years, read
+    only when its ready part is not stored (templates/timeline/year_detail.html,
+    ``{% ready "year" %}``)."""
 
-    def __init__(self, year: int, listed: Callable[[], MilestoneQuerySet]) -> None:
+    def __init__(
+        self, year: int, listed: Callable[[], MilestoneQuerySet], request: HttpRequest
+    ) -> None:
         super().__init__(listed)
         self.year = year
+        self.request = request
+
+    @cached_property
+    def paged(self) -> tuple[Page[Any], "StrOrPromise"]:
+        in_year = self.listed.filter(year=self.year).only("pk", "year_id")
+        paginator = Paginator(in_year, settings.YEAR_PAGE_SIZE)
+        return forgiving_page(paginator, self.request.GET.get("page"), self.request)
+
+    @property
+    def page_obj(self) -> Page[Any]:
+        return self.paged[0]
+
+    @property
+    def page_message(self) -> "StrOrPromise":
+        return self.paged[1]
+
+    @cached_property
+    def page_links(self) -> list[Any]:
+        return page_links(self.page_obj)
 
     @cached_property
     def milestones(self) -> list[Milestone]:
-        return list(self.listed.filter(year=self.year).only("pk", "year_id"))
+        return list(self.page_obj.object_list)
 
     @cached_property
     def cards(self) -> dict[int, SafeString]:
