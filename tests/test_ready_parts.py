@@ -48,7 +48,7 @@ PAGES = {
     "/en/years/2011/": 1,  # the year
     "/en/policies/charter/": 1,  # the policy
     "/en/institutions/office/": 2,  # the institution with its parent; its images
-    "/en/policies/": 2,  # the count and the ids of the page's policies
+    "/en/policies/": 1,  # the ids of the page's policies (the count is remembered)
     "/en/sources/": 0,
     "/en/open-data/": 0,
     "/en/index/": 0,
@@ -213,3 +213,12 @@ def test_the_pages_links_follow_the_record(settings):
     make_milestone(2012, policy)
     page = client.get("/en/timeline/?kind=policy").text
     assert "?kind=policy&amp;page=2" in page
+
+
+def test_a_directorys_remembered_count_follows_the_record(record):
+    client = Client()
+    for _ in range(2):
+        assert '<p class="result-count">1 entry' in client.get("/en/policies/").text
+    make_policy(slug="plan", name_en="Plan")
+    assert '<p class="result-count">2 entries' in client.get("/en/policies/").text
+    assert '<p class="result-count">1 entry' in client.get("/en/policies/?q=plan").text

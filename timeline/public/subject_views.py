@@ -7,6 +7,7 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 from django.utils.safestring import SafeString
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
+from timeline.caching.remembered import remembered
 from timeline.models import ATTACHMENTS, Institution, Milestone, Subject
 from timeline.models.milestones import MilestoneQuerySet
 from timeline.models.public_filter import built_once
@@ -82,6 +84,30 @@ class SubjectListView(SubjectMixin, ForgivingPaginationMixin, FilterView):  # ty
 
     def get_paginate_by(self, queryset: QuerySet[Any]) -> int:
         return settings.DIRECTORY_PAGE_SIZE
+
+    def get_paginator(
+        self,
+        queryset: Any,
+        per_page: int,
+        orphans: int = 0,
+        allow_empty_first_page: bool = True,
+        **kwargs: Any,
+    ) -> Paginator:
+        paginator = super().get_paginator(
+            queryset, per_page, orphans, allow_empty_first_page, **kwargs
+        )
+        question = self.filterset.question
+        if question is not None and isinstance(queryset, QuerySet):
+            # How many match, remembered per content version and question like the
+            # timeline's counts: no COUNT query on each page of the directory.
+            paginator.count = remembered(
+                "directory-count",
+                queryset.count,
+                self.model._meta.label,
+                question,
+                asked=bool(question),
+            )
+        return paginator
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(intro=self.intros[self.model.KIND], **kwargs)
