@@ -14,6 +14,7 @@ twice is the same row: the file does not change, and a CSV record ends at a line
 is parsed the same wherever the reading starts.
 """
 
+import codecs
 import csv
 import re
 from array import array
@@ -34,10 +35,11 @@ from timeline.transfer.tables import (
 
 _BOM = b"\xef\xbb\xbf"
 _LINE_END = re.compile(rb"\r\n?|\n")
+_CHUNK = 1 << 20  # bytes decoded at a time to check a file's encoding
 
 
-def decode_text(data: bytes) -> tuple[str, str]:
-    """The text of a CSV file and the encoding it was in (UTF-8, UTF-16 or CP949)."""
+def file_encoding(data: bytes) -> str:
+    """The encoding a CSV file is in (UTF-8 with or without BOM, UTF-16 or CP949)."""
     if data.startswith(_BOM):
         candidates = ["utf-8-sig"]
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -50,16 +52,27 @@ def decode_text(data: bytes) -> tuple[str, str]:
         # CP949 is Microsoft's superset of EUC-KR: it reads both.
         candidates = ["utf-8", "cp949"]
     for encoding in candidates:
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
+        if decodes(data, encoding):
+            return encoding
     raise SpreadsheetError(
         _(
             "The file's text could not be read: it is neither UTF-8 nor Korean (CP949/EUC-KR). "
             "In Excel choose Save As and pick “CSV UTF-8”."
         )
     )
+
+
+def decodes(data: bytes, encoding: str) -> bool:
+    """Whether ``data`` is text in ``encoding``: decoded a chunk at a time, so the whole
+    text (up to four bytes a character) is never held."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        for start in range(0, len(data), _CHUNK):
+            decoder.decode(data[start : start + _CHUNK])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 class _Lines:
@@ -155,19 +168,19 @@ class CsvRows(Sequence[list]):
 def read_csv(data: bytes) -> tuple[list[str], CsvRows, str]:
     """The header, the rows and the encoding of a CSV file; ``SpreadsheetError`` if it
     cannot be read. Blank trailing cells and lines are left out, as ``tables.shape`` does."""
-    text, encoding = decode_text(data)
-    if "\x00" in text:
-        raise SpreadsheetError(_("This is not a CSV or Excel file. Choose a .csv or .xlsx file."))
-    delimiter = _pick_delimiter(text)
-    lone_cr = text.count("\r") != text.count("\r\n")
+    encoding = file_encoding(data)
     start = 0
     if encoding == "utf-16":
-        # Two bytes a character, line ends included: read again as UTF-8, which it becomes.
-        data, decoding = text.encode("utf-8"), "utf-8"
+        # Two bytes a character, line ends included: read as UTF-8, which it becomes.
+        data, decoding = data.decode("utf-16").encode("utf-8"), "utf-8"
     else:
         start = len(_BOM) if encoding == "utf-8-sig" else 0
         decoding = "utf-8" if encoding == "utf-8-sig" else encoding
-    del text  # the whole text is four bytes a character at most: never held with the rows
+    # In UTF-8 and CP949 a NUL, CR or LF byte is that character and never part of another.
+    if b"\x00" in data:
+        raise SpreadsheetError(_("This is not a CSV or Excel file. Choose a .csv or .xlsx file."))
+    delimiter = _pick_delimiter(data, start, decoding)
+    lone_cr = data.count(b"\r") != data.count(b"\r\n")
     lines = _Lines(data, decoding, lone_cr, start)
     reader = csv.reader(lines, delimiter=delimiter)
     starts = array("q")
@@ -214,8 +227,9 @@ def read_csv(data: bytes) -> tuple[list[str], CsvRows, str]:
     return headers, CsvRows(data, decoding, delimiter, lone_cr, starts, width), encoding
 
 
-def _pick_delimiter(text: str) -> str:
-    first_line = text.split("\n", 1)[0]
+def _pick_delimiter(data: bytes, start: int, encoding: str) -> str:
+    end = data.find(b"\n", start)
+    first_line = data[start : len(data) if end == -1 else end].decode(encoding)
     counts = {delimiter: first_line.count(delimiter) for delimiter in (",", ";", "\t")}
     best = max(counts, key=lambda delimiter: counts[delimiter])
     return best if counts[best] else ","

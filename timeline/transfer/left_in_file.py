@@ -3,10 +3,11 @@
 Every row of a file is checked before anything is written (all-or-nothing, and checks
 across rows), so every row's values used to be held from the read to the write: for
 100,000 milestones the titles, summaries and notes alone were about 40 MiB of the import's
-memory (bench/README.md, "Results — imports"). No check across rows reads them. So once a
-row is merged and checked, a text value that is exactly its cell as parsed is dropped from
-the row's values, and read again from the file (``Table.rows``, which a CSV file reads
-from its bytes) for the rows being written, a batch at a time, then dropped again.
+memory (bench/README.md, "Results — imports"). No check across rows reads them. So a text
+value is checked as its row is read, then left in the file (``Table.rows``, which a CSV
+file reads from its bytes); it is read again as its row is merged with the record and
+checked as a whole, dropped again, and read again for the rows being written, a batch at
+a time.
 
 Exact by construction: a value is left in the file only if it *is* the parsed cell (the
 same object: not a stored value that replaced it because the two read the same, not a
@@ -14,7 +15,7 @@ default), and a text column's parse depends on the cell alone, so reading it aga
 an equal value. A row whose key is made from its values (``slug_sources``) keeps those.
 """
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -43,7 +44,28 @@ class LeftInFile:
                 continue
             if column.attname:  # a column of the record's own row
                 self.columns.append((index, column, column.attname))
+        self.names = frozenset(column.name for _index, column, _attname in self.columns)
         self.slug_sources = frozenset(slug_sources)
+
+    def in_order(self) -> Callable[[int], list]:
+        """``cells(line)`` for lines asked in file order: the file read in one pass."""
+        rows = enumerate(self.rows)
+        position, current = -1, list[Any]()
+
+        def cells(line: int) -> list:
+            nonlocal position, current
+            index = line - 2
+            while position < index:
+                position, current = next(rows)
+            return current if position == index else self.rows[index]
+
+        return cells
+
+    def read_back(self, parsed: dict[str, Any], cells: list) -> None:
+        """Put the values left in the file back into a row's ``parsed`` values (column
+        name → value), from its ``cells``: to merge it with its record and check it."""
+        for index, column, _attname in self.columns:
+            parsed[column.name] = column.parse(restore(cells[index]), None)
 
     def leave(self, values: dict[str, Any], parsed: dict[str, Any], keyed: bool) -> dict:
         """``values`` without those that are ``parsed`` cells (a new dict: a dict does not

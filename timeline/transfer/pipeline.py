@@ -221,6 +221,7 @@ class Importer(WriteSteps):
         first_line: dict[Any, int] = {}
         total = len(self.raw_rows)
         restore = spreadsheets.restore
+        left = self.left_in_file.names  # checked here, kept in the file until the merge
         for position, raw in enumerate(self.raw_rows):
             line = position + 2
             if self.progress and position % 250 == 0:
@@ -231,10 +232,13 @@ class Importer(WriteSteps):
             for index, column in self.present:
                 cell = None if index is None else restore(raw[index])
                 try:
-                    values[column.name] = column.parse(cell, lookups)
+                    value = column.parse(cell, lookups)
                 except CellError as error:
                     report.add(line, column.name, cell, error.message)
                     ok = False
+                else:
+                    if column.name not in left:
+                        values[column.name] = value
             row = Row(line, values, ok)
             key = self.row_key(values)
             if key:
@@ -328,6 +332,7 @@ class Importer(WriteSteps):
         external_columns = [c for c in self.present_columns if c.external]
         new_rows_refused = self.check_columns_for_new_records()
         compared = [c for c in self.present_columns if c not in self.key_columns]
+        cells = self.left_in_file.in_order()
         for row in self.rows:
             if not row.ok:
                 row.values = READ
@@ -337,6 +342,8 @@ class Importer(WriteSteps):
                 row.ok = False
                 row.values = READ
                 continue
+            if self.left_in_file.names:
+                self.left_in_file.read_back(row.values, cells(row.line))
             merged = dict(existing) if existing else dict(defaults)
             for column in scalar_columns:
                 value = row.values[column.name]
