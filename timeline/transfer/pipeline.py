@@ -16,6 +16,11 @@ of one resource:
 
 The import is all-or-nothing: every problem is reported with its line, column and value,
 and if there is any, nothing is written. What comes back is an ``ImportReport``.
+
+Rows do not hold their cells, nor their text values between the checks: a CSV file's rows
+are read again from its bytes (``csv_rows``), and text waits in the file until its row is
+merged, and again until its batch is written (``left_in_file``). So a large import holds
+a few small values per row, not the file's text twice over.
 """
 
 import re
