@@ -17,13 +17,20 @@ an equal value. A row whose key is made from its values (``slug_sources``) keeps
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from timeline.transfer.spreadsheets import restore
 
 if TYPE_CHECKING:
     from timeline.transfer.columns import Column
-    from timeline.transfer.report import RowOutcome
+
+
+class Planned(Protocol):
+    """A row of the plan: ``report.RowOutcome`` (report.py reads this module, so this one
+    does not import it)."""
+
+    line: int
+    values: dict
 
 
 class LeftInFile:
@@ -81,7 +88,7 @@ class LeftInFile:
             return values
         return {name: value for name, value in values.items() if name not in dropped}
 
-    def restore(self, outcome: "RowOutcome") -> list[str]:
+    def restore(self, outcome: Planned) -> list[str]:
         """Put back the values of ``outcome`` left in the file; the names put back."""
         values = outcome.values
         missing = [(i, c, attname) for i, c, attname in self.columns if attname not in values]
@@ -93,7 +100,7 @@ class LeftInFile:
         return [attname for _index, _column, attname in missing]
 
     @contextmanager
-    def whole(self, outcomes: Sequence["RowOutcome"]) -> Iterator[None]:
+    def whole(self, outcomes: Sequence[Planned]) -> Iterator[None]:
         """Within: these rows' values whole (read again from the file); after: left there
         again, so a write holds the text of one batch of rows at a time."""
         put_back = [self.restore(outcome) for outcome in outcomes]
