@@ -5,6 +5,7 @@ handful of records crosses several batch boundaries: what comes out must be what
 of everything gives, and what goes in must be judged and numbered as one file.
 """
 
+import csv
 import io
 
 import pytest
@@ -247,3 +248,135 @@ def test_a_failure_after_some_batches_are_written_writes_nothing(forum, small_wr
             "milestones", milestone_file(new_rows(5)), filename="m.csv", on_written=fail
         )
     assert not Milestone.objects.exists()
+
+
+# --- What an import holds while it writes ---------------------------------------------
+#
+# Every row is checked before anything is written, but the rows' cells and text values
+# are not held from the read to the write: a CSV file's rows are read again from its
+# bytes, and a row's titles, summaries and notes are read again for the batch being
+# written (left_in_file.py). For 100,000 rows that was about a third of the memory.
+
+
+def csv_file(rows, header=("year", "slug", "title_en", "title_ko", "summary_en", "initiative")):
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows([header, *rows])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def awkward_rows(count):
+    """New milestones whose text only survives an exact reading of the file: a line end
+    inside a cell, a formula-guarded title (its apostrophe is the export's), Korean."""
+    return [
+        [
+            "2014",
+            f"new-{n}",
+            f"'=Milestone {n}" if n % 3 == 0 else f'Milestone {n}, "quoted"',
+            f"기록 {n}",
+            f"First line {n}\r\nsecond line",
+            "forum",
+        ]
+        for n in range(count)
+    ]
+
+
+def expected_title(n):
+    return f"=Milestone {n}" if n % 3 == 0 else f'Milestone {n}, "quoted"'
+
+
+@pytest.fixture
+def text_held_per_write(monkeypatch):
+    """For each batch written: how many of the import's rows then hold their text."""
+    from timeline.transfer import writing
+
+    counts = []
+    insert = writing.WriteSteps.insert
+
+    def counting_insert(self, rows):
+        counts.append(sum("title_en" in row.values for row in self.report.rows))
+        return insert(self, rows)
+
+    monkeypatch.setattr(writing.WriteSteps, "insert", counting_insert)
+    return counts
+
+
+def test_only_the_batch_being_written_holds_its_text_and_every_value_is_written_exactly(
+    forum, small_writes, text_held_per_write
+):
+    user = User.objects.create_superuser("chief", "chief@example.org", "x")
+    report = resources.import_file(
+        "milestones", csv_file(awkward_rows(7)), filename="m.csv", user=user
+    )
+
+    assert report.ok, [str(problem) for problem in report.problems]
+    assert text_held_per_write == [2, 2, 2, 1]  # four batches of at most two rows
+    for n in range(7):
+        milestone = Milestone.objects.get(slug=f"new-{n}")
+        assert (milestone.title_en, milestone.title_ko) == (expected_title(n), f"기록 {n}")
+        assert milestone.summary_en == f"First line {n}\r\nsecond line"
+    # The admin's log names each record by its title, read again for its batch.
+    from django.contrib.admin.models import LogEntry
+
+    logged = set(LogEntry.objects.values_list("object_repr", flat=True))
+    assert logged == {f"2014 · 기록 {n}" for n in range(7)}  # in the default language
+
+
+def test_a_dry_runs_preview_shows_the_text_left_in_the_file(forum, small_writes):
+    report = resources.import_file("milestones", csv_file(awkward_rows(4)), dry_run=True)
+
+    assert report.ok
+    assert not Milestone.objects.exists()
+    previewed = {line: cells for line, _action, cells in report.preview(10)}
+    assert sorted(previewed) == [2, 3, 4, 5]
+    assert expected_title(0) in previewed[2] and expected_title(1) in previewed[3]
+    assert "First line 3\r\nsecond line" in previewed[5]
+
+
+def test_a_duplicate_on_the_last_line_refuses_the_file_whose_rows_were_all_checked_first(
+    forum, small_writes, text_held_per_write
+):
+    rows = awkward_rows(9)
+    rows[-1][1] = "new-1"  # line 10 names the record of line 3 again
+    with translation.override("en"):
+        report = resources.import_file("milestones", csv_file(rows), filename="m.csv")
+
+    assert [(p.line, p.column, p.value) for p in report.problems] == [(10, "slug", "new-1")]
+    assert "also on line 3" in report.problems[0].message
+    assert text_held_per_write == []  # no batch was written, then rolled back: none at all
+    assert not Milestone.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "encoding, line_end",
+    [
+        ("utf-8-sig", "\r\n"),
+        ("utf-8", "\n"),
+        ("cp949", "\r\n"),
+        ("utf-16", "\r\n"),
+        ("utf-8", "\r"),
+    ],
+)
+def test_a_csv_files_rows_read_one_by_one_are_the_rows_read_in_order(encoding, line_end):
+    from timeline.transfer.spreadsheets import read_table
+
+    lines = [
+        "slug;title_ko;title_en",
+        'a;"첫 줄' + line_end + '둘째 줄";One',
+        "",  # a blank line keeps its number
+        "b;비;",  # a short row is as wide as the header
+        'c;"따옴표 ""안"";";Three;',
+        "",
+        "",  # blank lines at the end are not rows
+    ]
+    table = read_table(line_end.join(lines).encode(encoding), "rows.csv")
+
+    expected = [
+        ["a", f"첫 줄{line_end}둘째 줄", "One"],
+        [None, None, None],
+        ["b", "비", ""],
+        ["c", '따옴표 "안";', "Three"],
+    ]
+    assert table.headers == ["slug", "title_ko", "title_en"]
+    assert list(table.rows) == expected
+    assert [table.rows[index] for index in range(len(table.rows))] == expected
+    assert table.rows[-1] == expected[-1] and table.rows[1:3] == expected[1:3]

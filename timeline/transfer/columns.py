@@ -80,6 +80,9 @@ class Column:
     keep_when_empty = False
     # Values live outside the model's own row (many-to-many, sources).
     external = False
+    # Its value depends on the cell alone and is about as large: between the checks and
+    # the write it is left in the file and read again (left_in_file.py).
+    read_again = False
     field: Any
     attname: str | None
     export_path: str | None
@@ -111,6 +114,8 @@ class Column:
 
 
 class TextColumn(Column):
+    read_again = True
+
     def __init__(self, name: str, model_field: Any) -> None:
         super().__init__(name, model_field)
         self.max_length = model_field.max_length
@@ -152,6 +157,7 @@ class TextColumn(Column):
 class ChoiceColumn(TextColumn):
     """A choice written as its code (``framework_plan``) or its label, Korean or English."""
 
+    read_again = False  # its value is one of the choices' own strings, held anyway
     _accepted: dict[str, str] | None = None
 
     def accepted(self) -> dict[str, str]:

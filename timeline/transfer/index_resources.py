@@ -217,7 +217,7 @@ class EvaluationResource(TimelineResource):
                         )
                         % {"areas": ", ".join(unlisted)},
                     )
-                    importer.report.invalid_raw[row.line] = row.raw
+                    importer.report.invalid_raw[row.line] = importer.cells(row.line)
 
     def fallback_slug(self, values: dict[str, Any]) -> str:
         return f"evaluation-{values.get('data_year')}"

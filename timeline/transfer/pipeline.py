@@ -16,10 +16,15 @@ of one resource:
 
 The import is all-or-nothing: every problem is reported with its line, column and value,
 and if there is any, nothing is written. What comes back is an ``ImportReport``.
+
+Rows do not hold their cells, nor their text values between the checks: a CSV file's rows
+are read again from its bytes (``csv_rows``), and text waits in the file until its row is
+merged, and again until its batch is written (``left_in_file``). So a large import holds
+a few small values per row, not the file's text twice over.
 """
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -33,6 +38,7 @@ from django.utils.translation import ngettext
 from timeline.transfer import roles, spreadsheets
 from timeline.transfer.cells import CellError, chunks
 from timeline.transfer.columns import Column, Lookups
+from timeline.transfer.left_in_file import LeftInFile
 from timeline.transfer.relations import RelatedColumn
 from timeline.transfer.report import ImportReport, RowOutcome
 from timeline.transfer.tables import cell_text, is_blank
@@ -47,18 +53,20 @@ READ: dict = {}
 
 
 class Row:
-    """A row of the file on its way through the checks."""
+    """A row of the file on its way through the checks. Its cells stay in the file
+    (``Importer.cells``): for a large file they were the largest thing the rows held."""
 
-    __slots__ = ("existing", "key", "line", "merged", "ok", "raw", "values")
+    __slots__ = ("changed", "existing", "key", "line", "merged", "ok", "values")
 
-    def __init__(self, line: int, raw: list, values: dict, ok: bool) -> None:
+    def __init__(self, line: int, values: dict, ok: bool) -> None:
         self.line = line
-        self.raw = raw
         self.values = values  # column name → parsed value
         self.ok = ok
         self.key: Any = None
-        self.merged: dict = {}  # the record's values after import
+        # The record's values after import, but those left in the file (left_in_file.py).
+        self.merged: dict = {}
         self.existing: dict | None = None  # the record's values now; None: a new record
+        self.changed: tuple = ()  # a record's columns the file changes
 
 
 class Importer(WriteSteps):
@@ -66,7 +74,7 @@ class Importer(WriteSteps):
         self,
         resource: Any,
         headers: list,
-        rows: list[list],
+        rows: Sequence[list],
         dry_run: bool = False,
         progress: Progress | None = None,
         encoding: str = "",
@@ -98,6 +106,7 @@ class Importer(WriteSteps):
         self.existing: dict[Any, dict] = {}
         self.key_columns: list[Column] = []  # what says which record a row is
         self.required_key_columns: list[Column] = []  # those of them that cannot be empty
+        self.left_in_file = LeftInFile(rows, [], [], ())
 
     def run(self) -> ImportReport:
         report = self.report
@@ -168,6 +177,10 @@ class Importer(WriteSteps):
         self.key_column = spec[self.resource.key_column]
         self.key_columns = [spec[name] for name in self.resource.key_columns()]
         self.required_key_columns = [spec[name] for name in self.resource.required_key_columns()]
+        self.left_in_file = LeftInFile(
+            self.raw_rows, present, self.key_columns, self.resource.slug_sources
+        )
+        report.left_in_file = self.left_in_file
         return not report.problems
 
     def unknown_columns_message(self, unknown: list[str]) -> str:
@@ -195,11 +208,17 @@ class Importer(WriteSteps):
         key_column = self.key_column
         key_index = next(i for i, column in self.present if column is key_column)
         assert key_index is not None  # read_header refuses a file without the key column
+        # Only a column naming records of the same model (a parent) reads the file's keys:
+        # another pass over the rows (a CSV file is read again from its bytes) otherwise.
+        names_own_records = any(
+            isinstance(column, RelatedColumn) and column.related is self.model
+            for _index, column in self.present
+        )
         file_keys = {
             key_column.key_text(row[key_index])
             if isinstance(key_column, RelatedColumn)
             else cell_text(spreadsheets.restore(row[key_index])).strip()
-            for row in self.raw_rows
+            for row in (self.raw_rows if names_own_records else ())
         }
         lookups = Lookups(self.model, file_keys - {""})
         report.lookups = lookups
@@ -207,6 +226,7 @@ class Importer(WriteSteps):
         first_line: dict[Any, int] = {}
         total = len(self.raw_rows)
         restore = spreadsheets.restore
+        left = self.left_in_file.names  # checked here, kept in the file until the merge
         for position, raw in enumerate(self.raw_rows):
             line = position + 2
             if self.progress and position % 250 == 0:
@@ -217,11 +237,14 @@ class Importer(WriteSteps):
             for index, column in self.present:
                 cell = None if index is None else restore(raw[index])
                 try:
-                    values[column.name] = column.parse(cell, lookups)
+                    value = column.parse(cell, lookups)
                 except CellError as error:
                     report.add(line, column.name, cell, error.message)
                     ok = False
-            row = Row(line, raw, values, ok)
+                else:
+                    if column.name not in left:
+                        values[column.name] = value
+            row = Row(line, values, ok)
             key = self.row_key(values)
             if key:
                 row.key = key
@@ -313,6 +336,8 @@ class Importer(WriteSteps):
         scalar_columns = [c for c in self.present_columns if not c.external]
         external_columns = [c for c in self.present_columns if c.external]
         new_rows_refused = self.check_columns_for_new_records()
+        compared = [c for c in self.present_columns if c not in self.key_columns]
+        cells = self.left_in_file.in_order()
         for row in self.rows:
             if not row.ok:
                 row.values = READ
@@ -322,6 +347,8 @@ class Importer(WriteSteps):
                 row.ok = False
                 row.values = READ
                 continue
+            if self.left_in_file.names:
+                self.left_in_file.read_back(row.values, cells(row.line))
             merged = dict(existing) if existing else dict(defaults)
             for column in scalar_columns:
                 value = row.values[column.name]
@@ -344,20 +371,38 @@ class Importer(WriteSteps):
             if len(report.problems) > problems_before:
                 row.ok = False
                 row.values = READ
-                report.invalid_raw[row.line] = row.raw
+                report.invalid_raw[row.line] = self.cells(row.line)
                 continue
-            row.merged, row.existing = merged, existing
+            if existing is not None:
+                row.changed = self.compare(merged, existing, compared)
+            row.merged = self.left_in_file.leave(merged, row.values, row.key is not None)
+            row.existing = existing
             row.values = READ
+
+    def compare(self, values: dict, old: dict, compared: list[Column]) -> tuple:
+        """The columns whose value the file changes in a record. Where the file's value
+        reads the same as the stored one, the stored one is kept exactly (line ends,
+        characters CP949 lacks). Done as each row is merged, before its text is left in
+        the file; the checks across rows see the values as they will be written."""
+        differing = []
+        for column in compared:
+            key = column.name if column.external else column.attname
+            if column.same(old.get(key), values.get(key), self.legacy_encoding):
+                values[key] = old.get(key)
+            else:
+                differing.append(column.name)
+        return tuple(differing)
 
     def problem_reporter(self, row: Row) -> Callable[[str | tuple[str, ...], str | Promise], None]:
         """``problem(columns, message)`` for a check across ``row``'s columns."""
 
         def problem(columns: str | tuple[str, ...], message: str | Promise) -> None:
             names = [columns] if isinstance(columns, str) else list(columns)
+            raw = self.cells(row.line)
             value = ", ".join(
-                cell_text(row.raw[i])
+                cell_text(raw[i])
                 for i, c in self.present
-                if i is not None and c.name in names and not is_blank(row.raw[i])
+                if i is not None and c.name in names and not is_blank(raw[i])
             )
             self.report.add(row.line, ", ".join(names), value, message)
 
@@ -408,25 +453,18 @@ class Importer(WriteSteps):
         new_rows = [row for row in valid if row.existing is None]
         self.resource.prepare_new(new_rows, self)
         self.generate_keys(new_rows)
-        compared = [c for c in self.present_columns if c not in self.key_columns]
         every_column = tuple(c.name for c in self.present_columns)  # one tuple for all new rows
         for row in valid:
-            values = row.merged
-            old = row.existing
-            if old is None:
+            if row.existing is None:
                 action, changed = ImportReport.NEW, every_column
             else:
-                differing = []
-                for column in compared:
-                    key = column.name if column.external else column.attname
-                    if column.same(old.get(key), values.get(key), self.legacy_encoding):
-                        # Keep the stored value exactly (line ends, characters CP949 lacks).
-                        values[key] = old.get(key)
-                    else:
-                        differing.append(column.name)
-                changed = tuple(differing)
+                changed = row.changed  # compared as it was merged
                 action = ImportReport.UPDATE if changed else ImportReport.SKIP
-            report.rows.append(RowOutcome(row.line, row.key, action, values, old, changed, row.raw))
+            report.rows.append(
+                RowOutcome(row.line, row.key, action, row.merged, row.existing, changed)
+            )
+        # From here on the plan (report.rows) is what is checked and written.
+        self.rows = []
 
     def generate_keys(self, new_rows: list[Row]) -> None:
         """A slug for each new record without one, from its English name/title if it has."""

@@ -8,7 +8,7 @@ refuses is explained with the rule's own sentence, never the database's text
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from diff_match_patch import diff_match_patch
@@ -22,6 +22,7 @@ from timeline.transfer.cells import shown
 
 if TYPE_CHECKING:
     from timeline.transfer.columns import Column, Lookups
+    from timeline.transfer.left_in_file import LeftInFile
 
 LARGE_IMPORT_ROWS = 1000  # above this the admin preview shows values, not HTML diffs
 
@@ -48,13 +49,16 @@ class Problem:
 
 @dataclass(slots=True)
 class RowOutcome:
+    """What a valid row will do. Its cells stay in the file (``Importer.cells``)."""
+
     line: int
     key: Any
     action: str  # "new", "update" or "skip" (unchanged)
-    values: dict  # attname → value after import (scalars), column name → value (external)
+    # attname → value after import (scalars), column name → value (external); without the
+    # text values left in the file until they are written (ImportReport.left_in_file).
+    values: dict
     old: dict | None = None  # same, before import (updates only)
     changed: tuple = ()  # names of the columns whose value changes
-    raw: list = field(default_factory=list)
 
 
 class ImportReport:
@@ -74,6 +78,7 @@ class ImportReport:
         self.invalid_raw: dict[int, list] = {}  # line → the row's cells, for reports
         self.total_rows = 0
         self.lookups: Lookups | None = None
+        self.left_in_file: LeftInFile | None = None  # where the rows' text values wait
 
     @property
     def ok(self) -> bool:
@@ -125,6 +130,9 @@ class ImportReport:
         columns = self.columns or self.resource.get_columns()
         html = len(self.rows) <= LARGE_IMPORT_ROWS
         shown_rows = [row for row in self.rows if row.action != self.SKIP][:limit]
+        if self.left_in_file is not None:
+            for row in shown_rows:  # shown whole: a few hundred rows at most
+                self.left_in_file.restore(row)
         return [(row.line, row.action, self._diff(row, columns, html)) for row in shown_rows]
 
     def _diff(self, outcome: RowOutcome, columns: Sequence["Column"], html: bool) -> list[str]:

@@ -142,7 +142,7 @@ class TimelineResource(resources.ModelResource):
     def import_table(
         self,
         headers: list,
-        rows: list[list],
+        rows: Sequence[list],
         dry_run: bool = False,
         progress: Progress | None = None,
         encoding: str = "",

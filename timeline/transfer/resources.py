@@ -32,7 +32,7 @@ Public API (for the admin, the public export views and the commands): ``RESOURCE
 (``user``; None: the operator) matters: see ``roles`` and ``versions``.
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -193,8 +193,9 @@ class InstitutionResource(SubjectResource):
                     else _("These parents make a loop: %(chain)s.")
                     % {"chain": " → ".join([*chain, key])}
                 )
-                importer.report.add(row.line, "parent", row.raw[index], message)
-                importer.report.invalid_raw[row.line] = row.raw
+                raw = importer.cells(row.line)
+                importer.report.add(row.line, "parent", raw[index], message)
+                importer.report.invalid_raw[row.line] = raw
                 row.ok = False
 
 
@@ -338,7 +339,7 @@ def export_filename(model_key: str, file_type: str = "csv") -> str:
 def import_table(
     model_key: str,
     headers: list,
-    rows: list[list],
+    rows: Sequence[list],
     *,
     dry_run: bool = False,
     progress: Progress | None = None,

@@ -28,6 +28,12 @@ def refuse_what_needs_a_publisher(importer: WriteSteps) -> None:
         ((i, c) for i, c in importer.present if c.attname == flag), (None, None)
     )
     report = importer.report
+
+    def cell(line: int) -> object:
+        """The flag's cell on ``line``, as the file has it (rows do not keep their cells)."""
+        assert flag_index is not None  # only asked where the file has the flag's column
+        return importer.cells(line)[flag_index]
+
     allowed = []
     for outcome in report.rows:
         problems_before = len(report.problems)
@@ -35,9 +41,9 @@ def refuse_what_needs_a_publisher(importer: WriteSteps) -> None:
             if (
                 flag_index is not None
                 and flag_column is not None
-                and flag_column.parse(spreadsheets.restore(outcome.raw[flag_index]), None)
+                and flag_column.parse(spreadsheets.restore(cell(outcome.line)), None)
             ):
-                report.add(outcome.line, flag, outcome.raw[flag_index], publish_message())
+                report.add(outcome.line, flag, cell(outcome.line), publish_message())
             else:
                 outcome.values[flag] = False  # the model's default: a draft all the same
         elif outcome.action == ImportReport.UPDATE:
@@ -55,10 +61,9 @@ def refuse_what_needs_a_publisher(importer: WriteSteps) -> None:
                     % {"key": outcome.key},
                 )
             elif flag in outcome.changed and outcome.values.get(flag):
-                assert flag_index is not None
-                report.add(outcome.line, flag, outcome.raw[flag_index], publish_message())
+                report.add(outcome.line, flag, cell(outcome.line), publish_message())
         if len(report.problems) > problems_before:
-            report.invalid_raw[outcome.line] = outcome.raw
+            report.invalid_raw[outcome.line] = importer.cells(outcome.line)
         else:
             allowed.append(outcome)
     report.rows = allowed

@@ -67,9 +67,10 @@ def refuse_rows(importer: Importer, refusal: Callable[[RowOutcome], str | None])
             allowed.append(outcome)
             continue
         columns = outcome.changed if outcome.action == ImportReport.UPDATE else ()
-        names = ", ".join(columns) or importer.key_names(outcome.raw)
-        report.add(outcome.line, names, importer.key_text(outcome.raw), message)
-        report.invalid_raw[outcome.line] = outcome.raw
+        raw = importer.cells(outcome.line)
+        names = ", ".join(columns) or importer.key_names(raw)
+        report.add(outcome.line, names, importer.key_text(raw), message)
+        report.invalid_raw[outcome.line] = raw
     report.rows = allowed
 
 

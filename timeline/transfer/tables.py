@@ -7,6 +7,7 @@ person; neither takes more than ``MAX_ROWS`` rows; and both hand their records t
 """
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,10 +80,13 @@ def is_blank(cell: Any) -> bool:
 
 @dataclass
 class Table:
-    """A sheet: the header cells, then each row's cells (``rows[i]`` is Excel line i + 2)."""
+    """A sheet: the header cells, then each row's cells (``rows[i]`` is Excel line i + 2).
+
+    A workbook's rows are a list; a CSV file's are read from its bytes when asked for
+    (``csv_rows.CsvRows``), so a large file is not held twice, as bytes and as cells."""
 
     headers: list
-    rows: list = field(default_factory=list)
+    rows: Sequence[list] = field(default_factory=list)
     file_type: str = "csv"
     encoding: str = ""
 

@@ -34,6 +34,7 @@ from import_export.signals import post_import
 from timeline import permissions
 from timeline.transfer import versions
 from timeline.transfer.cells import BATCH_SIZE, chunks
+from timeline.transfer.left_in_file import LeftInFile
 from timeline.transfer.relations import Pending
 from timeline.transfer.report import ImportReport, RowOutcome, database_message
 
@@ -60,10 +61,18 @@ class WriteSteps:
     language: str
     present: list[tuple[int | None, "Column"]]
     scalar_attnames: frozenset[str]
+    raw_rows: Sequence[list]
+    # Which values of the rows stay in the file until a batch of them is written.
+    left_in_file: LeftInFile
 
     @property
     def present_columns(self) -> list["Column"]:
         return [column for _index, column in self.present]
+
+    def cells(self, line: int) -> list:
+        """The cells of the file's ``line`` (as Excel numbers it), read again from the file:
+        rows do not keep them, only reports of problems need them."""
+        return self.raw_rows[line - 2]
 
     def write(self) -> None:
         """All changes in one transaction; rolled back for a dry run or any refusal."""
@@ -128,7 +137,7 @@ class WriteSteps:
             for row in outcomes:
                 if row.values.get("pk") in published and row.action == ImportReport.UPDATE:
                     self.report.add(row.line, "", "", published_meanwhile_message(row.key))
-                    self.report.invalid_raw[row.line] = row.raw
+                    self.report.invalid_raw[row.line] = self.cells(row.line)
         return False
 
     def history_comment(self, count: int) -> str:
@@ -157,15 +166,17 @@ class WriteSteps:
             for action, flag in ((ImportReport.NEW, ADDITION), (ImportReport.UPDATE, CHANGE)):
                 done = [row for row in outcomes if row.action == action]
                 for batch in chunks(done, WRITE_BATCH):
-                    # django-stubs overload single_object on Literal[True] / Literal[False]
-                    # only, so no overload takes a bool known at run time; Django does.
-                    LogEntry.objects.log_actions(  # type: ignore[call-overload]
-                        user.pk,
-                        [self.instance(row.values) for row in batch],
-                        flag,
-                        change_message=comment,
-                        single_object=len(done) == 1,
-                    )
+                    with self.left_in_file.whole(batch):  # the log names each record
+                        # django-stubs overload single_object on Literal[True] /
+                        # Literal[False] only, so no overload takes a bool known at run
+                        # time; Django does.
+                        LogEntry.objects.log_actions(  # type: ignore[call-overload]
+                            user.pk,
+                            [self.instance(row.values) for row in batch],
+                            flag,
+                            change_message=comment,
+                            single_object=len(done) == 1,
+                        )
 
     def instance(self, values: dict) -> models.Model:
         """A model instance holding ``values``, built without the per-keyword work of __init__."""
@@ -181,13 +192,15 @@ class WriteSteps:
         return instance
 
     def _write(self, outcomes: list[RowOutcome]) -> None:
-        """Every row, a batch at a time: a batch's model instances are dropped once it is
-        written, and each row keeps only its record's id (``values["pk"]``)."""
+        """Every row, a batch at a time: a batch's values left in the file are read again
+        and its model instances made; both are dropped once it is written, and each row
+        keeps its record's id (``values["pk"]``)."""
         model = self.model
         created = [row for row in outcomes if row.action == ImportReport.NEW]
         changed = [row for row in outcomes if row.action == ImportReport.UPDATE]
         for batch in chunks(created, WRITE_BATCH):
-            self.insert(batch)
+            with self.left_in_file.whole(batch):
+                self.insert(batch)
         update_fields: set[str] = set()
         columns = {column.name: column for column in self.present_columns}
         for row in changed:
@@ -202,11 +215,13 @@ class WriteSteps:
             update_fields.add("updated")
         now = timezone.now()
         for batch in chunks(changed, WRITE_BATCH):
-            instances = [self.instance(row.values) for row in batch]
+            with self.left_in_file.whole(batch):
+                instances = [self.instance(row.values) for row in batch]
             if stamped:
                 for instance in instances:
                     instance.updated = now  # type: ignore[attr-defined]  # checked above
             update_rows(model, instances, update_fields)
+            del instances
         self.resolve_pending(created + changed)
         # In the resource's order, whatever the file's: an evaluation's area notes are
         # written after the area results they annotate.
@@ -268,7 +283,8 @@ class WriteSteps:
         columns = {column.name: column for column in self.present_columns}
         with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
             for row in outcomes:
-                instance = self.instance(row.values)
+                with self.left_in_file.whole([row]):
+                    instance = self.instance(row.values)
                 try:
                     with transaction.atomic():
                         if row.action == ImportReport.NEW:
@@ -287,7 +303,7 @@ class WriteSteps:
         # Out of the override: messages in the language of the person importing.
         for row, refusal in refused:
             report.add(row.line, "", "", database_message(self.model, refusal))
-            report.invalid_raw[row.line] = row.raw
+            report.invalid_raw[row.line] = self.cells(row.line)
         if not refused:
             report.add(None, "", "", _("The database refused the import. Nothing was changed."))
 
