@@ -113,7 +113,7 @@ def test_a_search_teaches_nothing(record, cache_reads):
 
 
 def test_what_is_learnt_is_bounded(record, monkeypatch):
-    monkeypatch.setattr(readahead, "ADDRESSES", 3)
+    monkeypatch.setattr(readahead._learnt, "size", 3)
     client = Client()
     for page in range(1, 6):
         client.get(f"/en/timeline/?page={page}")

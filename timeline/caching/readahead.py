@@ -16,20 +16,19 @@ before (version.py), and a key that was not stored is known to be missing. The m
 opens ``reading_ahead`` around the rendering of each public page (pages.py).
 """
 
-import threading
-from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
+from timeline.recent import Recent
+
 # Bounds: the addresses remembered per process (the most recent), the keys per address.
 ADDRESSES = 1_000
 KEYS_PER_ADDRESS = 400
 
-_learnt: "OrderedDict[str, tuple[str, ...]]" = OrderedDict()
-_lock = threading.Lock()
+_learnt: Recent[str, tuple[str, ...]] = Recent(ADDRESSES)
 
 
 @dataclass
@@ -54,8 +53,7 @@ class ReadAhead:
         self.asked.update(dict.fromkeys(keys))
         if self.version is not None or self.address is None:
             return list(keys)
-        with _lock:
-            before = _learnt.get(self.address, ())
+        before = _learnt.get(self.address) or ()
         return list(dict.fromkeys([*keys, *before]))
 
     def remember(
@@ -87,18 +85,9 @@ def reading_ahead(address: str | None) -> Iterator[ReadAhead]:
     finally:
         _current.reset(token)
     if ahead.address is not None and ahead.asked:
-        _learn(ahead.address, tuple(ahead.asked)[:KEYS_PER_ADDRESS])
-
-
-def _learn(address: str, keys: tuple[str, ...]) -> None:
-    with _lock:
-        _learnt[address] = keys
-        _learnt.move_to_end(address)
-        while len(_learnt) > ADDRESSES:
-            _learnt.popitem(last=False)
+        _learnt.put(ahead.address, tuple(ahead.asked)[:KEYS_PER_ADDRESS])
 
 
 def forget_all() -> None:
     """Forget every address's keys (tests)."""
-    with _lock:
-        _learnt.clear()
+    _learnt.clear()

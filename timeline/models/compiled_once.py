@@ -11,14 +11,13 @@ kept; after that the kept SQL is run with this query's own time in place of the 
 compiled with (the query remembers the time its public filter was built with).
 
 The ``key`` must name everything the query's SQL depends on besides that time: the page and
-what was asked; and the query must compare with no other time than its public filter's. A query changed after it was marked is not compiled from the kept SQL (its
-shape is checked: the slice, the ordering, the selected columns and annotations, what is
-joined, the number of conditions), and the tests compile every kept query afresh as well and
+what was asked; and the query must compare with no other time than its public filter's.
+A query changed after it was marked is not compiled from the kept SQL (its shape is
+checked: the slice, the ordering, the selected columns and annotations, what is joined,
+the number of conditions), and the tests compile every kept query afresh as well and
 compare (``TIMELINE_CHECK_COMPILED_ONCE``).
 """
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -30,6 +29,7 @@ from django.db.models.sql import Query
 from django.db.models.sql.compiler import SQLCompiler
 
 from timeline.models.public_filter import NOW
+from timeline.recent import Recent
 
 _Q = TypeVar("_Q", bound=QuerySet[Any])
 KEPT = 500  # compiled queries kept per process (the most recently used)
@@ -40,7 +40,6 @@ class Compiled:
     sql: str
     params: tuple[Any, ...]
     now_at: tuple[int, ...]  # the parameters that are the public filter's time
-    now_value: Any  # as compiled (adapted for the database)
     varying_at: tuple[int, ...]  # the parameters that are the query's ``varying`` values
     # What reading the rows needs of the compiler (SQLCompiler.pre_sql_setup):
     select: Any
@@ -50,8 +49,7 @@ class Compiled:
     has_extra_select: bool
 
 
-_kept: "OrderedDict[Hashable, Compiled]" = OrderedDict()
-_lock = threading.Lock()
+_kept: Recent[Hashable, Compiled] = Recent(KEPT)
 
 
 class CompiledOnceQuery(Query):
@@ -110,7 +108,6 @@ def _shape(query: Query, with_limits: bool, with_col_aliases: bool) -> Hashable:
         len(query.where.children),
         query.combinator,
         len(getattr(query, "compiled_varying", ())),
-        len(getattr(query, "compiled_varying", ())),
     )
 
 
@@ -127,10 +124,7 @@ def _as_sql(
         _shape(query, with_limits, with_col_aliases),
     )
     now = _adapted_now(compiler, query)
-    with _lock:
-        kept = _kept.get(key)
-        if kept is not None:
-            _kept.move_to_end(key)
+    kept = _kept.get(key)
     varying = getattr(query, "compiled_varying", ())
     if kept is None:
         sql, params = compile_now(with_limits=with_limits, with_col_aliases=with_col_aliases)
@@ -141,7 +135,6 @@ def _as_sql(
             sql=sql,
             params=tuple(params),
             now_at=tuple(i for i, value in enumerate(params) if now is not None and value == now),
-            now_value=now,
             varying_at=tuple(found[0] for found in varying_at),
             select=compiler.select,
             klass_info=compiler.klass_info,
@@ -149,10 +142,7 @@ def _as_sql(
             col_count=compiler.col_count,
             has_extra_select=compiler.has_extra_select,
         )
-        with _lock:
-            _kept[key] = kept
-            while len(_kept) > KEPT:
-                _kept.popitem(last=False)
+        _kept.put(key, kept)
         return sql, params
     compiler.select, compiler.klass_info = kept.select, kept.klass_info
     compiler.annotation_col_map, compiler.col_count = kept.annotation_col_map, kept.col_count
@@ -177,5 +167,4 @@ def _adapted_now(compiler: SQLCompiler, query: Query) -> Any:
 
 def forget_all() -> None:
     """Forget every compiled query (tests)."""
-    with _lock:
-        _kept.clear()
+    _kept.clear()

@@ -9,8 +9,6 @@ the call in place of a stand-in.
 """
 
 import datetime
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar, cast
 
@@ -20,6 +18,8 @@ from django.db.models import Q, QuerySet
 from django.db.models.sql import Query
 from django.db.models.sql.where import WhereNode
 from django.utils import timezone
+
+from timeline.recent import Recent
 
 _Q = TypeVar("_Q", bound=QuerySet[Any])
 # Stands for "now" in a kept filter; never a time a record is published or withdrawn at
@@ -31,8 +31,7 @@ _kept: dict[tuple[Any, ...], Query] = {}
 NOW = "public_now"
 BUILT_AS = "built_as"  # the key of a query built once (built_once)
 BUILT = 256  # queries built once kept per process (the most recently used)
-_built: "OrderedDict[Hashable, QuerySet[Any]]" = OrderedDict()
-_lock = threading.Lock()
+_built: Recent[Hashable, QuerySet[Any]] = Recent(BUILT)
 
 
 def _fresh(query: Query) -> bool:
@@ -110,17 +109,11 @@ def built_once(key: Hashable, build: Callable[[], _Q], now: datetime.datetime | 
     built from it can be keyed in turn.
     """
     now = now or timezone.now()
-    with _lock:
-        kept = _built.get(key)
-        if kept is not None:
-            _built.move_to_end(key)
+    kept = _built.get(key)
     if kept is None:
         kept = build()
         setattr(kept.query, BUILT_AS, key)
-        with _lock:
-            _built[key] = kept
-            while len(_built) > BUILT:
-                _built.popitem(last=False)
+        _built.put(key, kept)
     copy = cast(_Q, _with_time(kept, kept.query, now))
     if getattr(settings, "TIMELINE_CHECK_COMPILED_ONCE", False):
         _check(key, copy.query, build().query)
