@@ -125,6 +125,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # outgrow the page cache, and those pages fail after the 5-second timeout. Writers still
     # take turns (README, "Background jobs").
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "DJANGO_DB_PREPARED_STATEMENTS", default=True
+):
+    # The public pages' repeated statements planned once per connection (hrcity/database.py).
+    from hrcity.database import options as prepared_statement_options
+
+    DATABASES["default"]["OPTIONS"] = prepared_statement_options(
+        DATABASES["default"].get("OPTIONS", {})
+    )
 if os.environ.get("DJANGO_TEST_DB_NAME"):
     # Lets parallel test runs on one PostgreSQL server keep out of each other's way.
     DATABASES["default"]["TEST"] = {"NAME": os.environ["DJANGO_TEST_DB_NAME"]}

@@ -15,7 +15,8 @@ what was asked; and the query must compare with no other time than its public fi
 A query changed after it was marked is not compiled from the kept SQL (its shape is
 checked: the slice, the ordering, the selected columns and annotations, what is joined,
 the number of conditions), and the tests compile every kept query afresh as well and
-compare (``TIMELINE_CHECK_COMPILED_ONCE``).
+compare (``TIMELINE_CHECK_COMPILED_ONCE``). The kept SQL is marked to be prepared, so that
+PostgreSQL plans it once per connection too (timeline/prepared.py).
 """
 
 from collections.abc import Callable, Hashable, Sequence
@@ -29,6 +30,7 @@ from django.db.models.sql import Query
 from django.db.models.sql.compiler import SQLCompiler
 
 from timeline.models.public_filter import NOW
+from timeline.prepared import marked
 from timeline.recent import Recent
 
 _Q = TypeVar("_Q", bound=QuerySet[Any])
@@ -132,7 +134,7 @@ def _as_sql(
         if any(len(found) != 1 for found in varying_at):
             return sql, params  # a value the SQL does not hold once: nothing to substitute
         kept = Compiled(
-            sql=sql,
+            sql=marked(sql),  # worth preparing on PostgreSQL (timeline/prepared.py)
             params=tuple(params),
             now_at=tuple(i for i, value in enumerate(params) if now is not None and value == now),
             varying_at=tuple(found[0] for found in varying_at),
@@ -143,7 +145,7 @@ def _as_sql(
             has_extra_select=compiler.has_extra_select,
         )
         _kept.put(key, kept)
-        return sql, params
+        return kept.sql, params
     compiler.select, compiler.klass_info = kept.select, kept.klass_info
     compiler.annotation_col_map, compiler.col_count = kept.annotation_col_map, kept.col_count
     compiler.has_extra_select = kept.has_extra_select
@@ -155,7 +157,7 @@ def _as_sql(
     if getattr(settings, "TIMELINE_CHECK_COMPILED_ONCE", False):
         fresh = query.get_compiler(connection=compiler.connection)
         expected = type(fresh).as_sql(fresh, with_limits, with_col_aliases)
-        if (kept.sql, tuple(params)) != (expected[0], tuple(expected[1])):
+        if (kept.sql, tuple(params)) != (marked(expected[0]), tuple(expected[1])):
             raise AssertionError(f"kept SQL of {key[0]!r} differs from the query's: {expected}")
     return kept.sql, tuple(params)
 
