@@ -24,7 +24,9 @@ from psycopg import ClientCursor
 
 from timeline.prepared import is_marked
 
-# A marked statement is prepared on its first use; no other is ever sent with parameters.
+# A marked statement is prepared on its first use. ``execute`` sends no other statement
+# with parameters; ``executemany`` (a batch of one statement) is bound by the server and
+# prepared, as psycopg always does once preparing is on.
 PREPARE_THRESHOLD = 0
 
 
