@@ -39,8 +39,13 @@ class PreparingCursor(ServerBindingCursor):
             self._query: Any = self._query or _Ran(self.connection, query, params)
             return result
         if params is not None:
-            query, params = ClientCursor(self.connection).mogrify(query, params), None
+            query, params = merged(self.connection, query, params), None
         return super().execute(query, params, prepare=False, **kwargs)
+
+
+def merged(connection: Any, query: str, params: Any) -> str:
+    """``query`` with ``params`` merged into its text, as Django's own cursor sends it."""
+    return ClientCursor(connection).mogrify(query, params)
 
 
 def options(existing: dict[str, Any]) -> dict[str, Any]:
@@ -62,4 +67,4 @@ class _Ran:
 
     @cached_property
     def query(self) -> bytes:
-        return ClientCursor(self.connection).mogrify(self.sql, self.params).encode()
+        return merged(self.connection, self.sql, self.params).encode()
