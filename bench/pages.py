@@ -26,10 +26,14 @@ Three modes, each on a fresh server and a flushed Redis database of the bench's 
 In ``uncached`` and ``cached``, each page is loaded in alternating slices with the trivial view
 (page, trivial, then trivial, page, ...), each slice preceded by an unrecorded second of the
 same load, and the ratio is the median of the per-round ratios page ÷ trivial: a change in
-the machine's background load hits both sides of a pair alike.
+the machine's background load hits both sides of a pair alike. Around each recorded slice
+the CPU time of every process involved is read (bench/cpu.py), so each page's row says where
+a request's CPU went, the page's and the trivial view's: gunicorn, Redis, the database, wrk
+or anything else.
 """
 
 import argparse
+import gzip
 import json
 import sys
 from pathlib import Path
@@ -37,6 +41,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import cpu
 from bench.common import (
     DEMO_MILESTONES,
     database_url,
@@ -64,6 +69,8 @@ from bench.serving import (
 )
 
 MODES = ("uncached", "cached", "cold")
+# What browsers send: a stored page goes to them gzipped (timeline/caching/encoding.py).
+BROWSER_ENCODINGS = "gzip, deflate, br"
 GOALS = {"uncached": 0.15, "cached": 0.90}
 LOADED_MODES = tuple(GOALS)
 # The pages the warm-up after an edit of the measured milestone renders again
@@ -152,16 +159,21 @@ def find_pages(only: list[str] | None) -> tuple[dict[str, str], int]:
     return {name: addresses[name] for name in names}, edited
 
 
-def check_page(server: Server, name: str, path: str) -> dict[str, Any]:
-    """The page answers 200 with HTML; what the page cache said and how big the page is."""
-    response = fetch(server.port, path)
-    if response.status != 200 or b"<html" not in response.body[:500].lower():
+def check_page(server: Server, name: str, path: str, encodings: str = "") -> dict[str, Any]:
+    """The page answers 200 with HTML; what the page cache said and how many bytes it sent,
+    to a client that sends ``encodings`` as its Accept-Encoding."""
+    response = fetch(server.port, path, {"Accept-Encoding": encodings} if encodings else None)
+    html = response.body
+    if response.headers.get("Content-Encoding") == "gzip":
+        html = gzip.decompress(html)
+    if response.status != 200 or b"<html" not in html[:500].lower():
         raise SystemExit(f"{name} ({path}) answered {response.status}; is the database ready?")
     return {"page_cache": response.page_cache, "bytes": len(response.body)}
 
 
 def load(server: Server, path: str, seconds: float, args: argparse.Namespace) -> Load:
-    return wrk(server.url(path), seconds, args.threads, args.connections)
+    headers = [f"Accept-Encoding: {args.accept_encoding}"] if args.accept_encoding else []
+    return wrk(server.url(path), seconds, args.threads, args.connections, headers)
 
 
 def measure_loaded(
@@ -172,22 +184,28 @@ def measure_loaded(
     # the trivial view, and nothing from it is kept.
     load(server, path, args.warmup, args)
     load(server, TRIVIAL, args.warmup, args)
-    checked = check_page(server, name, path)
+    checked = check_page(server, name, path, args.accept_encoding)
     if server.label == "cached" and checked["page_cache"] == "miss":
         print(f"  warning: {name} was not served from the cache after the warm-up", flush=True)
     rounds: list[dict[str, Any]] = []
     for number in range(args.rounds):
         order = (path, TRIVIAL) if number % 2 == 0 else (TRIVIAL, path)
         slices: dict[str, Load] = {}
+        spent: dict[str, dict[str, float]] = {}  # CPU ms per request, by process (bench/cpu.py)
         for address in order:
             # An unrecorded second of the same load first: the requests still running from
             # the previous slice finish before this one is counted.
             load(server, address, 1, args)
+            before = cpu.sample(server.process.pid)
             slices[address] = load(server, address, args.seconds, args)
+            spent[address] = cpu.per_request(
+                before, cpu.sample(server.process.pid), slices[address].requests
+            )
         rounds.append(
             {
-                "page": vars(slices[path]) | {"rate": slices[path].rate},
-                "trivial": vars(slices[TRIVIAL]) | {"rate": slices[TRIVIAL].rate},
+                "page": vars(slices[path]) | {"rate": slices[path].rate, "cpu_ms": spent[path]},
+                "trivial": vars(slices[TRIVIAL])
+                | {"rate": slices[TRIVIAL].rate, "cpu_ms": spent[TRIVIAL]},
                 "ratio": slices[path].rate / slices[TRIVIAL].rate,
             }
         )
@@ -208,9 +226,23 @@ def measure_loaded(
         "trivial_rate": typical("trivial", "rate"),
         "trivial_p50_ms": typical("trivial", "p50_ms"),
         "trivial_p99_ms": typical("trivial", "p99_ms"),
+        "page_cpu_ms": typical_cpu(rounds, "page"),
+        "trivial_cpu_ms": typical_cpu(rounds, "trivial"),
         "errors": sum(one["page"]["errors"] + one["trivial"]["errors"] for one in rounds),
         "rounds": rounds,
     }
+
+
+def typical_cpu(rounds: list[dict[str, Any]], side: str) -> dict[str, float]:
+    """The median over the rounds of each process group's CPU per request."""
+    groups = [*cpu.GROUPS, "total"]
+    return {group: median([one[side]["cpu_ms"][group] for one in rounds]) for group in groups}
+
+
+def cpu_line(spent: dict[str, float]) -> str:
+    """Who spent a request's CPU, in ms: "1.08 = gunicorn 0.71 + redis 0.09 + …"."""
+    shares = " + ".join(f"{group} {spent[group]:.2f}" for group in cpu.GROUPS if spent[group])
+    return f"{spent['total']:.2f} = {shares}"
 
 
 def print_loaded_header(mode: str) -> None:
@@ -231,6 +263,11 @@ def print_loaded(mode: str, one: dict[str, Any]) -> None:
         f"{one['trivial_p99_ms']:7.1f} │ {one['ratio']:6.3f} {low:5.3f}–{high:5.3f}  "
         f"{one['page_cache']:<5} {one['bytes'] / 1024:5.0f}  {verdict(one['ratio'], GOALS[mode])}"
         + (f"  ({one['errors']} failed requests)" if one["errors"] else ""),
+        flush=True,
+    )
+    print(
+        f"{'':<18} CPU ms per request: page {cpu_line(one['page_cpu_ms'])}"
+        f" │ trivial {cpu_line(one['trivial_cpu_ms'])}",
         flush=True,
     )
 
@@ -326,6 +363,27 @@ def markdown_table(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def cpu_table(results: dict[str, Any], mode: str) -> str:
+    """Where each request's CPU went in ``mode``, page against trivial view, as Markdown."""
+    groups = " / ".join(cpu.GROUPS)
+    lines = [
+        f"| page ({mode}) | trivial: total ({groups}) | page: total ({groups}) | page − trivial |",
+        "|---|---|---|---|",
+    ]
+
+    def cell(spent: dict[str, float]) -> str:
+        shares = " / ".join(f"{spent[group]:.2f}" for group in cpu.GROUPS)
+        return f"{spent['total']:.2f} ({shares})"
+
+    for one in results[mode]["pages"]:
+        page, trivial = one["page_cpu_ms"], one["trivial_cpu_ms"]
+        lines.append(
+            f"| {one['name']} | {cell(trivial)} | {cell(page)} | "
+            f"{page['total'] - trivial['total']:+.2f} |"
+        )
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--milestones", type=int, default=DEMO_MILESTONES)
@@ -336,6 +394,13 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1, help="wrk threads")
     parser.add_argument("--connections", type=int, default=4, help="wrk connections")
     parser.add_argument("--workers", type=int, help="gunicorn workers (default: its config's)")
+    parser.add_argument(
+        "--accept-encoding",
+        default=BROWSER_ENCODINGS,
+        metavar="VALUE",
+        help=f"wrk's Accept-Encoding header (default: {BROWSER_ENCODINGS!r}, as browsers "
+        "send; '' for none: each page as rendered)",
+    )
     parser.add_argument("--redis-db", type=int, default=REDIS_DB, help="flushed at the start")
     parser.add_argument("--modes", nargs="+", choices=MODES, default=list(MODES))
     parser.add_argument("--pages", nargs="+", metavar="NAME", help=", ".join(PAGE_ORDER))
@@ -350,7 +415,8 @@ def main() -> None:
     cache = redis_url(args.redis_db)
     print(
         f"wrk: {args.threads} thread(s), {args.connections} connections; {args.rounds} rounds × "
-        f"{args.seconds:g} s per address, alternating with {TRIVIAL}; cache: {cache}",
+        f"{args.seconds:g} s per address, alternating with {TRIVIAL}; cache: {cache}; "
+        f"Accept-Encoding: {args.accept_encoding or '(none)'}",
         flush=True,
     )
     results: dict[str, Any] = {
@@ -388,6 +454,8 @@ def main() -> None:
         print(f"  worker peak RSS {results[mode]['worker_peak_rss_mib']:.0f} MiB", flush=True)
     results["verdicts"] = goal_verdicts(results)
     print(f"\n{args.milestones:,} milestones, {results['database']}:\n{markdown_table(results)}")
+    for mode in (mode for mode in LOADED_MODES if mode in results):
+        print(f"\nCPU ms per request, by process (bench/cpu.py):\n{cpu_table(results, mode)}")
     print("\ngoals (issue 15):")
     for line in results["verdicts"]:
         print(f"  {line}")

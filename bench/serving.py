@@ -15,6 +15,7 @@ import signal
 import socket
 import subprocess
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -87,14 +88,14 @@ class Response:
         return self.headers.get("X-Page-Cache", "-")
 
 
-def fetch(port: int, path: str) -> Response:
+def fetch(port: int, path: str, headers: dict[str, str] | None = None) -> Response:
     """One GET on a new connection, timed from connect to the last byte of the body."""
     started = time.perf_counter()
     connection = http.client.HTTPConnection(HOST, port, timeout=60)
     try:
         # The Host header wrk and browsers send (with the port): the page cache's key holds
         # the host, so this request and wrk's load share one entry.
-        connection.request("GET", path, headers={"Host": f"{HOST}:{port}"})
+        connection.request("GET", path, headers={"Host": f"{HOST}:{port}", **(headers or {})})
         response = connection.getresponse()
         body = response.read()
         elapsed = time.perf_counter() - started
@@ -177,8 +178,11 @@ class Load:
         return self.requests / self.seconds if self.seconds else 0.0
 
 
-def wrk(url: str, seconds: float, threads: int, connections: int) -> Load:
-    """Load ``url`` for ``seconds`` with wrk; the Lua script reports its summary as JSON."""
+def wrk(
+    url: str, seconds: float, threads: int, connections: int, headers: Sequence[str] = ()
+) -> Load:
+    """Load ``url`` for ``seconds`` with wrk, each request with ``headers`` ("Name: value");
+    the Lua script reports its summary as JSON."""
     command = [
         ensure_wrk(),
         f"--threads={threads}",
@@ -186,6 +190,7 @@ def wrk(url: str, seconds: float, threads: int, connections: int) -> Load:
         f"--duration={max(1, round(seconds))}s",
         f"--timeout={WRK_TIMEOUT}",
         f"--script={WRK_SCRIPT}",
+        *(f"--header={header}" for header in headers),
         url,
     ]
     done = subprocess.run(command, capture_output=True, text=True)
