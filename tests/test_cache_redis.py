@@ -111,7 +111,7 @@ def test_a_thousand_junk_query_strings_leave_no_key_behind(redis_cache, client: 
     for page in REAL_PAGES:
         assert client.get(page).status_code == 200
     kept = set(keys.scan_iter(match=f"{redis_cache}:*"))
-    assert len(kept) < 20
+    assert len(kept) < 24  # two pages in two forms (encoding.py), their parts and figures
 
     send_junk(client)
 

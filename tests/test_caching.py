@@ -24,6 +24,7 @@ from timeline.caching import version
 from timeline.models import Milestone
 
 from .factories import cite, make_milestone, make_policy, make_theme
+from .page_cache_helpers import stored_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -47,10 +48,6 @@ def assert_cached(client, django_assert_num_queries, address=TIMELINE):
         response = client.get(address)
     assert response[page_cache.STATUS_HEADER] == "hit"
     return response
-
-
-def stored_pages():
-    return [key for key in cache._cache if page_cache.PAGE_KEY in key]
 
 
 def assert_fresh(client, address=TIMELINE):

@@ -5,6 +5,7 @@ transaction's commit callbacks do (``django_capture_on_commit_callbacks(execute=
 The warm-up is off in the suite; these tests turn it on.
 """
 
+import gzip
 import logging
 
 import pytest
@@ -88,6 +89,19 @@ def test_after_an_admin_edit_the_first_visit_is_served_from_the_cache_with_the_c
             page = assert_served_from_cache(visitor, address, django_assert_num_queries)
             assert title in page, address
             assert "Charter adopted" not in page and "헌장 제정" not in page, address
+
+
+def test_after_a_save_a_browsers_first_visit_is_served_gzipped_from_the_cache(
+    visitor, milestone, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        rename(milestone)
+    browser = Client(headers={"Accept-Encoding": "gzip, deflate, br"})
+    with django_assert_num_queries(0):
+        response = browser.get("/en/timeline/")
+    assert response[page_cache.STATUS_HEADER] == "hit"
+    assert response["Content-Encoding"] == "gzip"
+    assert "Charter revised" in gzip.decompress(response.content).decode()
 
 
 def test_a_save_warms_the_directories_and_the_milestones_subject_too(

@@ -21,6 +21,10 @@ How it fits together:
   each time and never stored, and neither are the ready parts and remembered figures
   rendered for them (timeline/caching/keeping.py). Every entry expires after
   ``PAGE_CACHE_SECONDS``.
+* Each page is stored in two forms at once, as rendered and compressed with gzip
+  (timeline/caching/encoding.py), each under its own key; a hit reads and sends the one the
+  client's ``Accept-Encoding`` takes, as it is, and ``Vary: Accept-Encoding`` tells shared
+  caches to do the same.
 * A signed-in staff member (a session cookie naming a live staff session, timeline/caching/
   staff.py) bypasses the cache entirely and gets
   ``Cache-Control: private, no-store``; any other visitor is anonymous, and gets ``public`` with a short
@@ -54,6 +58,7 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control, pat
 from django.utils.translation import get_language_from_path
 
 from timeline.caching.canonical import Parameter, asks_free_text, canonical_query
+from timeline.caching.encoding import GZIP_SUFFIX, Stored, accepts_gzip, gzipped
 from timeline.caching.keeping import keep_nothing_more, rendering
 from timeline.caching.origins import remember_origin
 from timeline.caching.readahead import reading_ahead
@@ -71,8 +76,6 @@ PARAMETERS = "cache_public_page_parameters"
 NOT_STORED = "_page_cache_not_stored"
 RENDER_FRESH = "_page_cache_render_fresh"
 ADDRESS = "_page_cache_address"  # the canonical address of a marked page (readahead.py)
-# What the cache keeps of a page: status, headers, body.
-Stored = tuple[int, list[tuple[str, str]], bytes]
 T = TypeVar("T")
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
@@ -160,6 +163,14 @@ def patch_public_ages(response: HttpResponseBase, limit: int | None) -> None:
     )
 
 
+def send_as(response: HttpResponse, stored: Stored) -> None:
+    """Make ``response`` the page ``stored``: its body and the headers that describe it."""
+    _status, headers, content = stored
+    response.content = content
+    for name, value in headers:
+        response[name] = value
+
+
 class PublicPageCacheMiddleware:
     """Serves and stores marked public pages for anonymous visitors; see the module docstring.
 
@@ -174,7 +185,9 @@ class PublicPageCacheMiddleware:
         key = self.lookup_key(request)
         entry: tuple[str, str] | None = None  # (key, the content version it is stored with)
         if key is not None:
-            found = self.cache_call(with_seconds_left, key)
+            # The form of the page this client takes (encoding.py): both are stored at once.
+            asked = key + GZIP_SUFFIX if accepts_gzip(request) else key
+            found = self.cache_call(with_seconds_left, asked)
             if found is not None:
                 version, stored, seconds_left = found
                 if stored is not MISSING:
@@ -254,7 +267,8 @@ class PublicPageCacheMiddleware:
             patch_cache_control(response, private=True)
             response[STATUS_HEADER] = "bypass"
             return
-        patch_vary_headers(response, ("Cookie",))
+        # The gzip form of a stored page goes only to clients that take it (encoding.py).
+        patch_vary_headers(response, ("Cookie", "Accept-Encoding"))
         if response.status_code != 200 or "Cache-Control" in response:
             return
         # No copy, here or downstream, outlives the next scheduled change (caching/schedule.py).
@@ -266,10 +280,12 @@ class PublicPageCacheMiddleware:
             # replaced it, so this page, perhaps older than that change, is never served.
             key, version = entry
             stored = (response.status_code, list(response.items()), response.content)
-            self.cache_call(
-                cache.set, key, (version, stored), capped(settings.PAGE_CACHE_SECONDS, limit)
-            )
+            compressed = gzipped(stored)
+            forms = {key: (version, stored), key + GZIP_SUFFIX: (version, compressed)}
+            self.cache_call(cache.set_many, forms, capped(settings.PAGE_CACHE_SECONDS, limit))
             self.cache_call(remember_origin, request)  # where to warm pages (caching/origins.py)
+            if accepts_gzip(request):
+                send_as(response, compressed)  # as the hits that follow will send it
             response[STATUS_HEADER] = "miss"
         else:
             response[STATUS_HEADER] = "skip"  # a search, invalid filters, a cookie set
