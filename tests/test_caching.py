@@ -125,6 +125,16 @@ def test_anonymous_pages_carry_cdn_headers_and_the_hit_keeps_them(client, milest
     assert not hit.cookies
 
 
+def test_a_hit_tells_browsers_and_cdns_the_ages_configured_now(client, milestone, settings):
+    # An operator shortens the ages (an environment variable and a restart); pages stored
+    # before must not go on telling CDNs to keep them for the old, longer time.
+    assert get(client)[page_cache.STATUS_HEADER] == "miss"
+    settings.PAGE_CACHE_MAX_AGE, settings.PAGE_CACHE_S_MAXAGE = 7, 11
+    hit = get(client)
+    assert hit[page_cache.STATUS_HEADER] == "hit"
+    assert set(hit["Cache-Control"].split(", ")) == {"public", "max-age=7", "s-maxage=11"}
+
+
 # --- Invalidation ----------------------------------------------------------------------
 
 

@@ -106,10 +106,10 @@ def do_not_store(request: HttpRequest) -> None:
 # --- The middleware ---------------------------------------------------------------------
 
 
-def page_key(request: HttpRequest) -> str:
-    """The key of this request's page; call after ``canonicalise``."""
-    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    language = get_language_from_path(request.path_info) or "-"
+def page_key(request: HttpRequest, host: str, language: str) -> str:
+    """The key of this request's page at ``host`` (validated) in ``language``; call after
+    ``canonicalise``."""
+    address = f"{request.scheme}://{host}{request.get_full_path()}"
     digest = hashlib.sha256(address.encode()).hexdigest()
     return f"{PAGE_KEY}:{language}:{digest}"
 
@@ -136,6 +136,8 @@ def _marked_parameters(path: str, language: str, urlconf: Any) -> tuple[Paramete
 def canonicalise(request: HttpRequest, parameters: Sequence[Parameter]) -> None:
     """Give the view only the declared parameters, canonical: what it renders is the page of
     the canonical address, the one stored under the key."""
+    if not request.META.get("QUERY_STRING"):
+        return  # most requests: nothing to drop or rewrite
     query = canonical_query(request.GET, parameters)
     request.GET = query  # type: ignore[assignment]  # the stubs want the read-only subclass
     request.META["QUERY_STRING"] = query.urlencode()
@@ -169,6 +171,18 @@ def send_as(response: HttpResponse, stored: Stored) -> None:
     response.content = content
     for name, value in headers:
         response[name] = value
+
+
+def uncapped_cache_control() -> str:
+    """The Cache-Control of a public page when no scheduled change is to come."""
+    return _cache_control(settings.PAGE_CACHE_MAX_AGE, settings.PAGE_CACHE_S_MAXAGE)
+
+
+@lru_cache(maxsize=16)
+def _cache_control(max_age: int, s_maxage: int) -> str:
+    probe = HttpResponse()
+    patch_cache_control(probe, public=True, max_age=max_age, s_maxage=s_maxage)
+    return probe["Cache-Control"]
 
 
 class PublicPageCacheMiddleware:
@@ -239,12 +253,12 @@ class PublicPageCacheMiddleware:
         if request.method != "GET" or settings.PAGE_CACHE_SECONDS <= 0:
             return None
         try:
-            request.get_host()
+            host = request.get_host()
         except DisallowedHost:
             return None  # CommonMiddleware answers 400
         if staff is not False:
             return None  # staff, or the session store is down: render, as for staff
-        return page_key(request)
+        return page_key(request, host, language)
 
     @staticmethod
     def rebuild(stored: Stored, seconds_left: int | None) -> HttpResponse:
@@ -252,9 +266,11 @@ class PublicPageCacheMiddleware:
         response = HttpResponse(content, status=status)
         for name, value in headers:
             response[name] = value
-        # The ages stored with the page were capped when it was rendered; by now the next
-        # scheduled change is nearer, and no copy downstream may outlive it.
-        patch_public_ages(response, seconds_left)
+        if seconds_left is not None or response["Cache-Control"] != uncapped_cache_control():
+            # The ages stored with the page were capped when it was rendered; by now the
+            # next scheduled change is nearer, and no copy downstream may outlive it. (Or
+            # the configured ages changed since.)
+            patch_public_ages(response, seconds_left)
         response[STATUS_HEADER] = "hit"
         return response
 
