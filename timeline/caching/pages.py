@@ -262,10 +262,8 @@ class PublicPageCacheMiddleware:
 
     @staticmethod
     def rebuild(stored: Stored, seconds_left: int | None) -> HttpResponse:
-        status, headers, content = stored
-        response = HttpResponse(content, status=status)
-        for name, value in headers:
-            response[name] = value
+        response = HttpResponse(status=stored[0])
+        send_as(response, stored)
         if seconds_left is not None or response["Cache-Control"] != uncapped_cache_control():
             # The ages stored with the page were capped when it was rendered; by now the
             # next scheduled change is nearer, and no copy downstream may outlive it. (Or
