@@ -2,8 +2,9 @@
 
 Every browser sends ``Accept-Encoding: gzip``. A timeline page is about 90 KiB of HTML and
 9 KiB gzipped: on a phone, one round trip instead of several; on the server, a hit that
-moves 9 KiB from Redis and to the client instead of 90 costs about 40 % less CPU
-(bench/README.md). Compressing takes 0.65 ms for that page, so it is done once, when the page
+moves 9 KiB from Redis and to the client instead of 90 cost 0.08 ms of CPU more than the
+benchmark's trivial view, where the page as rendered cost 0.21 ms more (bench/README.md,
+fourth pass). Compressing takes 0.65 ms for that page, so it is done once, when the page
 is stored, never per request: the page cache keeps both forms (timeline/caching/pages.py),
 each under its own key, and a hit sends the bytes of the form the client takes as they are.
 
