@@ -76,6 +76,9 @@ PARAMETERS = "cache_public_page_parameters"
 NOT_STORED = "_page_cache_not_stored"
 RENDER_FRESH = "_page_cache_render_fresh"
 ADDRESS = "_page_cache_address"  # the canonical address of a marked page (readahead.py)
+# A page to store once rendered: its key, the content version read before rendering it,
+# and whether this client takes the gzip form (the form it is then sent).
+Entry = tuple[str, str, bool]
 T = TypeVar("T")
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
@@ -197,16 +200,17 @@ class PublicPageCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         key = self.lookup_key(request)
-        entry: tuple[str, str] | None = None  # (key, the content version it is stored with)
+        entry: Entry | None = None
         if key is not None:
             # The form of the page this client takes (encoding.py): both are stored at once.
-            asked = key + GZIP_SUFFIX if accepts_gzip(request) else key
+            takes_gzip = accepts_gzip(request)
+            asked = key + GZIP_SUFFIX if takes_gzip else key
             found = self.cache_call(with_seconds_left, asked)
             if found is not None:
                 version, stored, seconds_left = found
                 if stored is not MISSING:
                     return self.rebuild(stored, seconds_left)
-                entry = (key, version)
+                entry = (key, version, takes_gzip)
         # This request's own rendering, which ends with it (timeline/caching/keeping.py),
         # reading the cache once for it all (readahead.py).
         fresh, kept = getattr(request, RENDER_FRESH, False), not getattr(request, NOT_STORED, False)
@@ -273,7 +277,7 @@ class PublicPageCacheMiddleware:
         return response
 
     def prepare(
-        self, request: HttpRequest, response: HttpResponseBase, entry: tuple[str, str] | None
+        self, request: HttpRequest, response: HttpResponseBase, entry: Entry | None
     ) -> None:
         if self.cache_call(is_staff_session, request) is not False:
             # Staff see the record as it is now: neither this server nor any proxy keeps it.
@@ -292,13 +296,13 @@ class PublicPageCacheMiddleware:
         if entry is not None and storable(response) and not getattr(request, NOT_STORED, False):
             # Stored with the version read before rendering: a change saved meanwhile
             # replaced it, so this page, perhaps older than that change, is never served.
-            key, version = entry
+            key, version, takes_gzip = entry
             stored = (response.status_code, list(response.items()), response.content)
             compressed = gzipped(stored)
             forms = {key: (version, stored), key + GZIP_SUFFIX: (version, compressed)}
             self.cache_call(cache.set_many, forms, capped(settings.PAGE_CACHE_SECONDS, limit))
             self.cache_call(remember_origin, request)  # where to warm pages (caching/origins.py)
-            if accepts_gzip(request):
+            if takes_gzip:
                 send_as(response, compressed)  # as the hits that follow will send it
             response[STATUS_HEADER] = "miss"
         else:
