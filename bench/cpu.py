@@ -11,6 +11,7 @@ in its master's reaped time, as is a database backend that ended, in its postmas
 load generator is this process's child: its time is this process's reaped children's.
 """
 
+import math
 import os
 import resource
 from dataclasses import dataclass
@@ -84,7 +85,9 @@ def per_request(before: Sample, after: Sample, requests: int) -> dict[str, float
     particular (interrupts, the loopback network), and anything else that ran.
     """
     if requests <= 0:
-        return {}
+        # Nothing served (wrk reports the failures): no per-request figure to give, but
+        # every group is there for the run's tables.
+        return dict.fromkeys([*GROUPS, "total"], math.nan)
     spent = {group: after.groups[group] - before.groups[group] for group in GROUPS}
     total = after.busy - before.busy
     spent["other"] = max(0.0, total - sum(spent.values()))
